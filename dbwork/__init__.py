@@ -1,0 +1,47 @@
+"""dbwork: a notebook-first workbench for evolving databases safely.
+
+>>> import dbwork
+>>> sorted(["connect", "detect", "DbworkError"]) == sorted(n for n in dbwork.__all__ if n in ("connect", "detect", "DbworkError"))
+True
+"""
+from __future__ import annotations
+
+import logging as _logging
+
+from .errors import (ConfigError, ConnectionFailed, DataCheckFailed, DataLossRefused,
+                     DbworkError, IrreversibleError, LockTimeout, MigrationConflict,
+                     MigrationFailed, ObjectExistsError, ParseError, UnknownObjectError,
+                     UnsupportedError)
+from .migration import Migration, Step
+from .model import Schema
+from .workbench import Workbench, connect
+
+# sqlglot logs a warning for every statement it falls back on; dbwork reports those itself
+_logging.getLogger("sqlglot").setLevel(_logging.ERROR)
+
+__version__ = "0.1.0"
+
+
+def detect(path: str = ".", **options):
+    """Read a project folder and say which databases and tools it uses, with evidence.
+
+    >>> import tempfile
+    >>> detect(tempfile.mkdtemp()).technologies
+    []
+    """
+    from .detect import detect as _detect
+    return _detect(path, **options)
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext dbwork``: register the magics (IPython is imported only here)."""
+    from .magics import load_ipython_extension as _load
+    _load(ipython)
+
+
+__all__ = [
+    "ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefused", "DbworkError",
+    "IrreversibleError", "LockTimeout", "Migration", "MigrationConflict", "MigrationFailed",
+    "ObjectExistsError", "ParseError", "Schema", "Step", "UnknownObjectError",
+    "UnsupportedError", "Workbench", "connect", "detect", "load_ipython_extension",
+]

@@ -1,0 +1,13 @@
+"""SQL Server: scripts render (dry run and files); no server can run on these machines,
+so nothing here is executed in tests, only compared with expected text."""
+from .base import Dialect
+
+DIALECT = Dialect(
+    name="mssql", sqlglot="tsql", alembic="mssql",
+    transactional_ddl=True, lock="sp_getapplock", can_run_here=False,
+    type_names={"BOOLEAN": "BIT", "TEXT": "NVARCHAR(max)", "TIMESTAMP": "DATETIME2",
+                "TIMESTAMPTZ": "DATETIMEOFFSET", "BLOB": "VARBINARY(max)",
+                "JSON": "NVARCHAR(max)", "UUID": "UNIQUEIDENTIFIER", "DOUBLE": "FLOAT"},
+    type_aliases={"INT": "INTEGER", "BIT": "BOOLEAN", "DATETIME2": "TIMESTAMP"},
+    note="rendered only: no SQL Server can run on these machines",
+)

@@ -1,0 +1,15 @@
+"""MySQL and MariaDB: every DDL statement commits implicitly, so history records
+progress statement by statement; GET_LOCK serialises migrators (released when the
+session dies)."""
+from .base import Dialect
+
+DIALECT = Dialect(
+    name="mysql", sqlglot="mysql", alembic="mysql",
+    transactional_ddl=False, lock="get_lock",
+    type_names={"BOOLEAN": "BOOL", "TIMESTAMPTZ": "TIMESTAMP", "JSONB": "JSON",
+                "UUID": "CHAR(36)", "DOUBLE": "DOUBLE", "BYTEA": "BLOB"},
+    type_aliases={"INT": "INTEGER", "TINYINT(1)": "BOOLEAN", "BOOL": "BOOLEAN",
+                  "INTEGER(11)": "INTEGER", "INT(11)": "INTEGER", "BIGINT(20)": "BIGINT",
+                  "SMALLINT(6)": "SMALLINT", "TINYINT(4)": "TINYINT",
+                  "LONGTEXT": "LONGTEXT"},
+)

@@ -1,0 +1,13 @@
+"""PostgreSQL: transactional DDL, advisory locks, CREATE INDEX CONCURRENTLY."""
+from .base import Dialect
+
+DIALECT = Dialect(
+    name="postgresql", sqlglot="postgres", alembic="postgresql",
+    transactional_ddl=True, lock="advisory", concurrent_index=True,
+    type_names={"BLOB": "BYTEA", "DOUBLE": "DOUBLE PRECISION", "DATETIME": "TIMESTAMP",
+                "TINYINT": "SMALLINT", "FLOAT": "DOUBLE PRECISION"},
+    type_aliases={"INT": "INTEGER", "DATETIME": "TIMESTAMP", "VARBINARY": "BLOB",
+                  "BYTEA": "BLOB", "FLOAT": "DOUBLE", "SERIAL": "INTEGER",
+                  "BIGSERIAL": "BIGINT", "SMALLSERIAL": "SMALLINT",
+                  "DOUBLE PRECISION": "DOUBLE"},
+)

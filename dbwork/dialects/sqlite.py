@@ -1,0 +1,10 @@
+"""SQLite: the embedded default. DDL is transactional (BEGIN IMMEDIATE also takes the
+database's write lock, which the OS releases if the holder dies). ALTER support is
+partial, so column changes are table rebuilds (Alembic's batch mode)."""
+from .base import Dialect
+
+DIALECT = Dialect(
+    name="sqlite", sqlglot="sqlite", alembic="sqlite",
+    transactional_ddl=True, lock="begin-immediate", native_alter=False,
+    type_aliases={"INT": "INTEGER", "DATETIME": "TIMESTAMP"},
+)

@@ -1,0 +1,1 @@
+"""Plans and schemas as documents: the inline migration card, markdown (pure)."""

@@ -1,0 +1,1 @@
+"""Execution: backends, sessions under a lock, history, migration files, the runner."""

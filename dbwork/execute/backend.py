@@ -1,0 +1,63 @@
+"""What the workbench needs from a backend: the I/O edge, nothing more.
+
+A backend owns one connection target. It introspects (live database -> neutral model),
+answers data questions, and opens a *session*: the migration lock is held for the
+session's lifetime, and the session executes statements and reads/writes history.
+
+SQL backends live in :mod:`dbwork.execute.sql`; the document backend (MongoDB) in
+:mod:`dbwork.execute.mongodb`. Both satisfy these protocols, so the workbench, the
+runner and the magics never ask which one they hold.
+"""
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..dialects.base import Dialect
+
+
+@dataclass
+class HistoryRow:
+    """One row of the history store (a table, or a collection on MongoDB)."""
+
+    version: str
+    name: str
+    status: str                      # planned | running | applied | failed | rolled_back
+    checksum: str
+    applied_at: str | None = None    # ISO 8601 UTC
+    duration_ms: int | None = None
+    up: str = ""
+    down: str = ""
+    parent: str | None = None
+    dialect: str = ""
+    steps_done: int = 0              # non-transactional backends: progress per step
+    error: str | None = None
+    source_checksum: str = ""
+    extra: dict = field(default_factory=dict)   # validation results, backups, ...
+
+
+class Session(Protocol):
+    """A locked conversation with the database. ``transactional`` says whether the
+    statements and the history row commit together (commit() at the end) or each
+    statement is final as soon as it runs (history records progress per step)."""
+
+    transactional: bool
+
+    def execute(self, statement: str) -> None: ...
+    def query(self, statement: str) -> list[tuple]: ...
+    def history(self) -> list[HistoryRow]: ...
+    def write_history(self, row: HistoryRow) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class Backend(Protocol):
+    dialect: Dialect
+    display_url: str                 # masked: safe to show anywhere
+
+    def introspect(self) -> Any: ...             # neutral Schema (or document schema)
+    def count_rows(self, table: str) -> int: ...
+    def session(self, lock_timeout: float = 30.0) -> AbstractContextManager[Session]: ...
+    def history(self) -> list[HistoryRow]: ...   # read without the lock
+    def close(self) -> None: ...

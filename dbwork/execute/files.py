@@ -1,0 +1,146 @@
+"""Migration files: one reviewable text file per migration in the migrations folder.
+
+The format is plain SQL (or mongosh commands) with a header of ``-- key: value`` lines
+and ``-- migrate:up`` / ``-- migrate:down`` sections, each made of ``-- step N:``
+blocks, so a failed non-transactional migration can be undone step by step.
+
+>>> from dbwork.migration import Migration, Step
+>>> m = Migration("20260101000000", "t", [Step(1, "create table t", ["CREATE TABLE t (a INT)"],
+...               ["DROP TABLE t"])], dialect="sqlite", created="2026-01-01T00:00:00Z")
+>>> back = parse_migration_text(format_migration(m))
+>>> back.steps[0].forward, back.steps[0].reverse, back.name
+(['CREATE TABLE t (a INT)'], ['DROP TABLE t'], 't')
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from ..errors import ConfigError, ParseError
+from ..migration import Migration, Step
+from ..parse.cell import split_statements
+
+_HEADER = re.compile(r"^--\s*([a-z][a-z-]*):\s?(.*)$")
+_STEP = re.compile(r"^(?:--|//)\s*step (\d+):\s?(.*)$")
+_SECTION = re.compile(r"^(?:--|//)\s*migrate:(up|down)\s*$")
+_SQLGLOT = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql", "mssql": "tsql"}
+
+
+def format_migration(m: Migration) -> str:
+    c = "//" if m.dialect == "mongodb" else "--"
+    lines = [f"{c} dbwork migration",
+             f"{c} version: {m.version}",
+             f"{c} name: {m.name}",
+             f"{c} parent: {m.parent or '(none)'}",
+             f"{c} dialect: {m.dialect}",
+             f"{c} created: {m.created}",
+             f"{c} source-checksum: {m.source_checksum}"]
+    lines += [f"{c} warning: {' '.join(w.split())}" for w in m.warnings]
+    up = m.up.replace("-- step", f"{c} step") if c != "--" else m.up
+    down = m.down.replace("-- step", f"{c} step") if c != "--" else m.down
+    lines += ["", f"{c} migrate:up", up, "", f"{c} migrate:down", down, ""]
+    return "\n".join(lines)
+
+
+def parse_migration_text(text: str, path: str | None = None) -> Migration:
+    header: dict[str, list[str]] = {}
+    sections: dict[str, list[str]] = {"up": [], "down": []}
+    current = None
+    for line in text.splitlines():
+        m = _SECTION.match(line.strip())
+        if m:
+            current = m.group(1)
+            continue
+        if current is None:
+            h = _HEADER.match(line.replace("//", "--", 1) if line.startswith("//") else line)
+            if h:
+                header.setdefault(h.group(1), []).append(h.group(2).strip())
+            continue
+        sections[current].append(line)
+    if "version" not in header or "name" not in header:
+        raise ParseError(f"{path or 'migration file'}: not a dbwork migration (no version/name header)")
+    dialect = header.get("dialect", [""])[0]
+    up = _steps(sections["up"], dialect)
+    down = _steps(sections["down"], dialect)
+    steps = [Step(n, comment, stmts, down.get(n, ("", []))[1]) for n, (comment, stmts) in sorted(up.items())]
+    parent = header.get("parent", ["(none)"])[0]
+    return Migration(
+        version=header["version"][0], name=header["name"][0], steps=steps,
+        parent=None if parent == "(none)" else parent, dialect=dialect,
+        created=header.get("created", [""])[0],
+        source_checksum=header.get("source-checksum", [""])[0],
+        warnings=header.get("warning", []), path=path)
+
+
+def parse_script(text: str, dialect: str) -> dict[int, tuple[str, list[str]]]:
+    """``-- step N:`` blocks of a script -> {N: (comment, statements)}."""
+    return _steps(text.splitlines(), dialect)
+
+
+def _steps(lines: list[str], dialect: str) -> dict[int, tuple[str, list[str]]]:
+    out: dict[int, tuple[str, list[str]]] = {}
+    number, comment, body = None, "", []
+
+    def flush():
+        if number is not None:
+            out[number] = (comment, _statements("\n".join(body), dialect))
+
+    for line in lines:
+        m = _STEP.match(line.strip())
+        if m:
+            flush()
+            number, comment, body = int(m.group(1)), m.group(2), []
+        elif number is not None:
+            body.append(line)
+    flush()
+    return out
+
+
+def _statements(text: str, dialect: str) -> list[str]:
+    if dialect == "mongodb":
+        from ..parse.mongosh import split_commands  # the document backend's splitter
+        return split_commands(text)
+    return [s.text for s in split_statements(text, _SQLGLOT.get(dialect))]
+
+
+class MigrationFiles:
+    """The migrations folder: list, find by name, write atomically, delete."""
+
+    def __init__(self, directory: str | os.PathLike):
+        self.directory = Path(directory)
+
+    def all(self) -> list[Migration]:
+        if not self.directory.is_dir():
+            return []
+        out = []
+        for p in sorted(self.directory.glob("*.sql")) + sorted(self.directory.glob("*.js")):
+            out.append(parse_migration_text(p.read_text(encoding="utf-8"), str(p)))
+        return sorted(out, key=lambda m: m.version)
+
+    def find(self, name: str) -> Migration | None:
+        for m in self.all():
+            if m.name == name:
+                return m
+        return None
+
+    def path_for(self, m: Migration) -> Path:
+        ext = ".js" if m.dialect == "mongodb" else ".sql"
+        return self.directory / f"{m.version}_{m.name}{ext}"
+
+    def write(self, m: Migration) -> Path:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ConfigError(f"cannot create the migrations folder {self.directory}: {e}") from None
+        for old in self.all():  # a re-run replaces the file of the same name
+            if old.name == m.name and old.path and Path(old.path) != self.path_for(m):
+                Path(old.path).unlink()
+        path = self.path_for(m)
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=path.suffix)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(format_migration(m))
+        os.replace(tmp, path)
+        m.path = str(path)
+        return path

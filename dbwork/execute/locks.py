@@ -1,0 +1,80 @@
+"""The migration lock, one kind per dialect, each released by the server if its holder
+dies (so a crashed migrator cannot block the next one for ever):
+
+- SQLite: ``BEGIN IMMEDIATE`` (the database write lock; the OS drops it with the process)
+- PostgreSQL: a session-level advisory lock (dropped with the connection)
+- MySQL/MariaDB: ``GET_LOCK`` (dropped with the connection)
+"""
+from __future__ import annotations
+
+import zlib
+from contextlib import contextmanager
+
+from ..errors import LockTimeout
+
+LOCK_NAME = "dbwork_migrations"
+
+
+def lock_key(name: str = LOCK_NAME) -> int:
+    """A stable key for PostgreSQL's advisory lock."""
+    return zlib.crc32(name.encode())
+
+
+@contextmanager
+def hold(conn, dialect, timeout: float):
+    """Hold the migration lock on ``conn`` for the block's duration."""
+    kind = dialect.lock
+    if kind == "begin-immediate":
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        yield  # the session's BEGIN IMMEDIATE is the lock
+        return
+    if kind == "advisory":
+        with _advisory(conn, timeout):
+            yield
+        return
+    if kind == "get_lock":
+        with _get_lock(conn, timeout):
+            yield
+        return
+    raise LockTimeout(f"no lock implementation for {dialect.name}")
+
+
+@contextmanager
+def _advisory(conn, timeout: float):
+    key = lock_key()
+    conn.exec_driver_sql(f"SET lock_timeout = '{int(timeout * 1000)}ms'")
+    try:
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({key})")
+    except Exception as e:
+        conn.rollback()
+        raise LockTimeout(f"another migrator holds the PostgreSQL advisory lock {key} "
+                          f"(waited {timeout:g} s)") from None
+    conn.commit()
+    try:
+        yield
+    finally:
+        try:
+            conn.rollback()
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({key})")
+            conn.exec_driver_sql("SET lock_timeout = 0")
+            conn.commit()
+        except Exception:
+            pass  # the connection is closing; the server drops the lock with it
+
+
+@contextmanager
+def _get_lock(conn, timeout: float):
+    got = conn.exec_driver_sql(f"SELECT GET_LOCK('{LOCK_NAME}', {int(max(timeout, 0))})").scalar()
+    conn.commit()
+    if got != 1:
+        raise LockTimeout(f"another migrator holds the MySQL lock '{LOCK_NAME}' "
+                          f"(waited {timeout:g} s)")
+    try:
+        yield
+    finally:
+        try:
+            conn.rollback()
+            conn.exec_driver_sql(f"SELECT RELEASE_LOCK('{LOCK_NAME}')")
+            conn.commit()
+        except Exception:
+            pass

@@ -1,0 +1,128 @@
+"""Run a migration's steps forward or back, recording history with them.
+
+Apply and dry run share this code: a dry run passes a :class:`Buffer` as the sink,
+which records the statements instead of running them, so what a user previews is
+byte for byte what runs.
+
+Transactional backends (SQLite, PostgreSQL): every step and the history row commit
+together, or nothing does. Others (MySQL/MariaDB, MongoDB): history is written first
+as 'running' and then after every step, so a failure leaves status 'failed' with the
+number of steps that ran, and a rollback undoes exactly those.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+from ..errors import MigrationFailed
+from ..migration import Migration, Step
+from .backend import HistoryRow
+
+
+class Buffer:
+    """A sink that records statements: the dry-run side of every session."""
+
+    def __init__(self, transactional: bool = True):
+        self.transactional = transactional
+        self.statements: list[str] = []
+
+    def execute(self, statement: str) -> None:
+        self.statements.append(statement)
+
+    def execute_outside_transaction(self, statement: str) -> None:
+        self.statements.append(statement)
+
+    def write_history(self, row: HistoryRow) -> None:
+        pass
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def history_row(m: Migration, status: str) -> HistoryRow:
+    return HistoryRow(version=m.version, name=m.name, status=status, checksum=m.checksum,
+                      applied_at=m.applied_at, duration_ms=m.duration_ms, up=m.up,
+                      down=m.down, parent=m.parent, dialect=m.dialect,
+                      steps_done=m.steps_done, error=m.error,
+                      source_checksum=m.source_checksum,
+                      extra={"warnings": m.warnings, "checks": m.checks})
+
+
+def run_up(sink, m: Migration, before_commit=None) -> Migration:
+    """Apply every step of ``m`` through ``sink`` and record it as applied.
+    ``before_commit`` runs after the last step, inside the transaction where there is
+    one (validation); if it raises, the migration is undone like a failed step."""
+    return _run(sink, m, m.steps, "forward", "applied", before_commit)
+
+
+def run_down(sink, m: Migration, steps_done: int | None = None) -> Migration:
+    """Undo ``m``: the reverse of each step that ran, last first."""
+    done = len(m.steps) if steps_done is None else steps_done
+    steps = list(reversed(m.steps[:done]))
+    return _run(sink, m, steps, "reverse", "rolled_back")
+
+
+def _run(sink, m: Migration, steps: list[Step], direction: str, final: str,
+         before_commit=None) -> Migration:
+    start = time.perf_counter()
+    m.steps_done = 0 if direction == "forward" else len(steps)
+    if not sink.transactional:
+        m.status = "running" if direction == "forward" else m.status
+        sink.write_history(history_row(m, m.status))
+    for i, step in enumerate(steps, 1):
+        statements = step.forward if direction == "forward" else step.reverse
+        _run_step(sink, m, step, statements, i)
+        if direction == "forward":
+            m.steps_done = i
+        else:
+            m.steps_done = len(steps) - i
+        if not sink.transactional:
+            sink.write_history(history_row(m, "running" if direction == "forward" else m.status))
+    if before_commit is not None and not isinstance(sink, Buffer):
+        try:
+            before_commit()
+        except Exception:
+            if sink.transactional:
+                sink.rollback()
+            raise
+    m.duration_ms = int((time.perf_counter() - start) * 1000)
+    m.applied_at = now_iso()
+    m.status = final
+    m.error = None
+    if direction == "reverse":
+        m.steps_done = 0
+    sink.write_history(history_row(m, final))
+    sink.commit()
+    return m
+
+
+def _run_step(sink, m: Migration, step: Step, statements: list[str], index: int) -> None:
+    for statement in statements:
+        try:
+            if step.transactional:
+                sink.execute(statement)
+            else:
+                sink.execute_outside_transaction(statement)
+        except Exception as e:  # the driver's error: report it with the statement
+            reason = _reason(e)
+            if sink.transactional:
+                sink.rollback()
+            else:
+                m.status, m.error = "failed", f"step {step.number}: {reason}"
+                sink.write_history(history_row(m, "failed"))
+            raise MigrationFailed(m.version, statement, reason, step.number,
+                                  sink.transactional, m.steps_done) from None
+
+
+def _reason(e: Exception) -> str:
+    from ..url import mask_url
+    orig = getattr(e, "orig", None) or e
+    text = str(orig).strip().splitlines()
+    return mask_url(text[0] if text else type(orig).__name__)

@@ -1,0 +1,235 @@
+"""The SQL backend: a SQLAlchemy engine, a locked session, and the history table.
+
+No I/O happens in the constructor; the engine is made on first use.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.pool import NullPool
+
+from ..dialects import get_dialect
+from ..errors import ConfigError, ConnectionFailed, LockTimeout
+from ..introspect.sql import introspect
+from ..url import DatabaseURL, mask_url
+from . import locks
+from .backend import HistoryRow
+
+HISTORY_TABLE = "dbwork_migrations"
+_HISTORY_COLUMNS = ("version", "name", "status", "checksum", "applied_at", "duration_ms",
+                    "up_script", "down_script", "parent", "dialect", "steps_done", "error",
+                    "source_checksum", "extra")
+
+
+def history_ddl(dialect_name: str) -> str:
+    text = "LONGTEXT" if dialect_name == "mysql" else "TEXT"
+    return (
+        f"CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} ("
+        "version VARCHAR(32) NOT NULL PRIMARY KEY, name VARCHAR(128) NOT NULL, "
+        "status VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, "
+        "applied_at VARCHAR(32), duration_ms INTEGER, "
+        f"up_script {text}, down_script {text}, parent VARCHAR(32), dialect VARCHAR(16), "
+        f"steps_done INTEGER NOT NULL DEFAULT 0, error {text}, "
+        f"source_checksum VARCHAR(64), extra {text})"
+    )
+
+
+class SqlBackend:
+    """One SQL database. ``SqlBackend(DatabaseURL.parse(url))``."""
+
+    def __init__(self, url: DatabaseURL):
+        self.url = url
+        self.dialect = get_dialect(url.dialect)
+        self.display_url = url.masked()
+        self._engine: sa.Engine | None = None
+
+    # -- connection ------------------------------------------------------------------
+    @property
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            self._engine = _make_engine(self.url)
+        return self._engine
+
+    @contextmanager
+    def connect(self):
+        try:
+            conn = self.engine.connect()
+        except sa.exc.DBAPIError as e:
+            raise ConnectionFailed(self.display_url, _reason(e)) from None
+        except ModuleNotFoundError as e:
+            raise ConfigError(f"the driver for {self.dialect.name} is not installed ({e.name}): "
+                              f"pip install 'dbwork[{self.dialect.name}]'") from None
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    # -- reads -----------------------------------------------------------------------
+    def introspect(self):
+        with self.connect() as conn:
+            schema = introspect(conn, self.dialect)
+            conn.rollback()
+            return schema
+
+    def count_rows(self, table: str) -> int:
+        with self.connect() as conn:
+            return _count(conn, table, self.dialect)
+
+    def history(self) -> list[HistoryRow]:
+        with self.connect() as conn:
+            if not sa.inspect(conn).has_table(HISTORY_TABLE):
+                return []
+            rows = _read_history(conn)
+            conn.rollback()
+            return rows
+
+    # -- the locked session ----------------------------------------------------------
+    @contextmanager
+    def session(self, lock_timeout: float = 30.0):
+        with self.connect() as conn:
+            s = SqlSession(conn, self.dialect)
+            with locks.hold(conn, self.dialect, lock_timeout):
+                s.begin()
+                s.ensure_history()
+                try:
+                    yield s
+                except BaseException:
+                    s.rollback()
+                    raise
+                else:
+                    s.commit()
+
+
+class SqlSession:
+    """Statements, queries and history on one connection, under the migration lock."""
+
+    def __init__(self, conn: sa.Connection, dialect):
+        self.conn = conn
+        self.dialect = dialect
+        self.transactional = dialect.transactional_ddl
+
+    def begin(self) -> None:
+        if self.dialect.name == "sqlite":
+            self.conn.info["sqlite_begin"] = "BEGIN IMMEDIATE"
+            try:
+                self.conn.exec_driver_sql("SELECT 1")  # autobegins: takes the write lock
+            except sa.exc.OperationalError as e:
+                raise LockTimeout(f"another migrator holds the SQLite database lock ({_reason(e)})") from None
+
+    def ensure_history(self) -> None:
+        self.execute(history_ddl(self.dialect.name))
+        if not self.transactional:
+            self.commit()
+
+    def execute(self, statement: str) -> None:
+        cur = self.conn.connection.dbapi_connection.cursor()
+        try:
+            cur.execute(statement)
+        finally:
+            cur.close()
+
+    def execute_outside_transaction(self, statement: str) -> None:
+        """For statements a transaction refuses (CREATE INDEX CONCURRENTLY)."""
+        self.commit()
+        raw = self.conn.connection.dbapi_connection
+        raw.autocommit = True
+        try:
+            self.execute(statement)
+        finally:
+            raw.autocommit = False
+
+    def query(self, statement: str, params: dict | None = None) -> list[tuple]:
+        return [tuple(r) for r in self.conn.execute(sa.text(statement), params or {})]
+
+    def introspect(self):
+        return introspect(self.conn, self.dialect)
+
+    def count_rows(self, table: str) -> int:
+        return _count(self.conn, table, self.dialect)
+
+    def history(self) -> list[HistoryRow]:
+        return _read_history(self.conn)
+
+    def write_history(self, row: HistoryRow) -> None:
+        values = dict(version=row.version, name=row.name, status=row.status,
+                      checksum=row.checksum, applied_at=row.applied_at,
+                      duration_ms=row.duration_ms, up_script=row.up, down_script=row.down,
+                      parent=row.parent, dialect=row.dialect, steps_done=row.steps_done,
+                      error=row.error, source_checksum=row.source_checksum,
+                      extra=json.dumps(row.extra, sort_keys=True, default=str))
+        self.conn.execute(sa.text(f"DELETE FROM {HISTORY_TABLE} WHERE version = :v"),
+                          {"v": row.version})
+        cols = ", ".join(_HISTORY_COLUMNS)
+        binds = ", ".join(f":{c}" for c in _HISTORY_COLUMNS)
+        self.conn.execute(sa.text(f"INSERT INTO {HISTORY_TABLE} ({cols}) VALUES ({binds})"),
+                          values)
+        if not self.transactional:
+            self.commit()
+
+    def commit(self) -> None:
+        self.conn.commit()
+        if self.dialect.name == "sqlite":  # keep the write lock until the session ends
+            self.begin()
+
+    def rollback(self) -> None:
+        self.conn.rollback()
+        if self.dialect.name == "sqlite":
+            self.begin()
+
+
+def _read_history(conn) -> list[HistoryRow]:
+    cols = ", ".join(_HISTORY_COLUMNS)
+    rows = conn.execute(sa.text(f"SELECT {cols} FROM {HISTORY_TABLE} ORDER BY version")).all()
+    out = []
+    for r in rows:
+        d = dict(zip(_HISTORY_COLUMNS, r))
+        out.append(HistoryRow(
+            version=d["version"], name=d["name"], status=d["status"], checksum=d["checksum"],
+            applied_at=d["applied_at"], duration_ms=d["duration_ms"], up=d["up_script"] or "",
+            down=d["down_script"] or "", parent=d["parent"], dialect=d["dialect"] or "",
+            steps_done=d["steps_done"] or 0, error=d["error"],
+            source_checksum=d["source_checksum"] or "",
+            extra=json.loads(d["extra"]) if d["extra"] else {}))
+    return out
+
+
+def _count(conn, table: str, dialect) -> int:
+    from ..render.data import quote
+    return int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {quote(table, dialect)}").scalar())
+
+
+def _make_engine(url: DatabaseURL) -> sa.Engine:
+    if url.dialect == "sqlite":
+        engine = sa.create_engine(url.sqlalchemy_url(), poolclass=NullPool)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    kw = {}
+    if url.dialect == "postgresql":
+        kw["connect_args"] = {"connect_timeout": 5}
+    elif url.dialect == "mysql":
+        kw["connect_args"] = {"connect_timeout": 5}
+    return sa.create_engine(url.sqlalchemy_url(), poolclass=NullPool, **kw)
+
+
+def _sqlite_connect(dbapi_conn, record):
+    # take transaction control away from the sqlite3 module, so DDL is transactional
+    dbapi_conn.isolation_level = None
+    dbapi_conn.execute("PRAGMA busy_timeout = 5000")
+
+
+def _sqlite_begin(conn):
+    conn.exec_driver_sql(conn.info.get("sqlite_begin", "BEGIN"))
+
+
+def _reason(e: Exception) -> str:
+    text = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+    return mask_url(text)

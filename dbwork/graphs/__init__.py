@@ -1,0 +1,1 @@
+"""Schemas and migration graphs as graphviz diagrams (pure, with a text fallback)."""

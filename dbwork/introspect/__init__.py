@@ -1,0 +1,1 @@
+"""Live database -> neutral model, one module per backend (the I/O edge)."""

@@ -1,0 +1,156 @@
+"""Live SQL database -> neutral Schema, through SQLAlchemy's inspector.
+
+The inspector's batch calls (``get_multi_*``) read the whole catalog in a handful of
+queries. Each dialect's quirks are small functions keyed by dialect name below: which
+indexes are really constraints, how defaults and checks are spelled.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlglot
+
+from ..dialects.base import Dialect
+from ..model.schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from ..model.expressions import canonical_sql, normalize_default
+from ..model.types import normalize_type
+
+INTERNAL_PREFIXES = ("dbwork_", "_dbwork_", "_alembic_tmp_", "sqlite_")
+
+
+def is_internal(name: str) -> bool:
+    """Tables dbwork keeps for itself (history, locks, backups) or engines keep."""
+    return name.startswith(INTERNAL_PREFIXES)
+
+
+def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None) -> Schema:
+    """Read every user table of ``conn``'s database into a neutral Schema."""
+    insp = sa.inspect(conn)
+    names = [n for n in insp.get_table_names(schema=schema) if not is_internal(n)]
+    if not names:
+        return Schema()
+    kw = dict(schema=schema, filter_names=names)
+    cols = insp.get_multi_columns(**kw)
+    pks = insp.get_multi_pk_constraint(**kw)
+    fks = insp.get_multi_foreign_keys(**kw)
+    idxs = insp.get_multi_indexes(**kw)
+    uqs = insp.get_multi_unique_constraints(**kw)
+    cks = _safe(lambda: insp.get_multi_check_constraints(**kw), {})
+    comments = _safe(lambda: insp.get_multi_table_comment(**kw), {})
+    partial = _sqlite_partial_indexes(conn) if dialect.name == "sqlite" else {}
+    tables = []
+    for name in sorted(names):
+        key = (schema, name)
+        fk_list = [_foreign_key(f, dialect) for f in fks.get(key, [])]
+        uq_list = [Unique(tuple(u["column_names"]), u.get("name")) for u in uqs.get(key, [])]
+        tables.append(Table(
+            name=name,
+            columns=tuple(_column(c, dialect, conn) for c in cols.get(key, [])),
+            primary_key=_primary_key(pks.get(key)),
+            foreign_keys=tuple(fk_list),
+            uniques=tuple(uq_list),
+            checks=tuple(_check(c, dialect) for c in cks.get(key, [])
+                         if not _is_implicit_check(c, dialect)),
+            indexes=tuple(_indexes(idxs.get(key, []), name, fk_list, uq_list, dialect,
+                                   partial)),
+            comment=(comments.get(key) or {}).get("text"),
+        ))
+    return Schema.of(*tables)
+
+
+def _safe(fn, default):
+    try:
+        return fn()
+    except NotImplementedError:
+        return default
+
+
+def _column(c: dict, dialect: Dialect, conn) -> Column:
+    type_text = _type_text(c["type"], conn)
+    default = c.get("default")
+    auto = bool(c.get("autoincrement") is True or c.get("identity"))
+    if dialect.name == "sqlite":
+        auto = False
+    if default is not None and "nextval(" in default:
+        auto, default = True, None
+    if dialect.name == "mysql" and isinstance(c["type"], sa.types.Integer) and \
+            c.get("autoincrement") is not True:
+        auto = False
+    return Column(
+        name=c["name"],
+        type=normalize_type(type_text, dialect),
+        nullable=bool(c.get("nullable", True)),
+        default=normalize_default(default, dialect),
+        autoincrement=auto,
+        comment=c.get("comment"),
+    )
+
+
+def _type_text(t, conn) -> str:
+    try:
+        return t.compile(dialect=conn.dialect)
+    except Exception:  # NullType and exotic reflected types
+        return str(t)
+
+
+def _primary_key(pk: dict | None) -> PrimaryKey | None:
+    if not pk or not pk.get("constrained_columns"):
+        return None
+    return PrimaryKey(tuple(pk["constrained_columns"]), pk.get("name"))
+
+
+def _foreign_key(f: dict, dialect: Dialect) -> ForeignKey:
+    opts = f.get("options") or {}
+    return ForeignKey(tuple(f["constrained_columns"]), f["referred_table"],
+                      tuple(f["referred_columns"]), f.get("name"),
+                      _fk_action(opts.get("ondelete")), _fk_action(opts.get("onupdate")))
+
+
+def _fk_action(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.upper()
+    return None if value in ("NO ACTION", "RESTRICT") else value
+
+
+def _check(c: dict, dialect: Dialect) -> Check:
+    return Check(canonical_sql(c["sqltext"], dialect), c.get("name"))
+
+
+def _is_implicit_check(c: dict, dialect: Dialect) -> bool:
+    # MariaDB reports JSON columns' json_valid() checks as constraints of their own
+    return dialect.name == "mysql" and c.get("sqltext", "").lower().startswith("json_valid(")
+
+
+def _indexes(rows, table, fks, uqs, dialect: Dialect, partial) -> list[Index]:
+    uq_names = {u.name for u in uqs}
+    fk_names = {f.name for f in fks}
+    out = []
+    for r in rows:
+        name = r["name"]
+        if r.get("duplicates_constraint") or name in uq_names:
+            continue
+        if dialect.name == "mysql" and name in fk_names:
+            continue  # MySQL creates an index per foreign key by itself
+        if any(c is None for c in r["column_names"]):
+            continue  # expression index: not modelled
+        where = (r.get("dialect_options") or {}).get(f"{dialect.alembic}_where")
+        where = where if where is not None else partial.get(name)
+        out.append(Index(name, table, tuple(r["column_names"]), bool(r.get("unique")),
+                         canonical_sql(str(where), dialect) if where is not None else None))
+    return sorted(out, key=lambda i: i.name)
+
+
+def _sqlite_partial_indexes(conn) -> dict[str, str]:
+    rows = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    ).fetchall()
+    out = {}
+    for name, sql in rows:
+        try:
+            tree = sqlglot.parse_one(sql, read="sqlite")
+        except Exception:
+            continue
+        where = tree.find(sqlglot.exp.Where)
+        if where is not None:
+            out[name] = where.this.sql(dialect="sqlite")
+    return out

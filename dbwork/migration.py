@@ -1,0 +1,112 @@
+"""The planned change: steps (forward, reverse, comment, source operation) and the
+migration that holds them. The card, the file, the history row and the runner all
+read these objects, so the documentation cannot drift from what ran.
+
+>>> s = Step(1, "create table t (1 columns)", ["CREATE TABLE t (id INTEGER)"], ["DROP TABLE t"])
+>>> m = Migration("20260101000000", "create_t", steps=[s], dialect="sqlite")
+>>> print(m.up)
+-- step 1: create table t (1 columns)
+CREATE TABLE t (id INTEGER);
+>>> print(m.down)
+-- step 1: create table t (1 columns)
+DROP TABLE t;
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES = ("planned", "running", "applied", "failed", "rolled_back")
+
+
+@dataclass
+class Step:
+    number: int
+    comment: str
+    forward: list[str]
+    reverse: list[str]
+    op: Any = None            # the source operation (None when read back from a file)
+    kind: str = ""            # additive / renaming / changing / destructive / data
+    transactional: bool = True  # False: must run outside a transaction (CONCURRENTLY)
+
+
+@dataclass
+class Migration:
+    """A migration: its identity, its steps and what happened to it.
+
+    ``up`` and ``down`` are the scripts as text, exactly what runs; ``warnings`` what
+    a reviewer should read first; ``status`` one of planned, applied, failed,
+    rolled_back.
+    """
+
+    version: str
+    name: str
+    steps: list[Step] = field(default_factory=list)
+    parent: str | None = None
+    dialect: str = ""
+    created: str = ""
+    source: str = ""
+    source_checksum: str = ""
+    warnings: list[str] = field(default_factory=list)
+    status: str = "planned"
+    applied_at: str | None = None
+    duration_ms: int | None = None
+    steps_done: int = 0
+    error: str | None = None
+    dry_run: bool = False
+    path: str | None = None
+    explicit_down: bool = False
+    checks: list[dict] = field(default_factory=list)   # data checks and validation
+    notes: list[str] = field(default_factory=list)     # what happened ("already applied")
+    erd: Any = None            # graphviz diagram around the touched tables, if drawn
+    tables: tuple[str, ...] = ()
+    schema_before: Any = field(default=None, repr=False)   # the schema it was planned on
+
+    @property
+    def up(self) -> str:
+        return script(self.steps, "forward")
+
+    @property
+    def down(self) -> str:
+        return script(list(reversed(self.steps)), "reverse")
+
+    @property
+    def checksum(self) -> str:
+        """sha256 over the scripts: what upgrade() compares with history."""
+        return checksum_of(self.up, self.down)
+
+    @property
+    def id(self) -> str:
+        return f"{self.version}_{self.name}"
+
+    def _repr_html_(self) -> str:
+        from .docs.card import migration_html
+        return migration_html(self)
+
+    def __repr__(self) -> str:
+        return (f"<Migration {self.version} {self.name} [{self.status}] "
+                f"{len(self.steps)} step(s), {len(self.warnings)} warning(s)>")
+
+    def __str__(self) -> str:
+        from .docs.card import migration_text
+        return migration_text(self)
+
+
+def script(steps: list[Step], direction: str) -> str:
+    parts = []
+    for s in steps:
+        stmts = s.forward if direction == "forward" else s.reverse
+        body = "\n".join(terminate(st) for st in stmts)
+        parts.append(f"-- step {s.number}: {s.comment}\n{body}")
+    return "\n\n".join(parts)
+
+
+def terminate(statement: str) -> str:
+    statement = statement.rstrip()
+    return statement if statement.endswith(";") else statement + ";"
+
+
+def checksum_of(up: str, down: str) -> str:
+    norm = "\n".join(line.rstrip() for line in (up.strip() + "\n--\n" + down.strip()).splitlines())
+    return hashlib.sha256(norm.encode()).hexdigest()

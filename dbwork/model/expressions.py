@@ -1,0 +1,47 @@
+"""SQL expressions (defaults, checks, index predicates) in one canonical spelling, so
+that what a person wrote and what a database reports compare equal. Pure.
+
+>>> from dbwork.dialects import get_dialect
+>>> canonical_sql("(age >= 0)", get_dialect("sqlite"))
+'age >= 0'
+"""
+from __future__ import annotations
+
+import re
+
+import sqlglot
+
+from ..dialects.base import Dialect
+
+_PG_CAST = re.compile(r"::[\w\s\".\[\]]+(\(\d+(,\s*\d+)?\))?(\[\])?$")
+
+
+def normalize_default(text: str | None, dialect: Dialect) -> str | None:
+    """One spelling per default, so parsed and reflected defaults compare equal.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> normalize_default("'active'::character varying", get_dialect("postgresql"))
+    "'active'"
+    """
+    if text is None:
+        return None
+    text = text.strip()
+    if dialect.name == "postgresql":
+        while _PG_CAST.search(text) and not text.endswith("'"):
+            text = _PG_CAST.sub("", text).strip()
+        if text.startswith("(") and text.endswith(")"):
+            text = text[1:-1]
+    if dialect.name == "mysql" and text.upper() == "NULL":
+        return None
+    return canonical_sql(text, dialect)
+
+
+def canonical_sql(text: str, dialect: Dialect) -> str:
+    """An expression as sqlglot writes it for ``dialect`` (falls back to the text)."""
+    try:
+        node = sqlglot.parse_one(text, read=dialect.sqlglot)
+    except Exception:
+        return text
+    while isinstance(node, sqlglot.exp.Paren):
+        node = node.this
+    return node.sql(dialect=dialect.sqlglot)

@@ -1,0 +1,225 @@
+"""The neutral schema model: plain, immutable values with no I/O and no SQL rendering.
+
+A :class:`Schema` maps table names to :class:`Table` values. Everything is frozen, so
+an operation simulates its effect by returning a new schema (``op.apply(schema)``).
+
+>>> t = Table("users", columns=(Column("id", "INTEGER", nullable=False),),
+...           primary_key=PrimaryKey(("id",)))
+>>> s = Schema.of(t)
+>>> s.table("users").column("id").type
+'INTEGER'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Union
+
+from ..errors import ObjectExistsError, UnknownObjectError
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column. ``type`` is a neutral type string (see :mod:`dbwork.model.types`);
+    ``default`` is SQL expression text or None; ``autoincrement`` marks serial/identity."""
+
+    name: str
+    type: str
+    nullable: bool = True
+    default: str | None = None
+    autoincrement: bool = False
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    columns: tuple[str, ...]
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    name: str | None = None
+    on_delete: str | None = None
+    on_update: str | None = None
+
+
+@dataclass(frozen=True)
+class Unique:
+    columns: tuple[str, ...]
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    expression: str
+    name: str | None = None
+
+
+Constraint = Union[PrimaryKey, ForeignKey, Unique, Check]
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    table: str
+    columns: tuple[str, ...]
+    unique: bool = False
+    where: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    uniques: tuple[Unique, ...] = ()
+    checks: tuple[Check, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    comment: str | None = None
+
+    # -- lookups ---------------------------------------------------------------------
+    def has_column(self, name: str) -> bool:
+        return any(c.name == name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise UnknownObjectError("column", name, self.name)
+
+    def index(self, name: str) -> Index:
+        for i in self.indexes:
+            if i.name == name:
+                return i
+        raise UnknownObjectError("index", name, self.name)
+
+    def constraints(self) -> tuple[Constraint, ...]:
+        pk = (self.primary_key,) if self.primary_key else ()
+        return pk + self.foreign_keys + self.uniques + self.checks
+
+    def constraint(self, name: str) -> Constraint:
+        for c in self.constraints():
+            if c.name == name:
+                return c
+        raise UnknownObjectError("constraint", name, self.name)
+
+    # -- pure edits ------------------------------------------------------------------
+    def with_column(self, column: Column, position: int | None = None) -> "Table":
+        if self.has_column(column.name):
+            raise ObjectExistsError("column", column.name, self.name)
+        cols = list(self.columns)
+        cols.insert(len(cols) if position is None else position, column)
+        return replace(self, columns=tuple(cols))
+
+    def without_column(self, name: str) -> "Table":
+        self.column(name)
+        return replace(self, columns=tuple(c for c in self.columns if c.name != name))
+
+    def replacing_column(self, name: str, column: Column) -> "Table":
+        self.column(name)
+        return replace(self, columns=tuple(column if c.name == name else c
+                                           for c in self.columns))
+
+    def with_constraint(self, con: Constraint) -> "Table":
+        if con.name and any(c.name == con.name for c in self.constraints()):
+            raise ObjectExistsError("constraint", con.name, self.name)
+        if isinstance(con, PrimaryKey):
+            if self.primary_key:
+                raise ObjectExistsError("primary key", con.name or "", self.name)
+            return replace(self, primary_key=con)
+        attr = _constraint_attr(con)
+        return replace(self, **{attr: getattr(self, attr) + (con,)})
+
+    def without_constraint(self, con: Constraint) -> "Table":
+        if isinstance(con, PrimaryKey):
+            return replace(self, primary_key=None)
+        attr = _constraint_attr(con)
+        return replace(self, **{attr: tuple(c for c in getattr(self, attr) if c != con)})
+
+    def with_index(self, index: Index) -> "Table":
+        if any(i.name == index.name for i in self.indexes):
+            raise ObjectExistsError("index", index.name, self.name)
+        return replace(self, indexes=self.indexes + (index,))
+
+    def without_index(self, name: str) -> "Table":
+        self.index(name)
+        return replace(self, indexes=tuple(i for i in self.indexes if i.name != name))
+
+    def renamed(self, new_name: str) -> "Table":
+        return replace(self, name=new_name,
+                       indexes=tuple(replace(i, table=new_name) for i in self.indexes),
+                       foreign_keys=tuple(_retarget(fk, self.name, new_name)
+                                          for fk in self.foreign_keys))
+
+
+def _constraint_attr(con: Constraint) -> str:
+    return {ForeignKey: "foreign_keys", Unique: "uniques", Check: "checks"}[type(con)]
+
+
+def _retarget(fk: ForeignKey, old: str, new: str) -> ForeignKey:
+    return replace(fk, ref_table=new) if fk.ref_table == old else fk
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Tables by name. ``Schema.of(t1, t2)`` builds one; edits return new schemas."""
+
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *tables: Table) -> "Schema":
+        return cls({t.name: t for t in tables})
+
+    def __hash__(self) -> int:  # dict field: hash by content
+        return hash(tuple(sorted(self.tables.items(), key=lambda kv: kv[0])))
+
+    def has_table(self, name: str) -> bool:
+        return name in self.tables
+
+    def table(self, name: str) -> Table:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise UnknownObjectError("table", name) from None
+
+    def with_table(self, table: Table) -> "Schema":
+        if table.name in self.tables:
+            raise ObjectExistsError("table", table.name)
+        return Schema({**self.tables, table.name: table})
+
+    def replacing(self, table: Table) -> "Schema":
+        self.table(table.name)
+        return Schema({**self.tables, table.name: table})
+
+    def without_table(self, name: str) -> "Schema":
+        self.table(name)
+        return Schema({k: v for k, v in self.tables.items() if k != name})
+
+    def renaming_table(self, old: str, new: str) -> "Schema":
+        if new in self.tables:
+            raise ObjectExistsError("table", new)
+        out = {}
+        for name, t in self.tables.items():
+            t = t.renamed(new) if name == old else replace(
+                t, foreign_keys=tuple(_retarget(fk, old, new) for fk in t.foreign_keys))
+            out[t.name] = t
+        self.table(old)
+        return Schema(out)
+
+    def referencing(self, table: str) -> Iterable[tuple[Table, ForeignKey]]:
+        """Foreign keys in other tables that point at ``table``."""
+        for t in self.tables.values():
+            for fk in t.foreign_keys:
+                if fk.ref_table == table and t.name != table:
+                    yield t, fk
+
+    def find_index(self, name: str) -> Index:
+        for t in self.tables.values():
+            for i in t.indexes:
+                if i.name == name:
+                    return i
+        raise UnknownObjectError("index", name)

@@ -1,0 +1,447 @@
+"""SQL text -> typed operations, checked against the schema they will run on (pure).
+
+sqlglot parses each statement; this module turns the tree into operations and
+simulates each on the schema so later statements see earlier ones, and so that a drop
+carries the whole object it removes. A statement sqlglot does not understand (an
+``exp.Command``) is refused unless the cell gives its own ``-- migrate:down``.
+
+>>> from dbwork.model import Schema
+>>> from dbwork.dialects import get_dialect
+>>> p = parse_sql("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL);",
+...               get_dialect("sqlite"), Schema())
+>>> [op.describe() for op in p.ops]
+['create table t (2 columns)']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError as SqlglotParseError, TokenError
+
+from ..dialects.base import Dialect
+from ..errors import DbworkError, ObjectExistsError, ParseError, UnknownObjectError
+from ..model.schema import (Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table,
+                            Unique)
+from ..model.expressions import canonical_sql
+from ..model.types import SERIAL_TYPES, normalize_datatype
+from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
+                              CreateTable, DropColumn, DropConstraint, DropIndex,
+                              DropTable, Operation, RawSQL, RenameColumn, RenameTable,
+                              dependents_of_column)
+from .cell import Statement, split_statements
+
+
+@dataclass
+class Parsed:
+    """Operations in order, the schema they lead to, and notes for the user."""
+
+    ops: list[Operation]
+    schema: Schema
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_sql(text: str, dialect: Dialect, schema: Schema, *, first_line: int = 1,
+              source: Dialect | None = None, allow_raw: bool = False) -> Parsed:
+    """Parse ``text`` (written for ``source``, default ``dialect``) against ``schema``.
+
+    ``allow_raw``: statements dbwork cannot model become RawSQL (the cell has an
+    explicit down section); otherwise they are refused.
+    """
+    source = source or dialect
+    statements = split_statements(text, source.sqlglot, first_line)
+    if not statements:
+        raise ParseError("the migration is empty: write at least one statement")
+    b = _Builder(dialect, source, schema, allow_raw)
+    for st in statements:
+        b.statement(st)
+    return Parsed(b.ops, b.schema, b.warnings)
+
+
+class _Builder:
+    def __init__(self, dialect: Dialect, source: Dialect, schema: Schema, allow_raw: bool):
+        self.dialect, self.source, self.schema = dialect, source, schema
+        self.allow_raw = allow_raw
+        self.ops: list[Operation] = []
+        self.warnings: list[str] = []
+        self.st: Statement | None = None
+
+    # -- driver ----------------------------------------------------------------------
+    def statement(self, st: Statement) -> None:
+        self.st = st
+        _check_punctuation(st, self.source)
+        tree = self._parse(st)
+        for op in self._dispatch(tree):
+            self.schema = op.apply(self.schema)
+            self.ops.append(op)
+
+    def _parse(self, st: Statement) -> exp.Expression:
+        try:
+            return sqlglot.parse_one(st.text, read=self.source.sqlglot)
+        except SqlglotParseError as e:
+            err = e.errors[0] if e.errors else {}
+            line = err.get("line", 1)
+            col = err.get("col", 1)
+            abs_line = st.line + line - 1
+            abs_col = col + st.column - 1 if line == 1 else col
+            raise ParseError(f"malformed SQL: {err.get('description', str(e))} near "
+                             f"{err.get('highlight', '')!r}", abs_line, abs_col,
+                             st.text) from None
+        except TokenError as e:
+            raise ParseError(f"malformed SQL: {e}", st.line, st.column, st.text) from None
+
+    def _dispatch(self, tree: exp.Expression) -> list[Operation]:
+        if isinstance(tree, exp.Create) and tree.args.get("kind") == "TABLE":
+            return self._create_table(tree)
+        if isinstance(tree, exp.Create) and tree.args.get("kind") == "INDEX":
+            return self._create_index(tree)
+        if isinstance(tree, exp.Drop) and tree.args.get("kind") == "TABLE":
+            return self._drop_tables(tree)
+        if isinstance(tree, exp.Drop) and tree.args.get("kind") == "INDEX":
+            return self._drop_index(tree)
+        if isinstance(tree, exp.Alter) and tree.args.get("kind") == "TABLE":
+            return self._alter_table(tree)
+        if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+            return self._dml(tree)
+        return self._raw(tree, "dbwork does not understand this statement")
+
+    # -- raw and DML -----------------------------------------------------------------
+    def _raw(self, tree, reason: str) -> list[Operation]:
+        if not self.allow_raw:
+            from ..errors import IrreversibleError
+            if isinstance(tree, exp.Command):
+                raise ParseError(f"statement not understood: {self.st.text.strip()}",
+                                 self.st.line, self.st.column, self.st.text)
+            raise IrreversibleError(self.st.text, reason)
+        sql = self.st.text if self.source is self.dialect else _transpile(
+            self.st.text, self.source, self.dialect, self.warnings)
+        return [RawSQL(sql, None, _touched(tree))]
+
+    def _dml(self, tree) -> list[Operation]:
+        table = tree.find(exp.Table)
+        if table is not None and not self.schema.has_table(table.name):
+            raise UnknownObjectError("table", table.name)
+        return self._raw(tree, "a data change has no automatic inverse")
+
+    # -- CREATE TABLE ----------------------------------------------------------------
+    def _create_table(self, tree: exp.Create) -> list[Operation]:
+        schema_node = tree.this
+        if not isinstance(schema_node, exp.Schema):
+            return self._raw(tree, "CREATE TABLE ... AS is not modelled")
+        name = schema_node.this.name
+        if tree.args.get("exists") and self.schema.has_table(name):
+            self.warnings.append(f"table {name} exists already: statement skipped")
+            return []
+        if self.schema.has_table(name):
+            raise ObjectExistsError("table", name)
+        t = Table(name)
+        indexes: list[Index] = []
+        for node in schema_node.expressions:
+            t = self._table_element(t, node, indexes)
+        if not t.columns:
+            raise ParseError(f"table {name} has no columns", self.st.line, self.st.column)
+        for fk in t.foreign_keys:
+            self._check_reference(fk, t)
+        ops: list[Operation] = [CreateTable(t)]
+        ops += [CreateIndex(i) for i in indexes]
+        return ops
+
+    def _table_element(self, t: Table, node, indexes: list) -> Table:
+        if isinstance(node, exp.ColumnDef):
+            col, cons = self._column(node, t.name)
+            t = t.with_column(col)
+            for c in cons:
+                t = t.with_constraint(c)
+            return t
+        if isinstance(node, exp.IndexColumnConstraint):
+            cols = tuple(_names(node.expressions))
+            name = node.this.name if node.this else f"ix_{t.name}_{'_'.join(cols)}"
+            indexes.append(Index(name, t.name, cols))
+            return t
+        con = self._constraint(node, t.name)
+        for colname in _constraint_columns(con):
+            t.column(colname)
+        if isinstance(con, PrimaryKey):
+            t = _with_not_null(t, con.columns)
+        return t.with_constraint(con)
+
+    def _column(self, node: exp.ColumnDef, table: str):
+        name = node.this.name
+        kind = node.args.get("kind")
+        if kind is None:
+            if self.dialect.name != "sqlite":
+                raise ParseError(f"column {name} has no type", self.st.line, self.st.column)
+            kind = exp.DataType.build("TEXT")
+        col = Column(name, self._type(kind))
+        if kind.this.name in SERIAL_TYPES:
+            col = replace(col, autoincrement=True, nullable=False)
+        cons = []
+        for cc in node.args.get("constraints") or []:
+            col, extra = self._column_constraint(col, cc.args.get("kind"), table)
+            cons += extra
+        return col, cons
+
+    def _column_constraint(self, col: Column, k, table: str):
+        if isinstance(k, exp.NotNullColumnConstraint):
+            return replace(col, nullable=bool(k.args.get("allow_null"))), []
+        if isinstance(k, exp.PrimaryKeyColumnConstraint):
+            return replace(col, nullable=False), [PrimaryKey((col.name,))]
+        if isinstance(k, exp.UniqueColumnConstraint):
+            return col, [Unique((col.name,))]
+        if isinstance(k, exp.DefaultColumnConstraint):
+            return replace(col, default=self._expr(k.this)), []
+        if isinstance(k, exp.CheckColumnConstraint):
+            return col, [Check(self._expr(k.this))]
+        if isinstance(k, exp.Reference):
+            return col, [self._reference((col.name,), k, None)]
+        if isinstance(k, (exp.AutoIncrementColumnConstraint,
+                          exp.GeneratedAsIdentityColumnConstraint)):
+            return replace(col, autoincrement=True, nullable=False), []
+        if isinstance(k, exp.CommentColumnConstraint):
+            return replace(col, comment=k.this.name), []
+        raise ParseError(f"column option not supported: {k.sql() if k else '?'}",
+                         self.st.line, self.st.column, self.st.text)
+
+    def _constraint(self, node, table: str, name: str | None = None):
+        if isinstance(node, exp.Constraint):
+            inner = node.expressions[0]
+            return self._constraint(inner, table, node.this.name)
+        if isinstance(node, exp.PrimaryKey):
+            return PrimaryKey(tuple(_names(node.expressions)), name)
+        if isinstance(node, exp.PrimaryKeyColumnConstraint):
+            raise ParseError("PRIMARY KEY needs its columns", self.st.line, self.st.column)
+        if isinstance(node, exp.ForeignKey):
+            return self._reference(tuple(_names(node.expressions)),
+                                   node.args["reference"], name)
+        if isinstance(node, exp.UniqueColumnConstraint):
+            target = node.this
+            if isinstance(target, exp.Schema):
+                name = name or (target.this.name if target.this else None)
+                return Unique(tuple(_names(target.expressions)), name)
+            raise ParseError("UNIQUE needs its columns", self.st.line, self.st.column)
+        if isinstance(node, exp.CheckColumnConstraint):
+            return Check(self._expr(node.this), name)
+        raise ParseError(f"table element not understood: {node.sql()}",
+                         self.st.line, self.st.column, self.st.text)
+
+    def _reference(self, columns, ref: exp.Reference, name):
+        target = ref.this
+        ref_table = target.this.name if isinstance(target, exp.Schema) else target.name
+        ref_cols = tuple(_names(target.expressions)) if isinstance(target, exp.Schema) else ()
+        opts = " ".join(o if isinstance(o, str) else o.sql() for o in ref.args.get("options") or [])
+        return ForeignKey(tuple(columns), ref_table, ref_cols, name,
+                          _action(opts, "DELETE"), _action(opts, "UPDATE"))
+
+    def _check_reference(self, fk: ForeignKey, own: Table) -> ForeignKey:
+        target = own if fk.ref_table == own.name else self.schema.table(fk.ref_table)
+        for c in fk.ref_columns:
+            target.column(c)
+        return fk
+
+    # -- indexes -----------------------------------------------------------------------
+    def _create_index(self, tree: exp.Create) -> list[Operation]:
+        idx = tree.this
+        table = idx.args["table"].name
+        t = self.schema.table(table)
+        params = idx.args.get("params")
+        cols = []
+        for o in params.args.get("columns") or []:
+            col = o.this if isinstance(o, exp.Ordered) else o
+            if not isinstance(col, exp.Column):
+                return self._raw(tree, "expression indexes are not modelled")
+            t.column(col.name)
+            cols.append(col.name)
+        where = params.args.get("where")
+        name = idx.this.name if idx.this else f"ix_{table}_{'_'.join(cols)}"
+        if tree.args.get("exists") and any(i.name == name for i in t.indexes):
+            self.warnings.append(f"index {name} exists already: statement skipped")
+            return []
+        index = Index(name, table, tuple(cols), bool(tree.args.get("unique")),
+                      self._expr(where.this) if where else None)
+        return [CreateIndex(index, bool(tree.args.get("concurrently")))]
+
+    def _drop_index(self, tree: exp.Drop) -> list[Operation]:
+        ops = []
+        for node in _drop_targets(tree):
+            name = node.name
+            try:
+                idx = self.schema.find_index(name)
+            except UnknownObjectError:
+                if tree.args.get("exists"):
+                    self.warnings.append(f"index {name} does not exist: skipped")
+                    continue
+                raise
+            ops.append(DropIndex(idx, bool(tree.args.get("concurrently"))))
+        return ops
+
+    # -- DROP TABLE --------------------------------------------------------------------
+    def _drop_tables(self, tree: exp.Drop) -> list[Operation]:
+        ops: list[Operation] = []
+        for node in _drop_targets(tree):
+            name = node.name
+            if not self.schema.has_table(name):
+                if tree.args.get("exists"):
+                    self.warnings.append(f"table {name} does not exist: skipped")
+                    continue
+                raise UnknownObjectError("table", name)
+            for other, fk in self.schema.referencing(name):
+                raise DbworkError(
+                    f"table {name} is referenced by {other.name} "
+                    f"({', '.join(fk.columns)}): drop that foreign key first")
+            ops.append(DropTable(self.schema.table(name)))
+        return ops
+
+    # -- ALTER TABLE -------------------------------------------------------------------
+    def _alter_table(self, tree: exp.Alter) -> list[Operation]:
+        table = tree.this.name
+        saved = self.schema
+        saved.table(table)
+        ops: list[Operation] = []
+        for action in tree.args.get("actions") or []:
+            new = self._alter_action(table, action, tree)
+            for op in new:  # later actions see earlier ones
+                self.schema = op.apply(self.schema)
+            ops += new
+        self.schema = saved  # statement() applies the ops for real
+        return ops
+
+    def _alter_action(self, table: str, a, tree) -> list[Operation]:
+        t = self.schema.table(table)
+        if isinstance(a, exp.ColumnDef):
+            return self._add_column(t, a)
+        if isinstance(a, exp.Drop) and a.args.get("kind") == "COLUMN":
+            out = []
+            for c in _drop_targets(a):
+                col = t.column(c.name)
+                out += dependents_of_column(t, col.name)
+                out.append(DropColumn(table, col))
+            return out
+        if isinstance(a, exp.Drop) and a.args.get("kind") == "CONSTRAINT":
+            return [DropConstraint(table, t.constraint(n.name)) for n in _drop_targets(a)]
+        if isinstance(a, exp.RenameColumn):
+            old, new = a.this.name, a.args["to"].name
+            t.column(old)
+            if t.has_column(new):
+                raise ObjectExistsError("column", new, table)
+            return [RenameColumn(table, old, new)]
+        if isinstance(a, exp.AlterRename):
+            return [RenameTable(table, a.this.name)]
+        if isinstance(a, exp.AlterColumn):
+            return [self._alter_column(t, a)]
+        if isinstance(a, exp.ModifyColumn):
+            col, _ = self._column(a.this, table)
+            before = t.column(col.name)
+            return [AlterColumn(table, before, replace(col, comment=col.comment or before.comment))]
+        if isinstance(a, exp.AddConstraint):
+            out = []
+            for node in a.expressions:
+                con = self._constraint(node, table)
+                for c in _constraint_columns(con):
+                    t.column(c)
+                if isinstance(con, ForeignKey):
+                    self._check_reference(con, t)
+                out.append(AddConstraint(table, _named(con, table)))
+            return out
+        return self._raw(tree, "this ALTER TABLE action is not modelled")
+
+    def _add_column(self, t: Table, a: exp.ColumnDef) -> list[Operation]:
+        col, cons = self._column(a, t.name)
+        out: list[Operation] = [AddColumn(t.name, col)]
+        out += [AddConstraint(t.name, _named(c, t.name)) for c in cons]
+        return out
+
+    def _alter_column(self, t: Table, a: exp.AlterColumn) -> AlterColumn:
+        before = t.column(a.this.name)
+        after = before
+        if a.args.get("dtype") is not None:
+            after = replace(after, type=self._type(a.args["dtype"]))
+        if a.args.get("allow_null") is not None:
+            after = replace(after, nullable=bool(a.args["allow_null"]))
+        if a.args.get("default") is not None:
+            after = replace(after, default=self._expr(a.args["default"]))
+        if a.args.get("drop"):
+            after = replace(after, default=None)
+        if after == before:
+            raise ParseError(f"ALTER COLUMN {before.name} changes nothing",
+                             self.st.line, self.st.column, self.st.text)
+        return AlterColumn(t.name, before, after)
+
+    # -- text helpers ------------------------------------------------------------------
+    def _type(self, dt: exp.DataType) -> str:
+        return normalize_datatype(dt, self.source, dt.sql(dialect=self.source.sqlglot))
+
+    def _expr(self, node) -> str:
+        while isinstance(node, exp.Paren):
+            node = node.this
+        return canonical_sql(node.sql(dialect=self.dialect.sqlglot), self.dialect)
+
+
+def _drop_targets(drop: exp.Drop) -> list:
+    return list(drop.args.get("tables") or drop.expressions or [])
+
+
+def _names(nodes) -> list[str]:
+    out = []
+    for n in nodes:
+        if isinstance(n, exp.Ordered):
+            n = n.this
+        out.append(n.name)
+    return out
+
+
+def _constraint_columns(con) -> tuple[str, ...]:
+    return getattr(con, "columns", ())
+
+
+def _named(con, table: str):
+    """Give an unnamed constraint added by ALTER a conventional name, so it can be
+    dropped by name later (and in the rollback)."""
+    if con.name or isinstance(con, PrimaryKey):
+        return con
+    cols = "_".join(getattr(con, "columns", ()))
+    prefix = {ForeignKey: "fk", Unique: "uq", Check: "ck"}[type(con)]
+    suffix = cols or str(abs(hash(con.expression)) % 10_000)
+    return replace(con, name=f"{prefix}_{table}_{suffix}"[:63])
+
+
+def _with_not_null(t: Table, columns) -> Table:
+    for c in columns:
+        col = t.column(c)
+        t = t.replacing_column(c, replace(col, nullable=False))
+    return t
+
+
+def _action(opts: str, event: str) -> str | None:
+    m = re.search(rf"ON {event} (SET NULL|SET DEFAULT|CASCADE|RESTRICT|NO ACTION)",
+                  opts, re.I)
+    return m.group(1).upper() if m else None
+
+
+def _touched(tree) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t.name for t in tree.find_all(exp.Table) if t.name))
+
+
+def _transpile(sql: str, source: Dialect, target: Dialect, warnings: list) -> str:
+    try:
+        return sqlglot.transpile(sql, read=source.sqlglot, write=target.sqlglot,
+                                 unsupported_level=sqlglot.ErrorLevel.RAISE)[0]
+    except Exception as e:  # sqlglot raises UnsupportedError and friends
+        warnings.append(f"cannot express for {target.name}: {sql.strip()} ({e})")
+        return sqlglot.transpile(sql, read=source.sqlglot, write=target.sqlglot)[0]
+
+
+def _check_punctuation(st: Statement, source: Dialect) -> None:
+    """sqlglot forgives stray commas (``(a INT,, b INT)``); a migration should not."""
+    from sqlglot.tokens import TokenType
+    from .cell import _tokenizer
+    toks = _tokenizer(source.sqlglot).tokenize(st.text)
+    bad = {(TokenType.COMMA, TokenType.COMMA), (TokenType.L_PAREN, TokenType.COMMA),
+           (TokenType.COMMA, TokenType.R_PAREN)}
+    for a, b in zip(toks, toks[1:]):
+        if (a.token_type, b.token_type) in bad:
+            line = st.line + a.line - 1
+            col = a.col + (st.column - 1 if a.line == 1 else 0)
+            raise ParseError(f"malformed SQL: unexpected {b.text!r} after {a.text!r}",
+                             line, col, st.text)

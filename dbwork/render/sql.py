@@ -1,0 +1,270 @@
+"""Operation -> SQL statements for a dialect, through Alembic's operations in offline
+(``as_sql``) mode. One dispatch table keyed by operation type; SQLite's table rebuilds
+come from Alembic's batch mode, fed the table as the neutral model knows it.
+
+Pure: no connection is opened; Alembic writes each statement to a buffer.
+
+>>> from dbwork.model import Column, Schema, Table
+>>> from dbwork.dialects import get_dialect
+>>> from dbwork.ops import AddColumn
+>>> s = Schema.of(Table("users", (Column("id", "INTEGER", nullable=False),)))
+>>> render(AddColumn("users", Column("age", "INTEGER")), s, get_dialect("postgresql"))
+['ALTER TABLE users ADD COLUMN age INTEGER']
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Callable
+
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+
+from ..dialects.base import Dialect
+from ..errors import UnsupportedError
+from ..model.schema import (Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table,
+                            Unique)
+from ..model.types import type_family
+from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
+                              CreateTable, DropColumn, DropConstraint, DropIndex,
+                              DropTable, Operation, RawSQL, RenameColumn, RenameTable)
+from ..ops.data_ops import BackupRows, RestoreRows
+from .data import render_data
+from .types import sa_type, type_text
+
+
+class _StatementSink:
+    """Alembic's offline output buffer: one write per statement."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def write(self, text: str) -> None:
+        text = text.strip()
+        if text.endswith(";"):
+            text = text[:-1].rstrip()
+        if text and text != "GO":
+            self.statements.append(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
+    """Statements that carry out ``op`` on a database whose schema is ``schema``."""
+    if isinstance(op, RawSQL):
+        return [op.sql.strip().rstrip(";").strip()]
+    if isinstance(op, (BackupRows, RestoreRows)):
+        return render_data(op, schema, dialect)
+    handler = _RENDERERS.get(type(op))
+    if handler is None:
+        raise UnsupportedError(f"{type(op).__name__} has no SQL renderer")
+    sink = _StatementSink()
+    ctx = MigrationContext.configure(
+        dialect_name=dialect.alembic, opts={"as_sql": True, "output_buffer": sink})
+    handler(Operations(ctx), op, schema, dialect)
+    return sink.statements
+
+
+# -- model -> SQLAlchemy ---------------------------------------------------------------
+def sa_column(c: Column, dialect: Dialect, primary_key: bool = False) -> sa.Column:
+    kw = dict(nullable=c.nullable, autoincrement=bool(c.autoincrement), comment=c.comment)
+    if c.default is not None:
+        kw["server_default"] = sa.text(c.default)
+    if primary_key:
+        kw["primary_key"] = True
+    return sa.Column(c.name, sa_type(c.type, dialect), **kw)
+
+
+def sa_constraint(con, dialect: Dialect):
+    if isinstance(con, PrimaryKey):
+        return sa.PrimaryKeyConstraint(*con.columns, name=con.name)
+    if isinstance(con, ForeignKey):
+        return sa.ForeignKeyConstraint(
+            list(con.columns), [f"{con.ref_table}.{c}" for c in con.ref_columns],
+            name=con.name, ondelete=con.on_delete, onupdate=con.on_update)
+    if isinstance(con, Unique):
+        return sa.UniqueConstraint(*con.columns, name=con.name)
+    return sa.CheckConstraint(sa.text(con.expression), name=con.name)
+
+
+def sa_table(t: Table, schema: Schema, dialect: Dialect, md: sa.MetaData | None = None) -> sa.Table:
+    """The table as SQLAlchemy sees it, with stub tables for its foreign-key targets."""
+    md = md or sa.MetaData()
+    for fk in t.foreign_keys:
+        if fk.ref_table != t.name and fk.ref_table not in md.tables:
+            target = schema.tables.get(fk.ref_table)
+            cols = [sa.Column(c, _ref_type(target, c, dialect)) for c in fk.ref_columns]
+            sa.Table(fk.ref_table, md, *cols)
+    table = sa.Table(t.name, md, *[sa_column(c, dialect) for c in t.columns],
+                     *[sa_constraint(c, dialect) for c in t.constraints()],
+                     comment=t.comment)
+    for i in t.indexes:
+        sa.Index(i.name, *[table.c[c] for c in i.columns], unique=i.unique,
+                 **_where_kw(i, dialect))
+    return table
+
+
+def _ref_type(target: Table | None, column: str, dialect: Dialect):
+    if target is not None and target.has_column(column):
+        return sa_type(target.column(column).type, dialect)
+    return sa.Integer()
+
+
+def _where_kw(i: Index, dialect: Dialect) -> dict:
+    if not i.where:
+        return {}
+    if dialect.name in ("mysql",):
+        raise UnsupportedError(f"{dialect.name} has no partial indexes ({i.name} WHERE {i.where})")
+    return {f"{dialect.alembic}_where": sa.text(i.where)}
+
+
+@contextmanager
+def _alter_target(op: Operations, t: Table, schema: Schema, dialect: Dialect,
+                  recreate="auto"):
+    """What to call alter_column/drop_column on. Where ALTER is native, Operations with
+    the table name; on SQLite, Alembic's batch mode (a table rebuild where SQLite lacks
+    the ALTER), fed the table as the model knows it."""
+    if dialect.native_alter:
+        yield _Bound(op, t.name)
+        return
+    copy_from = sa_table(t, schema, dialect)
+    with op.batch_alter_table(t.name, copy_from=copy_from, recreate=recreate) as batch:
+        yield batch
+
+
+class _Bound:
+    """Operations with the table name filled in, shaped like a batch operation."""
+
+    def __init__(self, op: Operations, table: str):
+        self.op, self.table = op, table
+
+    def alter_column(self, name, **kw):
+        self.op.alter_column(self.table, name, **kw)
+
+    def drop_column(self, name):
+        self.op.drop_column(self.table, name)
+
+    def add_column(self, column):
+        self.op.add_column(self.table, column)
+
+
+# -- renderers, one per operation ------------------------------------------------------
+def _create_table(op: Operations, o: CreateTable, schema, dialect):
+    t = o.table
+    op.create_table(t.name, *[sa_column(c, dialect) for c in t.columns],
+                    *[sa_constraint(c, dialect) for c in t.constraints()],
+                    comment=t.comment)
+    for i in t.indexes:
+        _create_index(op, CreateIndex(i), schema, dialect)
+
+
+def _drop_table(op: Operations, o: DropTable, schema, dialect):
+    op.drop_table(o.table.name)
+
+
+def _rename_table(op: Operations, o: RenameTable, schema, dialect):
+    op.rename_table(o.old, o.new)
+
+
+def _add_column(op: Operations, o: AddColumn, schema, dialect):
+    t = schema.table(o.table)
+    simple = o.column.nullable or o.column.default is not None
+    recreate = "auto" if simple else "always"
+    with _alter_target(op, t, schema, dialect, recreate) as target:
+        target.add_column(sa_column(o.column, dialect))
+
+
+def _drop_column(op: Operations, o: DropColumn, schema, dialect):
+    with _alter_target(op, schema.table(o.table), schema, dialect) as target:
+        target.drop_column(o.column.name)
+
+
+def _rename_column(op: Operations, o: RenameColumn, schema, dialect):
+    col = schema.table(o.table).column(o.old)
+    op.alter_column(o.table, o.old, new_column_name=o.new, **_existing(col, dialect))
+
+
+def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
+    b, a = o.before, o.after
+    kw = _existing(b, dialect)
+    if a.type != b.type:
+        kw["type_"] = sa_type(a.type, dialect)
+        if dialect.name == "postgresql" and type_family(a.type) != type_family(b.type):
+            kw["postgresql_using"] = f'"{b.name}"::{type_text(a.type, dialect)}'
+    if a.nullable != b.nullable:
+        kw["nullable"] = a.nullable
+    if a.default != b.default:
+        kw["server_default"] = sa.text(a.default) if a.default is not None else None
+    if a.comment != b.comment:
+        kw["comment"] = a.comment
+    with _alter_target(op, schema.table(o.table), schema, dialect) as target:
+        target.alter_column(b.name, **kw)
+
+
+def _existing(c: Column, dialect: Dialect) -> dict:
+    """MySQL's MODIFY/CHANGE restate the whole column: say what it is, or it is lost."""
+    kw = dict(existing_type=sa_type(c.type, dialect), existing_nullable=c.nullable,
+              existing_server_default=sa.text(c.default) if c.default is not None else None,
+              existing_comment=c.comment)
+    if dialect.name == "mysql":
+        kw["existing_autoincrement"] = c.autoincrement
+    return kw
+
+
+def _create_index(op: Operations, o: CreateIndex, schema, dialect):
+    i = o.index
+    kw = _where_kw(i, dialect)
+    if o.concurrently and dialect.concurrent_index:
+        kw["postgresql_concurrently"] = True
+    op.create_index(i.name, i.table, list(i.columns), unique=i.unique, **kw)
+
+
+def _drop_index(op: Operations, o: DropIndex, schema, dialect):
+    kw = {"postgresql_concurrently": True} if o.concurrently and dialect.concurrent_index else {}
+    op.drop_index(o.index.name, table_name=o.index.table, **kw)
+
+
+_CONSTRAINT_TYPE = {PrimaryKey: "primary", ForeignKey: "foreignkey", Unique: "unique",
+                    Check: "check"}
+
+
+def _add_constraint(op: Operations, o: AddConstraint, schema, dialect):
+    if not dialect.native_alter:
+        return _rebuild(op, o, schema, dialect)
+    c = o.constraint
+    if isinstance(c, PrimaryKey):
+        op.create_primary_key(c.name or f"pk_{o.table}", o.table, list(c.columns))
+    elif isinstance(c, ForeignKey):
+        op.create_foreign_key(c.name, o.table, c.ref_table, list(c.columns),
+                              list(c.ref_columns), ondelete=c.on_delete, onupdate=c.on_update)
+    elif isinstance(c, Unique):
+        op.create_unique_constraint(c.name, o.table, list(c.columns))
+    else:
+        op.create_check_constraint(c.name, o.table, sa.text(c.expression))
+
+
+def _drop_constraint(op: Operations, o: DropConstraint, schema, dialect):
+    if not dialect.native_alter:
+        return _rebuild(op, o, schema, dialect)
+    c = o.constraint
+    if not c.name and not isinstance(c, PrimaryKey):
+        raise UnsupportedError(f"cannot drop an unnamed constraint on {o.table} in {dialect.name}")
+    name = c.name or ("PRIMARY" if dialect.name == "mysql" else f"{o.table}_pkey")
+    op.drop_constraint(name, o.table, type_=_CONSTRAINT_TYPE[type(c)])
+
+
+def _rebuild(op: Operations, o: Operation, schema: Schema, dialect: Dialect):
+    """Rebuild the table with the constraint set it has after ``o`` (SQLite)."""
+    after = o.apply(schema).table(o.table)
+    copy_from = sa_table(after, schema, dialect)
+    with op.batch_alter_table(o.table, copy_from=copy_from, recreate="always"):
+        pass
+
+
+_RENDERERS: dict[type, Callable] = {
+    CreateTable: _create_table, DropTable: _drop_table, RenameTable: _rename_table,
+    AddColumn: _add_column, DropColumn: _drop_column, RenameColumn: _rename_column,
+    AlterColumn: _alter_column, CreateIndex: _create_index, DropIndex: _drop_index,
+    AddConstraint: _add_constraint, DropConstraint: _drop_constraint,
+}

@@ -1,0 +1,335 @@
+"""The Workbench: one database target and its migrations folder. Everything the magics,
+widgets and command line do goes through here, and it is plain Python.
+
+>>> import tempfile, os, dbwork
+>>> d = tempfile.mkdtemp()
+>>> wb = dbwork.connect(f"sqlite:///{d}/app.sqlite", migrations=os.path.join(d, "migrations"))
+>>> m = wb.migrate("create_notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);")
+>>> m.status, [s.comment for s in m.steps]
+('applied', ['create table notes (2 columns)'])
+>>> [r.status for r in wb.rollback()]
+['rolled_back']
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from . import safety
+from .errors import (ConfigError, DataLossRefused, DbworkError, MigrationConflict,
+                     MigrationFailed)
+from .execute.backend import HistoryRow
+from .execute.files import MigrationFiles, parse_script
+from .execute.runner import Buffer, run_down, run_up
+from .migration import Migration, Step
+from .parse.cell import split_cell, split_statements, validate_name
+from .url import DatabaseURL
+
+DEFAULT_DATABASE = "dbwork.sqlite"
+DEFAULT_MIGRATIONS = "migrations"
+
+
+def open_backend(url: DatabaseURL):
+    """The backend for a URL (SQL or document)."""
+    if url.dialect == "mongodb":
+        from .execute.mongodb import MongoBackend
+        return MongoBackend(url)
+    from .execute.sql import SqlBackend
+    return SqlBackend(url)
+
+
+class Workbench:
+    """One target database plus its migrations folder.
+
+    Methods return result objects (Migration, lists of them, DataFrames, diagrams)
+    that render inline in a notebook and print plainly elsewhere.
+    """
+
+    def __init__(self, url: str | DatabaseURL, migrations: str | os.PathLike | None = None,
+                 *, lock_timeout: float = 30.0, source_dialect: str | None = None):
+        self.url = url if isinstance(url, DatabaseURL) else DatabaseURL.parse(url)
+        self.backend = open_backend(self.url)
+        self.dialect = self.backend.dialect
+        base = Path(self.url.database).parent if self.url.dialect == "sqlite" and \
+            self.url.database != ":memory:" else Path(".")
+        self.files = MigrationFiles(Path(migrations) if migrations else base / DEFAULT_MIGRATIONS)
+        self.lock_timeout = lock_timeout
+        self.source_dialect = source_dialect
+
+    def __repr__(self) -> str:
+        return f"<Workbench {self.backend.display_url} migrations={self.files.directory}>"
+
+    @property
+    def display_url(self) -> str:
+        return self.backend.display_url
+
+    # -- the change cycle -------------------------------------------------------------
+    def migrate(self, name: str, text: str, dry_run: bool = False,
+                allow_data_loss: bool = False, dialect: str | None = None) -> Migration:
+        """Plan ``text`` as migration ``name`` and apply it (or only show it: dry_run).
+
+        Re-running with the same text after it applied reports it and changes nothing;
+        different text for an applied name is refused (roll back first, or rename).
+        """
+        validate_name(name)
+        cell = split_cell(text)
+        source_checksum = _checksum(text)
+        existing = self.files.find(name)
+        with self.backend.session(self.lock_timeout) as s:
+            applied = {r.version: r for r in s.history() if r.name == name and
+                       r.status in ("applied", "failed", "running")}
+            if applied:
+                row = max(applied.values(), key=lambda r: r.version)
+                return self._already(row, source_checksum, existing)
+            m = self._plan(s, name, cell, source_checksum, existing, allow_data_loss,
+                           dialect)
+            if dry_run:
+                return self._dry_run(s, m)
+            return self._apply(s, m)
+
+    def _already(self, row: HistoryRow, source_checksum: str, existing) -> Migration:
+        if row.status in ("failed", "running"):
+            raise MigrationConflict(
+                f"migration {row.name} ({row.version}) is marked '{row.status}' after "
+                f"{row.steps_done} step(s): roll it back first (%rollback / wb.rollback())")
+        if row.source_checksum != source_checksum:
+            raise MigrationConflict(
+                f"migration {row.name} ({row.version}) is applied with different content. "
+                "Roll it back first (%rollback), or give the change a new name.")
+        m = self._from_history(row)
+        m.notes.append("already applied with the same content: nothing was changed")
+        if existing is not None:
+            m.path = existing.path
+        return m
+
+    def _plan(self, s, name, cell, source_checksum, existing, allow_data_loss,
+              dialect) -> Migration:
+        from .plan import add_backups, plan_steps
+        schema = s.introspect()
+        source = self._source_dialect(dialect)
+        version = existing.version if existing else self._new_version(s)
+        ops, warnings = self._parse(cell, schema, source)
+        ops, backup_warnings = add_backups(ops, schema, version)
+        warnings += backup_warnings
+        checked = safety.review(ops, schema, self.dialect, s)
+        warnings += checked.warnings
+        losses = self._losses(s, ops)
+        if losses and not allow_data_loss:
+            raise DataLossRefused(losses)
+        warnings += [f"data loss allowed: {loss}" for loss in losses]
+        steps = plan_steps(ops, schema, self.dialect, reversible=cell.down is None)
+        if cell.down is not None:
+            steps[-1].reverse = self._explicit_down(cell)
+        m = Migration(version, name, steps, parent=self._head(s, version),
+                      dialect=self.dialect.name, created=_now(), source=cell.up,
+                      source_checksum=source_checksum, warnings=warnings,
+                      explicit_down=cell.down is not None,
+                      tables=_touched_tables(ops), checks=checked.checks)
+        m.schema_before = schema
+        return m
+
+    def _parse(self, cell, schema, source):
+        if self.dialect.family == "document":
+            from .parse.mongosh import parse_mongosh
+            parsed = parse_mongosh(cell.up, schema, first_line=cell.up_line,
+                                   allow_raw=cell.down is not None)
+        else:
+            from .parse.sql import parse_sql
+            parsed = parse_sql(cell.up, self.dialect, schema, first_line=cell.up_line,
+                               source=source, allow_raw=cell.down is not None)
+        return parsed.ops, list(parsed.warnings)
+
+    def _explicit_down(self, cell) -> list[str]:
+        if self.dialect.family == "document":
+            from .parse.mongosh import split_commands
+            return split_commands(cell.down)
+        stmts = split_statements(cell.down, self.dialect.sqlglot, cell.down_line)
+        return [st.text for st in stmts]
+
+    def _source_dialect(self, name: str | None):
+        from .dialects import get_dialect
+        name = name or self.source_dialect
+        return get_dialect(name) if name else None
+
+    def _losses(self, s, ops) -> list[str]:
+        """What the change destroys in rows that exist now (each op says what it
+        destroys; the live row count says whether anything is there)."""
+        out = []
+        for op in ops:
+            loss = op.loss()
+            if loss is None:
+                continue
+            what, table = loss
+            n = s.count_rows(table)
+            if n:
+                out.append(f"{what} over {n} row(s)")
+        return out
+
+    def _dry_run(self, s, m: Migration) -> Migration:
+        buffer = Buffer(s.transactional)
+        run_up(buffer, m)
+        m.status, m.applied_at, m.duration_ms, m.dry_run = "planned", None, None, True
+        m.notes.append("dry run: nothing was changed")
+        return m
+
+    def _apply(self, s, m: Migration) -> Migration:
+        try:
+            run_up(s, m, before_commit=lambda: self._validate(s, m))
+        except MigrationFailed:
+            if not s.transactional:  # steps ran and stay: keep the record beside history
+                self.files.write(m)
+            raise
+        self.files.write(m)
+        return m
+
+    def _validate(self, s, m: Migration) -> None:
+        """Runs inside the migration's transaction, before the commit: a failed
+        validation rolls the whole migration back."""
+        before = getattr(m, "schema_before", None)
+        m.checks += safety.validate(s, m, before, s.introspect())
+
+    def _new_version(self, s) -> str:
+        now = datetime.now(timezone.utc)
+        taken = {r.version for r in s.history()} | {m.version for m in self.files.all()}
+        latest = max(taken) if taken else ""
+        version = now.strftime("%Y%m%d%H%M%S")
+        while version in taken or version <= latest:
+            now += timedelta(seconds=1)
+            version = now.strftime("%Y%m%d%H%M%S")
+        return version
+
+    def _head(self, s, version: str) -> str | None:
+        known = {r.version for r in s.history() if r.status == "applied"}
+        known |= {m.version for m in self.files.all()}
+        earlier = sorted(v for v in known if v < version)
+        return earlier[-1] if earlier else None
+
+    # -- rollback ---------------------------------------------------------------------
+    def rollback(self, steps: int = 1, to: str | None = None,
+                 dry_run: bool = False) -> list[Migration]:
+        """Undo the last ``steps`` migrations, or every one after version ``to``."""
+        if steps is not None and (not isinstance(steps, int) or steps < 1):
+            raise ConfigError(f"steps must be a positive whole number, not {steps!r}")
+        with self.backend.session(self.lock_timeout) as s:
+            live = [r for r in s.history() if r.status in ("applied", "failed", "running")]
+            live.sort(key=lambda r: r.version, reverse=True)
+            if to is not None:
+                if to not in {r.version for r in s.history()}:
+                    raise ConfigError(f"unknown version {to!r}: see history()")
+                chosen = [r for r in live if r.version > to]
+            else:
+                chosen = live[:steps]
+            out = []
+            for row in chosen:
+                m = self._from_history(row)
+                done = row.steps_done if row.status != "applied" else len(m.steps)
+                if dry_run:
+                    run_down(Buffer(s.transactional), m, done)
+                    m.status, m.dry_run = row.status, True
+                    m.notes.append("dry run: nothing was changed")
+                else:
+                    run_down(s, m, done)
+                out.append(m)
+            return out
+
+    # -- deploy path ------------------------------------------------------------------
+    def pending(self) -> list[Migration]:
+        """Migration files not applied to this database, oldest first."""
+        done = {r.version for r in self.backend.history() if r.status == "applied"}
+        return [m for m in self.files.all() if m.version not in done]
+
+    def upgrade(self, dry_run: bool = False) -> list[Migration]:
+        """Apply pending migration files in order (the CI/deploy path). Refuses while an
+        applied file was edited after it ran, naming the file."""
+        with self.backend.session(self.lock_timeout) as s:
+            rows = {r.version: r for r in s.history()}
+            files = self.files.all()
+            for m in files:
+                row = rows.get(m.version)
+                if row and row.status == "applied" and row.checksum != m.checksum:
+                    raise MigrationConflict(
+                        f"{m.path}: the file changed after it was applied (checksum "
+                        f"{m.checksum[:12]} vs history {row.checksum[:12]}); restore it, "
+                        "or roll the migration back before editing it")
+                if row and row.status in ("failed", "running"):
+                    raise MigrationConflict(
+                        f"migration {m.name} ({m.version}) is marked '{row.status}': "
+                        "roll it back first")
+            out = []
+            for m in files:
+                row = rows.get(m.version)
+                if row and row.status == "applied":
+                    continue
+                if dry_run:
+                    run_up(Buffer(s.transactional), m)
+                    m.status, m.dry_run = "planned", True
+                else:
+                    run_up(s, m)
+                out.append(m)
+            return out
+
+    # -- looking ----------------------------------------------------------------------
+    def history(self):
+        """History as a DataFrame: version, name, status, applied_at, checksum,
+        duration_ms, steps_done, error."""
+        import pandas as pd
+        cols = ["version", "name", "status", "applied_at", "checksum", "duration_ms",
+                "steps_done", "error"]
+        rows = [{c: getattr(r, c) for c in cols} for r in self.backend.history()]
+        return pd.DataFrame(rows, columns=cols)
+
+    def schema(self):
+        """The live schema as the neutral model."""
+        return self.backend.introspect()
+
+    def erd(self, tables=None):
+        """The live schema as an ER diagram (graphviz.Digraph; text fallback)."""
+        from .graphs.erd import erd
+        return erd(self.schema(), tables)
+
+    def close(self) -> None:
+        self.backend.close()
+
+    # -- helpers ----------------------------------------------------------------------
+    def _from_history(self, row: HistoryRow) -> Migration:
+        up = parse_script(row.up, row.dialect or self.dialect.name)
+        down = parse_script(row.down, row.dialect or self.dialect.name)
+        steps = [Step(n, c, stmts, down.get(n, ("", []))[1]) for n, (c, stmts) in sorted(up.items())]
+        extra = row.extra or {}
+        return Migration(row.version, row.name, steps, parent=row.parent,
+                         dialect=row.dialect, source_checksum=row.source_checksum,
+                         warnings=list(extra.get("warnings", [])), status=row.status,
+                         applied_at=row.applied_at, duration_ms=row.duration_ms,
+                         steps_done=row.steps_done, error=row.error,
+                         checks=list(extra.get("checks", [])))
+
+
+def _checksum(text: str) -> str:
+    norm = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return hashlib.sha256(norm.encode()).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _touched_tables(ops) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for op in ops:
+        for t in op.tables():
+            if not t.startswith("_dbwork"):
+                seen[t] = None
+    return tuple(seen)
+
+
+def connect(url: str | None = None, migrations: str | os.PathLike | None = None,
+            **options) -> Workbench:
+    """A Workbench for ``url``; with no URL, the embedded default: the SQLite file
+    dbwork.sqlite in the current folder, with migrations/ beside it."""
+    if url is None:
+        url = f"sqlite:///{DEFAULT_DATABASE}"
+        migrations = migrations or DEFAULT_MIGRATIONS
+    return Workbench(url, migrations, **options)
