@@ -42,6 +42,8 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None)
         key = (schema, name)
         fk_list = [_foreign_key(f, dialect) for f in fks.get(key, [])]
         uq_list = [Unique(tuple(u["column_names"]), u.get("name")) for u in uqs.get(key, [])]
+        if dialect.name == "mysql":
+            uq_list = []  # MySQL has only unique indexes: report them as indexes
         tables.append(Table(
             name=name,
             columns=tuple(_column(c, dialect, conn) for c in cols.get(key, [])),

@@ -44,4 +44,22 @@ def canonical_sql(text: str, dialect: Dialect) -> str:
         return text
     while isinstance(node, sqlglot.exp.Paren):
         node = node.this
+    if dialect.name == "postgresql":
+        node = node.transform(_drop_reported_cast)
     return node.sql(dialect=dialect.sqlglot)
+
+
+_TEXTUAL = {"TEXT", "VARCHAR", "CHAR", "NCHAR", "NVARCHAR", "BPCHAR"}
+
+
+def _drop_reported_cast(node):
+    """PostgreSQL reports ``(status)::text = 'new'::text`` for ``status = 'new'``: the
+    casts it adds to text and to literals are noise, not meaning."""
+    if isinstance(node, sqlglot.exp.Cast):
+        inner = node.this
+        while isinstance(inner, sqlglot.exp.Paren):
+            inner = inner.this
+        textual = node.to.this.name in _TEXTUAL
+        if isinstance(inner, sqlglot.exp.Literal) or (textual and isinstance(inner, sqlglot.exp.Column)):
+            return inner.copy()
+    return node

@@ -319,7 +319,7 @@ class _Builder:
                 out.append(DropColumn(table, col))
             return out
         if isinstance(a, exp.Drop) and a.args.get("kind") == "CONSTRAINT":
-            return [DropConstraint(table, t.constraint(n.name)) for n in _drop_targets(a)]
+            return [_drop_constraint(t, n.name) for n in _drop_targets(a)]
         if isinstance(a, exp.RenameColumn):
             old, new = a.this.name, a.args["to"].name
             t.column(old)
@@ -376,6 +376,16 @@ class _Builder:
         while isinstance(node, exp.Paren):
             node = node.this
         return canonical_sql(node.sql(dialect=self.dialect.sqlglot), self.dialect)
+
+
+def _drop_constraint(t: Table, name: str) -> Operation:
+    """Drop a constraint by name; on MySQL a UNIQUE constraint is a unique index."""
+    try:
+        return DropConstraint(t.name, t.constraint(name))
+    except UnknownObjectError:
+        if any(i.name == name and i.unique for i in t.indexes):
+            return DropIndex(t.index(name))
+        raise
 
 
 def _drop_targets(drop: exp.Drop) -> list:

@@ -251,7 +251,19 @@ def _drop_constraint(op: Operations, o: DropConstraint, schema, dialect):
     if not c.name and not isinstance(c, PrimaryKey):
         raise UnsupportedError(f"cannot drop an unnamed constraint on {o.table} in {dialect.name}")
     name = c.name or ("PRIMARY" if dialect.name == "mysql" else f"{o.table}_pkey")
+    if dialect.name == "mysql" and isinstance(c, Check):
+        op.execute(f"ALTER TABLE {_q(o.table, dialect)} DROP CONSTRAINT {_q(name, dialect)}")
+        return  # MariaDB has no DROP CHECK (Alembic writes MySQL 8's spelling)
     op.drop_constraint(name, o.table, type_=_CONSTRAINT_TYPE[type(c)])
+    if dialect.name == "mysql" and isinstance(c, ForeignKey) and \
+            not any(i.name == name for i in schema.table(o.table).indexes):
+        # MySQL made an index of that name for the key and keeps it after the key goes
+        op.execute(f"ALTER TABLE {_q(o.table, dialect)} DROP INDEX IF EXISTS {_q(name, dialect)}")
+
+
+def _q(name: str, dialect: Dialect) -> str:
+    from .data import quote
+    return quote(name, dialect)
 
 
 def _rebuild(op: Operations, o: Operation, schema: Schema, dialect: Dialect):

@@ -1,0 +1,183 @@
+"""Compare a schema that was asked for with the one a database reports (pure).
+
+The parser simulates what a migration should produce; introspection reads what the
+database made of it. They agree when every table, column, key, index and check agrees,
+where a constraint name of ``None`` on the expected side means "any name" (the database
+picks one), and where a dialect's known quirks are answered by hooks, not by special
+cases in tests.
+
+>>> from dbwork.model import Column, Schema, Table, Unique
+>>> from dbwork.dialects import get_dialect
+>>> want = Schema.of(Table("t", (Column("a", "INTEGER"),), uniques=(Unique(("a",)),)))
+>>> got = Schema.of(Table("t", (Column("a", "INTEGER"),), uniques=(Unique(("a",), "t_a_key"),)))
+>>> schema_differences(want, got, get_dialect("postgresql"))
+[]
+"""
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Callable
+
+from ..dialects.base import Dialect
+from ..model.schema import Column, Schema, Table
+from ..model.types import base_name, type_family
+
+
+def schema_differences(expected: Schema, actual: Schema, dialect: Dialect) -> list[str]:
+    """Human-readable differences; empty when ``actual`` is what ``expected`` asks."""
+    fold = _SCHEMA_HOOKS.get(dialect.name)
+    if fold:
+        expected, actual = fold(expected), fold(actual)
+    out = []
+    for name in sorted(set(expected.tables) | set(actual.tables)):
+        if name not in actual.tables:
+            out.append(f"table {name}: missing")
+        elif name not in expected.tables:
+            out.append(f"table {name}: unexpected")
+        else:
+            out += table_differences(expected.tables[name], actual.tables[name], dialect)
+    return out
+
+
+def table_differences(want: Table, got: Table, dialect: Dialect) -> list[str]:
+    out = []
+    wc = {c.name: c for c in want.columns}
+    gc = {c.name: c for c in got.columns}
+    if set(wc) != set(gc):  # order: a restored column comes back last (known gap)
+        out.append(f"{want.name}: columns {list(wc)} != {list(gc)}")
+    for n in wc.keys() & gc.keys():
+        out += [f"{want.name}.{n}: {d}" for d in column_differences(wc[n], gc[n], dialect)]
+    for attr in ("primary_key", "foreign_keys", "uniques", "checks", "indexes"):
+        w, g = getattr(want, attr), getattr(got, attr)
+        w = () if w is None else (w if isinstance(w, tuple) else (w,))
+        g = () if g is None else (g if isinstance(g, tuple) else (g,))
+        if not _same_set(w, g, dialect):
+            out.append(f"{want.name}: {attr} {list(w)} != {list(g)}")
+    if (want.comment or None) != (got.comment or None):
+        out.append(f"{want.name}: comment {want.comment!r} != {got.comment!r}")
+    return out
+
+
+def column_differences(want: Column, got: Column, dialect: Dialect) -> list[str]:
+    out = []
+    if not same_type(want.type, got.type, dialect):
+        out.append(f"type {want.type} != {got.type}")
+    if want.nullable != got.nullable:
+        out.append(f"nullable {want.nullable} != {got.nullable}")
+    if not same_default(want.default, got.default, want.type, dialect):
+        out.append(f"default {want.default!r} != {got.default!r}")
+    if want.autoincrement and not got.autoincrement:
+        out.append("autoincrement lost")
+    if (want.comment or None) != (got.comment or None):
+        out.append(f"comment {want.comment!r} != {got.comment!r}")
+    return out
+
+
+def _same_set(want: tuple, got: tuple, dialect: Dialect) -> bool:
+    if len(want) != len(got):
+        return False
+    left = list(got)
+    for w in want:
+        match = next((g for g in left if same_object(w, g, dialect)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return True
+
+
+def same_object(want, got, dialect: Dialect) -> bool:
+    """Keys, indexes, checks: equal field by field; ``name=None`` matches any name."""
+    if type(want) is not type(got):
+        return False
+    for f in fields(want):
+        w, g = getattr(want, f.name), getattr(got, f.name)
+        if f.name == "name" and w is None:
+            continue
+        if f.name in ("expression", "where"):
+            if not same_expression(w, g, dialect):
+                return False
+        elif w != g:
+            return False
+    return True
+
+
+# -- hooks: what each dialect reports differently from what was written -----------------
+def same_type(want: str, got: str, dialect: Dialect) -> bool:
+    if want == got:
+        return True
+    hook = _TYPE_HOOKS.get(dialect.name)
+    return bool(hook and hook(want, got))
+
+
+def same_default(want: str | None, got: str | None, type_: str, dialect: Dialect) -> bool:
+    if want == got:
+        return True
+    if want is None or got is None:
+        return False
+    hook = _DEFAULT_HOOKS.get(dialect.name)
+    return _loose(want) == _loose(got) or bool(hook and hook(want, got, type_))
+
+
+def same_expression(want: str | None, got: str | None, dialect: Dialect) -> bool:
+    if want == got:
+        return True
+    if want is None or got is None:
+        return False
+    return _loose(want) == _loose(got)
+
+
+def _loose(text: str) -> str:
+    """Spelling-insensitive form: no quotes, no redundant parentheses, one case."""
+    t = text.replace("`", "").replace('"', "").upper()
+    t = t.replace("CURRENT_TIMESTAMP()", "CURRENT_TIMESTAMP")
+    return "".join(ch for ch in t if ch not in "() ")
+
+
+def _numeric_default(want: str, got: str, type_: str) -> bool:
+    if type_family(type_) not in ("numeric", "integer"):
+        return False
+    try:
+        return float(want.strip("'")) == float(got.strip("'"))
+    except ValueError:
+        return False
+
+
+def _sqlite_type(want: str, got: str) -> bool:
+    # SQLite keeps the declared text; BOOLEAN etc. come back as written
+    return base_name(want) == base_name(got) and type_family(want) == "other"
+
+
+_TYPE_HOOKS: dict[str, Callable[[str, str], bool]] = {
+    "sqlite": _sqlite_type,
+    # MySQL has no TIMESTAMP WITH TIME ZONE and no JSONB: both come back plain
+    "mysql": lambda w, g: (w, g) in {("TIMESTAMPTZ", "TIMESTAMP"), ("JSONB", "JSON"),
+                                     ("BOOLEAN", "TINYINT"), ("UUID", "CHAR(36)")},
+}
+_DEFAULT_HOOKS: dict[str, Callable[[str, str, str], bool]] = {
+    "mysql": _numeric_default,
+    "postgresql": _numeric_default,
+    "sqlite": _numeric_default,
+}
+
+
+def without_names(schema: Schema) -> Schema:
+    """The schema with every constraint name dropped (for name-blind comparisons)."""
+    def strip(t: Table) -> Table:
+        return replace(t, primary_key=replace(t.primary_key, name=None) if t.primary_key else None,
+                       foreign_keys=tuple(replace(c, name=None) for c in t.foreign_keys),
+                       uniques=tuple(replace(c, name=None) for c in t.uniques),
+                       checks=tuple(replace(c, name=None) for c in t.checks))
+    return Schema({n: strip(t) for n, t in schema.tables.items()})
+
+
+def _uniques_as_indexes(schema: Schema) -> Schema:
+    """MySQL keeps a UNIQUE constraint as a unique index: compare them as one kind."""
+    from ..model.schema import Index
+
+    def fold(t: Table) -> Table:
+        extra = tuple(Index(u.name, t.name, u.columns, unique=True) for u in t.uniques)
+        return replace(t, uniques=(), indexes=t.indexes + extra)
+    return Schema({n: fold(t) for n, t in schema.tables.items()})
+
+
+_SCHEMA_HOOKS: dict[str, Callable[[Schema], Schema]] = {"mysql": _uniques_as_indexes}

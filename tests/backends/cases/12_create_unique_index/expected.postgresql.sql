@@ -1,0 +1,6 @@
+-- step 1: create unique index ux_users_email on users (email)
+CREATE UNIQUE INDEX ux_users_email ON users (email);
+
+-- migrate:down
+-- step 1: create unique index ux_users_email on users (email)
+DROP INDEX ux_users_email;

@@ -1,0 +1,1 @@
+DROP INDEX ux_users_email;

@@ -1,0 +1,6 @@
+-- step 1: drop index ux_users_email on users
+DROP INDEX ux_users_email ON users;
+
+-- migrate:down
+-- step 1: drop index ux_users_email on users
+CREATE UNIQUE INDEX ux_users_email ON users (email);

@@ -1,0 +1,6 @@
+-- step 1: create index ix_users_active on users (email)
+CREATE INDEX ix_users_active ON users (email) WHERE status = 'new';
+
+-- migrate:down
+-- step 1: create index ix_users_active on users (email)
+DROP INDEX ix_users_active;

@@ -1,0 +1,6 @@
+-- step 1: add foreign key fk_kids_parent (parent_id) -> parents (id) to kids
+ALTER TABLE kids ADD CONSTRAINT fk_kids_parent FOREIGN KEY(parent_id) REFERENCES parents (id);
+
+-- migrate:down
+-- step 1: add foreign key fk_kids_parent (parent_id) -> parents (id) to kids
+ALTER TABLE kids DROP CONSTRAINT fk_kids_parent;

@@ -1,0 +1,2 @@
+CREATE TABLE parents (id INTEGER PRIMARY KEY, code VARCHAR(10) NOT NULL);
+CREATE TABLE kids (id INTEGER PRIMARY KEY, parent_id INTEGER, CONSTRAINT fk_kids_parent FOREIGN KEY (parent_id) REFERENCES parents (id));

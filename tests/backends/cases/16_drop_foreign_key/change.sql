@@ -1,0 +1,1 @@
+ALTER TABLE kids DROP CONSTRAINT fk_kids_parent;

@@ -1,0 +1,6 @@
+-- step 1: drop foreign key fk_kids_parent (parent_id) -> parents (id) from kids
+ALTER TABLE kids DROP CONSTRAINT fk_kids_parent;
+
+-- migrate:down
+-- step 1: drop foreign key fk_kids_parent (parent_id) -> parents (id) from kids
+ALTER TABLE kids ADD CONSTRAINT fk_kids_parent FOREIGN KEY(parent_id) REFERENCES parents (id);

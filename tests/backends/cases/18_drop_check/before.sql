@@ -1,0 +1,1 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL, nick VARCHAR(20), age INTEGER, score NUMERIC(10, 2), status VARCHAR(10) DEFAULT 'new', CONSTRAINT ck_users_age CHECK (age >= 0));

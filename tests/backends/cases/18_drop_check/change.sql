@@ -1,0 +1,1 @@
+ALTER TABLE users DROP CONSTRAINT ck_users_age;

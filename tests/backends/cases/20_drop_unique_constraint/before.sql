@@ -1,0 +1,1 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL, nick VARCHAR(20), age INTEGER, score NUMERIC(10, 2), status VARCHAR(10) DEFAULT 'new', CONSTRAINT uq_users_email UNIQUE (email));
