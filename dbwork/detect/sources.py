@@ -63,7 +63,7 @@ def redact(text: str) -> str:
     """
     text = mask_url(text)
     text = _USERINFO.sub(lambda m: m.group(1) + "***" + m.group(3), text)
-    return _KEY_SECRET.sub(lambda m: m.group(1) + ("***" if m.group(2) != "***" else "***"), text)
+    return _KEY_SECRET.sub(lambda m: m.group(1) + "***", text)
 
 
 @dataclass(frozen=True)
