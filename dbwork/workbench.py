@@ -188,8 +188,10 @@ class Workbench:
     def _validate(self, s, m: Migration) -> None:
         """Runs inside the migration's transaction, before the commit: a failed
         validation rolls the whole migration back."""
-        before = getattr(m, "schema_before", None)
-        m.checks += safety.validate(s, m, before, s.introspect())
+        after = s.introspect()
+        m.checks += safety.validate(s, m, m.schema_before, after)
+        touched = [t for t in m.tables if _has(after, t)]
+        m.erd = _diagram(after, touched, highlight=m.tables) if touched else None
 
     def _new_version(self, s) -> str:
         now = datetime.now(timezone.utc)
@@ -287,8 +289,7 @@ class Workbench:
 
     def erd(self, tables=None):
         """The live schema as an ER diagram (graphviz.Digraph; text fallback)."""
-        from .graphs.erd import erd
-        return erd(self.schema(), tables)
+        return _diagram(self.schema(), tables)
 
     def close(self) -> None:
         self.backend.close()
@@ -305,6 +306,21 @@ class Workbench:
                          applied_at=row.applied_at, duration_ms=row.duration_ms,
                          steps_done=row.steps_done, error=row.error,
                          checks=list(extra.get("checks", [])))
+
+
+def _diagram(schema, tables=None, highlight=()):
+    """The ER diagram of a SQL schema, or the document diagram of a MongoDB one."""
+    from .model.schema import Schema
+    if isinstance(schema, Schema):
+        from .graphs.erd import erd
+        return erd(schema, tables, highlight=tuple(highlight))
+    from .graphs.documents import erd as document_erd
+    return document_erd(schema, tables)
+
+
+def _has(schema, table: str) -> bool:
+    has = getattr(schema, "has_table", None) or getattr(schema, "has_collection", None)
+    return bool(has and has(table))
 
 
 def _checksum(text: str) -> str:

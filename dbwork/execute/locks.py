@@ -25,7 +25,8 @@ def hold(conn, dialect, timeout: float):
     """Hold the migration lock on ``conn`` for the block's duration."""
     kind = dialect.lock
     if kind == "begin-immediate":
-        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        # on the driver's connection: through SQLAlchemy this would open a transaction
+        conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         yield  # the session's BEGIN IMMEDIATE is the lock
         return
     if kind == "advisory":
@@ -42,6 +43,7 @@ def hold(conn, dialect, timeout: float):
 @contextmanager
 def _advisory(conn, timeout: float):
     key = lock_key()
+    _notice_dead_client(conn)
     conn.exec_driver_sql(f"SET lock_timeout = '{int(timeout * 1000)}ms'")
     try:
         conn.exec_driver_sql(f"SELECT pg_advisory_lock({key})")
@@ -60,6 +62,17 @@ def _advisory(conn, timeout: float):
             conn.commit()
         except Exception:
             pass  # the connection is closing; the server drops the lock with it
+
+
+def _notice_dead_client(conn) -> None:
+    """A killed migrator's backend would otherwise run its statement to the end (a
+    long index build, a sleep) holding the advisory lock. PostgreSQL 14+ can check the
+    client socket while a statement runs and end the session, lock included."""
+    try:
+        conn.exec_driver_sql("SET client_connection_check_interval = '1s'")
+        conn.commit()
+    except Exception:  # PostgreSQL 13 and older: the lock lasts until the statement ends
+        conn.rollback()
 
 
 @contextmanager

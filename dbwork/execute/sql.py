@@ -118,6 +118,8 @@ class SqlSession:
 
     def begin(self) -> None:
         if self.dialect.name == "sqlite":
+            if self.conn.in_transaction():
+                self.conn.rollback()
             self.conn.info["sqlite_begin"] = "BEGIN IMMEDIATE"
             try:
                 self.conn.exec_driver_sql("SELECT 1")  # autobegins: takes the write lock

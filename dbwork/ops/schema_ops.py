@@ -335,8 +335,27 @@ def rename_column_in(t: Table, old: str, new: str) -> Table:
         if t.primary_key else None,
         foreign_keys=tuple(replace(fk, columns=cols(fk.columns)) for fk in t.foreign_keys),
         uniques=tuple(replace(u, columns=cols(u.columns)) for u in t.uniques),
-        indexes=tuple(replace(i, columns=cols(i.columns)) for i in t.indexes),
+        checks=tuple(replace(c, expression=_rename_in_expression(c.expression, old, new))
+                     for c in t.checks),
+        indexes=tuple(replace(i, columns=cols(i.columns),
+                              where=_rename_in_expression(i.where, old, new))
+                      for i in t.indexes),
     )
+
+
+def _rename_in_expression(text: str | None, old: str, new: str) -> str | None:
+    """A check or index predicate with column ``old`` renamed (as engines do)."""
+    if text is None or not _mentions(text, old):
+        return text
+    import sqlglot
+    from sqlglot import exp
+
+    def rename(node):
+        if isinstance(node, exp.Column) and node.name == old:
+            return exp.column(new, quoted=node.this.args.get("quoted"))
+        return node
+
+    return sqlglot.parse_one(text).transform(rename).sql()
 
 
 def dependents_of_column(t: Table, column: str) -> list[Operation]:

@@ -72,8 +72,10 @@ def split_statements(text: str, dialect: str | None, first_line: int = 1) -> lis
     """Statements separated by top-level semicolons (strings and comments respected)."""
     try:
         tokens = _tokenizer(dialect).tokenize(text)
-    except TokenError as e:
-        raise ParseError(f"cannot read the text: {e}") from None
+    except TokenError:
+        line = _unterminated_line(text)
+        raise ParseError("malformed SQL: an unterminated string, quoted name or comment",
+                         line + first_line - 1 if line else None, 1 if line else None) from None
     out, start = [], None
     for tok in tokens:
         if tok.token_type == TokenType.SEMICOLON:
@@ -85,6 +87,17 @@ def split_statements(text: str, dialect: str | None, first_line: int = 1) -> lis
     if start is not None:
         out.append(_statement(text, start, len(text), first_line))
     return out
+
+
+def _unterminated_line(text: str) -> int | None:
+    """The line where a quote opens and never closes (a best effort for the message)."""
+    quote, start = None, None
+    for i, ch in enumerate(text):
+        if quote is None and ch in "'\"`":
+            quote, start = ch, i
+        elif ch == quote:
+            quote = None
+    return text.count("\n", 0, start) + 1 if quote is not None else None
 
 
 def _statement(text, first_tok, end, first_line) -> Statement:

@@ -1,0 +1,108 @@
+"""The command line, for CI and deploys: the same Workbench as the notebook.
+
+    dbwork --url postgresql://app@db/shop --migrations migrations upgrade --dry-run
+    dbwork pending | history | rollback [--steps N | --to VERSION] | migrate NAME FILE
+    dbwork detect [PATH]
+
+The URL comes from --url, else $DBWORK_URL, else $DATABASE_URL, else the embedded
+default (dbwork.sqlite). Exit status: 0 done, 1 a dbwork error (one line on stderr),
+2 bad arguments.
+
+>>> main(["--url", "sqlite:///:memory:", "pending"])
+no pending migrations
+0
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .errors import DbworkError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dbwork", description="Evolve databases safely.")
+    p.add_argument("--url", help="database URL (default: $DBWORK_URL, $DATABASE_URL, or dbwork.sqlite)")
+    p.add_argument("--migrations", help="migrations folder (default: migrations)")
+    sub = p.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("upgrade", help="apply pending migration files in order")
+    up.add_argument("--dry-run", action="store_true")
+    sub.add_parser("pending", help="list migration files not yet applied")
+    sub.add_parser("history", help="show the history table")
+    rb = sub.add_parser("rollback", help="undo the last migration(s)")
+    rb.add_argument("--steps", type=int, default=1)
+    rb.add_argument("--to")
+    rb.add_argument("--dry-run", action="store_true")
+    mg = sub.add_parser("migrate", help="plan and apply a change written in FILE ('-': stdin)")
+    mg.add_argument("name")
+    mg.add_argument("file")
+    mg.add_argument("--dry-run", action="store_true")
+    mg.add_argument("--allow-data-loss", action="store_true")
+    dt = sub.add_parser("detect", help="say which databases and tools a project uses")
+    dt.add_argument("path", nargs="?", default=".")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        print(_run(args))
+        return 0
+    except DbworkError as e:
+        print(f"dbwork: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+
+
+def _run(args) -> str:
+    if args.command == "detect":
+        from . import detect
+        return str(detect(args.path))
+    wb = _workbench(args)
+    try:
+        return _COMMANDS[args.command](wb, args)
+    finally:
+        wb.close()
+
+
+def _workbench(args):
+    from .workbench import connect
+    url = args.url or os.environ.get("DBWORK_URL") or os.environ.get("DATABASE_URL")
+    return connect(url, args.migrations)
+
+
+def _upgrade(wb, args) -> str:
+    done = wb.upgrade(dry_run=args.dry_run)
+    if not done:
+        return "database is up to date"
+    return "\n\n".join(str(m) if args.dry_run else repr(m) for m in done)
+
+
+def _pending(wb, args) -> str:
+    rows = wb.pending()
+    return "\n".join(f"{m.version} {m.name}" for m in rows) or "no pending migrations"
+
+
+def _history(wb, args) -> str:
+    frame = wb.history()
+    return frame.to_string(index=False) if len(frame) else "no migrations applied"
+
+
+def _rollback(wb, args) -> str:
+    done = wb.rollback(args.steps, to=args.to, dry_run=args.dry_run)
+    if not done:
+        return "nothing to roll back"
+    return "\n\n".join(str(m) if args.dry_run else repr(m) for m in done)
+
+
+def _migrate(wb, args) -> str:
+    text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
+    m = wb.migrate(args.name, text, dry_run=args.dry_run, allow_data_loss=args.allow_data_loss)
+    return str(m)
+
+
+_COMMANDS = {"upgrade": _upgrade, "pending": _pending, "history": _history,
+             "rollback": _rollback, "migrate": _migrate}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""The notebook layer: %detect, %%migrate, %rollback, %upgrade, %history, %erd, %backups.
+
+Each magic is a short adapter over a :class:`dbwork.Workbench`: parse the magic's
+arguments, call one Workbench method, return its result (so ``_`` holds it). A dbwork
+error fails the cell with one short message; bad magic arguments raise UsageError.
+"""
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+import dbwork
+from dbwork.errors import DbworkError
+from dbwork.migration import Migration
+
+
+class MigrationList(list):
+    """Migrations returned by %rollback / %upgrade: one card each, inline."""
+
+    def _repr_html_(self) -> str:
+        if not self:
+            return "<p><i>nothing to do</i></p>"
+        return "\n<hr>\n".join(m._repr_html_() for m in self)
+
+    def __repr__(self) -> str:
+        if not self:
+            return "nothing to do"
+        return "\n".join(repr(m) for m in self)
+
+
+@magics_class
+class DbworkMagics(Magics):
+    """Holds the current Workbench for this notebook (no global state in the core)."""
+
+    def __init__(self, shell):
+        super().__init__(shell)
+        self.workbench: dbwork.Workbench | None = None
+        self.detection = None
+
+    # -- target -----------------------------------------------------------------------
+    @magic_arguments()
+    @argument("where", nargs="?", default=".", help="a project folder or a database URL")
+    @argument("--target", default=None, help="which detected database to use, by name")
+    @argument("--migrations", default=None, help="the migrations folder")
+    @line_magic
+    def detect(self, line):
+        """%detect [PATH | URL] [--target NAME] [--migrations DIR]
+
+        With a URL, connect to that database. With a folder, read the project's files
+        to find its databases and connect to the primary one; with none found, use the
+        embedded default (SQLite file dbwork.sqlite beside a migrations/ folder).
+        """
+        args = self._args(self.detect, line)
+        return self._detect(args.where, args.target, args.migrations)
+
+    def _detect(self, where: str, target: str | None, migrations: str | None):
+        if "://" in where:
+            self._use(dbwork.connect(where, migrations))
+            return self.workbench
+        detection = dbwork.detect(where)
+        self.detection = detection
+        chosen = detection.target(target) if target else detection.primary()
+        if target is None and detection.is_ambiguous:
+            names = ", ".join(t.name for t in detection.targets)
+            raise DbworkError(f"several databases found ({names}): choose one with "
+                              f"%detect {where} --target NAME")
+        folder = Path(where)
+        mig = migrations or str(folder / "migrations")
+        if chosen is None:
+            url = f"sqlite:///{folder / dbwork.workbench.DEFAULT_DATABASE}"
+            self._use(dbwork.connect(url, mig))
+            detection.connected = self.workbench.display_url
+            return detection
+        self._use(dbwork.connect(chosen.url, mig))
+        detection.connected = self.workbench.display_url
+        return detection
+
+    def _use(self, wb: dbwork.Workbench) -> None:
+        if self.workbench is not None:
+            self.workbench.close()
+        self.workbench = wb
+
+    def _wb(self) -> dbwork.Workbench:
+        if self.workbench is None:  # the embedded default, as %detect . would choose
+            self._use(dbwork.connect())
+        return self.workbench
+
+    # -- changes ----------------------------------------------------------------------
+    @magic_arguments()
+    @argument("name", help="the migration's name: letters, digits, _ and -")
+    @argument("--dry-run", action="store_true", help="show what would run; change nothing")
+    @argument("--allow-data-loss", action="store_true",
+              help="allow a change that destroys data (a backup is kept)")
+    @argument("--dialect", default=None, help="the dialect the cell is written in")
+    @argument("--rehearse", action="store_true",
+              help="run up, down, up on a throwaway copy and report; change nothing")
+    @cell_magic
+    def migrate(self, line, cell):
+        """%%migrate NAME [--dry-run] [--allow-data-loss] [--dialect D] [--rehearse]
+
+        The cell holds the change (SQL, or mongosh commands on MongoDB), optionally
+        followed by a `-- migrate:down` section with its explicit rollback.
+        """
+        args = self._args(self.migrate, line)
+        wb = self._wb()
+        if args.rehearse:
+            return wb.rehearse(args.name, cell, allow_data_loss=args.allow_data_loss)
+        return wb.migrate(args.name, cell, dry_run=args.dry_run,
+                          allow_data_loss=args.allow_data_loss, dialect=args.dialect)
+
+    @magic_arguments()
+    @argument("steps", nargs="?", type=int, default=1, help="how many migrations to undo")
+    @argument("--to", default=None, help="undo every migration after this version")
+    @argument("--dry-run", action="store_true", help="show what would run; change nothing")
+    @line_magic
+    def rollback(self, line):
+        """%rollback [STEPS] [--to VERSION] [--dry-run]: undo the last migration(s),
+        schema and data."""
+        args = self._args(self.rollback, line)
+        if args.steps < 1:
+            raise UsageError("STEPS must be 1 or more")
+        return MigrationList(self._wb().rollback(args.steps, to=args.to, dry_run=args.dry_run))
+
+    @magic_arguments()
+    @argument("--dry-run", action="store_true", help="show what would run; change nothing")
+    @line_magic
+    def upgrade(self, line):
+        """%upgrade [--dry-run]: apply the pending migration files in order."""
+        args = self._args(self.upgrade, line)
+        return MigrationList(self._wb().upgrade(dry_run=args.dry_run))
+
+    # -- looking ----------------------------------------------------------------------
+    @line_magic
+    def history(self, line):
+        """%history: the migration history as a DataFrame."""
+        if line.strip():
+            raise UsageError("%history takes no arguments")
+        return self._wb().history()
+
+    @line_magic
+    def erd(self, line):
+        """%erd [TABLE ...]: the live schema as an ER diagram (around TABLEs if given)."""
+        tables = shlex.split(line) or None
+        return self._wb().erd(tables)
+
+    @line_magic
+    def backups(self, line):
+        """%backups: the backups dbwork kept before destructive changes."""
+        if line.strip():
+            raise UsageError("%backups takes no arguments")
+        return self._wb().backups()
+
+    # -- helpers ----------------------------------------------------------------------
+    def _args(self, fn, line):
+        try:
+            return parse_argstring(fn, line)
+        except UsageError:
+            raise
+        except SystemExit:  # argparse on --help or bad input
+            raise UsageError(f"bad arguments: {line!r}") from None
+
+
+def short_traceback(shell, etype, value, tb, tb_offset=None) -> list[str]:
+    """One clear message instead of a traceback wall; the cell still fails."""
+    red, reset = "\x1b[0;31m", "\x1b[0m"
+    lines = str(value).splitlines() or [""]
+    return [f"{red}{etype.__name__}{reset}: {lines[0]}"] + [f"  {x}" for x in lines[1:]]
+
+
+def load_ipython_extension(ipython) -> None:
+    """Register the magics and the short rendering of dbwork errors."""
+    ipython.register_magics(DbworkMagics)
+    ipython.set_custom_exc((DbworkError,), short_traceback)
+
+
+__all__ = ["DbworkMagics", "MigrationList", "load_ipython_extension", "Migration"]
