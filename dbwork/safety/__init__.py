@@ -2,23 +2,89 @@
 
 The workbench calls :func:`review` before applying (it may raise DataCheckFailed) and
 :func:`validate` after applying; both return plain data for the migration's document.
+
+- :mod:`.rules` — the lint rules (table-driven, pure), :func:`lint`
+- :mod:`.classify` — additive / widening / data-changing / destructive / locking
+- :mod:`.checks` — duplicates, orphans, NULLs, values that do not fit (live data)
+- :mod:`.locks` — PostgreSQL lock levels and a rough duration estimate
+- :mod:`.online` — :func:`make_online`: non-blocking rewrites for PostgreSQL
+- :mod:`.dml` — backups of the rows an UPDATE/DELETE changes
+- :mod:`.validate` — after apply: FK integrity, row counts, rollback still valid
+- :mod:`.backups` — list and purge backup tables; :mod:`.rehearse` — dress rehearsal
+
+>>> from dbwork.dialects import get_dialect
+>>> from dbwork.model import Column, Schema, Table
+>>> from dbwork.ops import DropTable
+>>> t = Table("t", (Column("id", "INTEGER"),))
+>>> [f.rule for f in lint([DropTable(t)], Schema.of(t), get_dialect("sqlite"))]
+['DW101']
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .checks import plan_checks, run_checks
+from .classify import classify
+from .facts import NO_FACTS, Facts, gather_facts
+from .locks import lock_report, lock_warnings
+from .online import make_online
+from .rules import RULES, Finding, lint_ops
+from .validate import baseline, validate as _validate
+
+lint = lint_ops
 
 
 @dataclass
 class Review:
     warnings: list[str] = field(default_factory=list)   # lint findings, one line each
     checks: list[dict] = field(default_factory=list)    # data checks that ran, with results
+    findings: list[Finding] = field(default_factory=list)
+    locks: list[dict] = field(default_factory=list)     # PostgreSQL: lock and estimate per op
+
+
+def live_tables(ops, schema) -> list[str]:
+    """Tables the operations touch that exist before they run."""
+    seen: dict[str, None] = {}
+    for op in ops:
+        for t in op.tables():
+            if schema.has_table(t) and not t.startswith("_dbwork"):
+                seen[t] = None
+    return list(seen)
 
 
 def review(ops, schema, dialect, session) -> Review:
-    """Lint ``ops`` and check the live data they touch (before anything runs)."""
-    return Review()
+    """Lint ``ops`` and check the live data they touch (before anything runs).
+    Raises DataCheckFailed when live rows would break the change."""
+    if dialect.family == "document":
+        return _review_documents(ops, schema, dialect, session)
+    tables = live_tables(ops, schema)
+    facts = gather_facts(session, tables, dialect)
+    findings = lint_ops(ops, schema, dialect, facts)
+    locks = lock_report(ops, facts) if dialect.name == "postgresql" else []
+    warnings = [str(f) for f in findings] + lock_warnings(locks)
+    checks = run_checks(plan_checks(ops, schema, dialect), session)
+    checks += baseline(session, schema, tables, dialect)
+    return Review(warnings, checks, findings, locks)
+
+
+def _review_documents(ops, schema, dialect, session) -> Review:
+    findings = lint_ops(ops, schema, dialect)
+    warnings, checks = [str(f) for f in findings], []
+    try:
+        from .mongodb import review_documents
+    except ImportError:
+        return Review(warnings, checks, findings)
+    more_warnings, more_checks = review_documents(ops, schema, dialect, session)
+    return Review(warnings + list(more_warnings), list(more_checks), findings)
 
 
 def validate(session, migration, schema_before, schema_after) -> list[dict]:
     """Checks after apply: foreign-key integrity, row counts, rollback still valid."""
-    return []
+    if getattr(session, "dialect", None) is None or session.dialect.family != "sql":
+        return []
+    return _validate(session, migration, schema_before, schema_after)
+
+
+__all__ = ["Facts", "Finding", "NO_FACTS", "RULES", "Review", "classify", "gather_facts",
+           "lint", "lock_report", "make_online", "plan_checks", "review", "run_checks",
+           "validate"]

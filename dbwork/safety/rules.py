@@ -20,8 +20,8 @@ MySQL non-transactional DDL).
 >>> from dbwork.model import Column, Schema, Table, Index
 >>> s = Schema.of(Table("t", (Column("id", "INTEGER", False), Column("a", "TEXT"))))
 >>> from dbwork.ops import CreateIndex
->>> [f.rule for f in lint_ops([CreateIndex(Index("ix", "t", ("a",)))], s, get_dialect("postgresql"))]
-['DW114', 'DW130']
+>>> sorted(f.rule for f in lint_ops([CreateIndex(Index("ix", "t", ("a",)))], s, get_dialect("postgresql")))
+['DW114', 'DW130', 'DW131']
 """
 from __future__ import annotations
 
