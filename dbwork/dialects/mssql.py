@@ -7,7 +7,8 @@ DIALECT = Dialect(
     transactional_ddl=True, lock="sp_getapplock", can_run_here=False,
     type_names={"BOOLEAN": "BIT", "TEXT": "NVARCHAR(max)", "TIMESTAMP": "DATETIME2",
                 "TIMESTAMPTZ": "DATETIMEOFFSET", "BLOB": "VARBINARY(max)",
-                "JSON": "NVARCHAR(max)", "UUID": "UNIQUEIDENTIFIER", "DOUBLE": "FLOAT"},
+                "JSON": "NVARCHAR(max)", "JSONB": "NVARCHAR(max)",
+                "LONGTEXT": "NVARCHAR(max)", "MEDIUMTEXT": "NVARCHAR(max)", "UUID": "UNIQUEIDENTIFIER", "DOUBLE": "FLOAT"},
     type_aliases={"INT": "INTEGER", "BIT": "BOOLEAN", "DATETIME2": "TIMESTAMP"},
     note="rendered only: no SQL Server can run on these machines",
 )

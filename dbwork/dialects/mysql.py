@@ -11,5 +11,7 @@ DIALECT = Dialect(
     type_aliases={"INT": "INTEGER", "TINYINT(1)": "BOOLEAN", "BOOL": "BOOLEAN",
                   "INTEGER(11)": "INTEGER", "INT(11)": "INTEGER", "BIGINT(20)": "BIGINT",
                   "SMALLINT(6)": "SMALLINT", "TINYINT(4)": "TINYINT",
-                  "LONGTEXT": "LONGTEXT"},
+                  "LONGTEXT": "LONGTEXT",
+                  # MySQL's TIMESTAMP has no zone of its own (sqlglot reads it as TIMESTAMPTZ)
+                  "TIMESTAMPTZ": "TIMESTAMP"},
 )

@@ -36,6 +36,9 @@ _SERIALS = {"SERIAL": "INTEGER", "BIGSERIAL": "BIGINT", "SMALLSERIAL": "SMALLINT
 SERIAL_TYPES = frozenset(_SERIALS)
 
 
+_PLAIN = Dialect("neutral", None, None, True, "")
+
+
 def normalize_type(text: str, dialect: Dialect) -> str:
     """Canonical neutral spelling of a type written for ``dialect``."""
     raw = " ".join(text.strip().split())
@@ -112,7 +115,7 @@ def _type_name(dt: exp.DataType) -> str | None:
         return None
     if dt.this == exp.DataType.Type.ARRAY:
         inner = dt.expressions[0] if dt.expressions else None
-        return f"{inner.sql().upper()}[]" if inner is not None else "ARRAY"
+        return f"{normalize_datatype(inner, _PLAIN)}[]" if inner is not None else "ARRAY"
     name = dt.this.name
     if name in _SERIALS:
         return _SERIALS[name]

@@ -29,7 +29,10 @@ def render_data(op, schema: Schema, dialect: Dialect) -> list[str]:
 def _backup(op: BackupRows, d: Dialect) -> list[str]:
     q = lambda n: quote(n, d)  # noqa: E731
     cols = ", ".join(q(c) for c in op.columns)
-    out = [f"CREATE TABLE {q(op.backup)} AS SELECT {cols} FROM {q(op.table)}"]
+    if d.name == "mssql":  # T-SQL has no CREATE TABLE ... AS
+        out = [f"SELECT {cols} INTO {q(op.backup)} FROM {q(op.table)}"]
+    else:
+        out = [f"CREATE TABLE {q(op.backup)} AS SELECT {cols} FROM {q(op.table)}"]
     if op.key:
         keys = ", ".join(q(c) for c in op.key)
         out.append(f"CREATE INDEX {q(op.backup + '_key')} ON {q(op.backup)} ({keys})")

@@ -142,8 +142,8 @@ class _Bound:
     def alter_column(self, name, **kw):
         self.op.alter_column(self.table, name, **kw)
 
-    def drop_column(self, name):
-        self.op.drop_column(self.table, name)
+    def drop_column(self, name, **kw):
+        self.op.drop_column(self.table, name, **kw)
 
     def add_column(self, column):
         self.op.add_column(self.table, column)
@@ -176,8 +176,10 @@ def _add_column(op: Operations, o: AddColumn, schema, dialect):
 
 
 def _drop_column(op: Operations, o: DropColumn, schema, dialect):
+    # SQL Server refuses to drop a column while its default constraint exists
+    kw = {"mssql_drop_default": True} if dialect.name == "mssql" and o.column.default else {}
     with _alter_target(op, schema.table(o.table), schema, dialect) as target:
-        target.drop_column(o.column.name)
+        target.drop_column(o.column.name, **kw)
 
 
 def _rename_column(op: Operations, o: RenameColumn, schema, dialect):
