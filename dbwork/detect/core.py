@@ -10,6 +10,7 @@ through the reader table, and merge. The only module here that touches the disk.
 from __future__ import annotations
 
 import os
+import posixpath
 from typing import Mapping
 
 from ..errors import ConfigError
@@ -17,7 +18,7 @@ from . import merge
 from .model import Detection, Finding
 from .read_dotenv import read_environ
 from .registry import ENV_READERS, readers_for
-from .sources import RANK, Report, Source, Var
+from .sources import RANK, Candidate, Report, Source, Var
 from .walk import MAX_BYTES, MAX_FILES, read_text, walk
 
 
@@ -56,9 +57,18 @@ def detect(path: str | os.PathLike = ".", *, environ: Mapping[str, str] | None =
         lookup = env.scope(rel.rpartition("/")[0])
         reports += [_run(reader, Source(rel, text, lookup)) for reader in readers_for(rel)]
     findings: list[Finding] = [f for r in reports for f in r.findings]
-    candidates = [c for r in reports for c in r.candidates]
+    candidates = [_anchor(c, root) for r in reports for c in r.candidates]
     notes += [n for r in reports for n in r.notes]
     return merge.build(root, findings, candidates, notes)
+
+
+def _anchor(candidate: Candidate, root: str) -> Candidate:
+    """Readers give sqlite paths relative to the project root; make them usable from here."""
+    url = candidate.url
+    if url.startswith("sqlite:///") and not url.startswith(("sqlite:////", "sqlite:///:memory:")):
+        path = posixpath.normpath(posixpath.join(root.replace(os.sep, "/"), url[len("sqlite:///"):]))
+        candidate.url = "sqlite:///" + path
+    return candidate
 
 
 def _run(reader, source: Source) -> Report:

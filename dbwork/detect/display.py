@@ -27,12 +27,12 @@ def to_text(d) -> str:
         lines.append("  targets (best first):" + ("  [ambiguous: the best targets tie]"
                                                    if d.is_ambiguous else ""))
         for i, t in enumerate(d.targets, 1):
-            lines.append(f"    {i}. {t.name} [{t.technology}] {t.display_url} "
+            lines.append(f"    {i}. {redact(t.name)} [{t.technology}] {t.display_url} "
                          f"({t.confidence}; {', '.join(f.where for f in t.evidence)})")
     else:
         lines.append("  targets: none (no connectable database found)")
     lines.append(f"  findings: {len(d.findings)} (see .findings or .to_frame())")
-    return redact("\n".join(lines) + _notes_text(d))
+    return "\n".join(lines) + _notes_text(d)
 
 
 def _notes_text(d) -> str:
@@ -58,7 +58,7 @@ def to_frame(d):
 def to_html(d) -> str:
     """An HTML card: technologies, tools, targets (masked URLs) and evidence."""
     e = lambda s: escape(redact(str(s)))  # noqa: E731
-    title = f"<h4>Detection of <code>{e(d.path)}</code></h4>"
+    title = f"<h4>Detection of <code>{escape(d.path)}</code></h4>"
     if d.empty:
         return f"<div class='dbwork-detect'>{title}<p>{EMPTY}</p>{_notes_html(d, e)}</div>"
     parts = [title,

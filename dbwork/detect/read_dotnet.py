@@ -65,6 +65,8 @@ def read_appsettings(source: Source) -> Report:
             continue
         hint = next((t for word, t in _HINTS if word in name.lower()), None)
         parsed = from_ado(value, hint)
+        if parsed is None and hint == "redis" and "=" not in value.split(",")[0]:
+            parsed = "redis", f"redis://{value.split(',')[0].strip()}"  # StackExchange.Redis form
         if parsed is None:
             continue
         tech, url = parsed

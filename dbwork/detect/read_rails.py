@@ -76,8 +76,10 @@ def _add(report: Report, name: str, env_name: str, config: dict, line, app_root:
 
     tech = ADAPTERS.get(get("adapter") or "")
     url = get("url")
-    if url and technology_of(url) and not is_placeholder(url):
-        tech = tech or technology_of(url)
+    if "url" in config:  # an explicit url wins; unresolved, it names no target
+        ok = url and technology_of(url) and not is_placeholder(url)
+        tech = tech or (technology_of(url) if ok else None)
+        url = url if ok else None
     elif tech == "sqlite":
         url = sqlite_url(get("database") or "", app_root) if get("database") else None
     elif tech:

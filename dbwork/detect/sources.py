@@ -49,7 +49,7 @@ def confidence_of(rank: int) -> str:
 
 _USERINFO = re.compile(r"([a-zA-Z][\w+.-]*://[^:/@\s'\"]*:)([^\s'\"]*)(@)")
 _KEY_SECRET = re.compile(
-    r"""(?i)(\b[\w.-]*(?:password|passwd|pwd|secret|token|accountkey|api_?key)[\w.-]*["']?\s*(?:=|:|=>)\s*["']?)"""
+    r"""(?i)(\b[\w.-]*(?:password|passwd|pwd|secret|token|accountkey|api_?key)[\w.-]*["']?\s*(?:=>|=|:)\s*["']?)"""
     r"""([^"'\s,;&}]+)""")
 
 
@@ -173,13 +173,19 @@ class Report:
         self.finding("tool", name, line, confidence, evidence)
 
     def connection(self, name: str, technology: str, url: str | None, line: int | None,
-                   rank: int, used: list[Var] | tuple = (), evidence: str | None = None) -> None:
-        """Record a connection; without a ``url`` it is evidence only (low, no target)."""
+                   rank: int = 0, used: list[Var] | tuple = (), evidence: str | None = None) -> None:
+        """Record a connection; without a ``url`` it is evidence only (low, no target).
+
+        A main config (rank >= config) that takes values from env vars ranks like the best
+        of those vars, plus one (so ``.env`` beats ``.env.example`` through it); a test or
+        production section keeps its own, lower rank.
+        """
         if not url:
             self.finding("connection", name, line, "low", evidence)
             return
-        if used:  # a tool config that points at an env var ranks like that var, plus one
-            rank = max(v.rank for v in used) + 1
+        if used:
+            best = max(v.rank for v in used)
+            rank = best + 1 if rank >= RANK["config"] else min(rank, best)
         f = self.finding("connection", name, line, confidence_of(rank), evidence)
         self.candidates.append(Candidate(name, technology, url, rank,
                                          [f, *(v.finding for v in used)], self.source.depth))
