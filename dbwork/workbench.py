@@ -307,6 +307,34 @@ class Workbench:
                          steps_done=row.steps_done, error=row.error,
                          checks=list(extra.get("checks", [])))
 
+    # -- safety (owned by safety) -----------------------------------------------------
+    def lint(self, text: str, dialect: str | None = None) -> list:
+        """Lint findings for ``text`` against the live schema, without applying it.
+
+        >>> # wb.lint("ALTER TABLE users DROP COLUMN email;")[0].rule  -> 'DW102'
+        """
+        return safety.lint_text(self, text, dialect)
+
+    def rehearse(self, name: str, text: str, allow_data_loss: bool = False,
+                 sample_rows: int = 100_000):
+        """Up, verify, down, verify, up on a throwaway copy; the real database is
+        untouched. Returns a RehearsalReport (``.ok``, ``.summary()``, ``.steps``)."""
+        from .safety.rehearse import rehearse
+        return rehearse(self, name, text, allow_data_loss, sample_rows)
+
+    def backups(self):
+        """Backup tables as a DataFrame: backup, source, version, rows, created,
+        migration, status."""
+        import pandas as pd
+        from .safety.backups import COLUMNS, list_backups
+        return pd.DataFrame(list_backups(self.backend), columns=COLUMNS)
+
+    def purge_backups(self, version: str | None = None, older_than=None) -> list[dict]:
+        """Drop backup tables (all, one version's, or older than a timedelta / days /
+        ISO date). Returns what was dropped."""
+        from .safety.backups import purge_backups
+        return purge_backups(self.backend, self.lock_timeout, version, older_than)
+
 
 def _diagram(schema, tables=None, highlight=()):
     """The ER diagram of a SQL schema, or the document diagram of a MongoDB one."""
