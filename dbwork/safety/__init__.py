@@ -85,6 +85,27 @@ def validate(session, migration, schema_before, schema_after) -> list[dict]:
     return _validate(session, migration, schema_before, schema_after)
 
 
-__all__ = ["Facts", "Finding", "NO_FACTS", "RULES", "Review", "classify", "gather_facts",
+def lint_text(wb, text: str, dialect: str | None = None) -> list[Finding]:
+    """Parse ``text`` against ``wb``'s live schema (statements dbwork cannot model
+    are kept as raw statements, so they are linted too) and lint it. Reads only."""
+    from ..parse.cell import split_cell
+    cell = split_cell(text)
+    schema = wb.backend.introspect()
+    if wb.dialect.family == "document":
+        from ..parse.mongosh import parse_mongosh
+        ops = parse_mongosh(cell.up, schema, first_line=cell.up_line, allow_raw=True).ops
+        return lint_ops(ops, schema, wb.dialect)
+    from ..parse.sql import parse_sql
+    from ..execute.sql import SqlSession
+    source = wb._source_dialect(dialect)
+    ops = parse_sql(cell.up, wb.dialect, schema, first_line=cell.up_line, source=source,
+                    allow_raw=True).ops
+    with wb.backend.connect() as conn:
+        facts = gather_facts(SqlSession(conn, wb.dialect), live_tables(ops, schema), wb.dialect)
+        conn.rollback()
+    return lint_ops(ops, schema, wb.dialect, facts)
+
+
+__all__ = ["lint_text", "Facts", "Finding", "NO_FACTS", "RULES", "Review", "classify", "gather_facts",
            "lint", "lock_report", "make_online", "plan_checks", "review", "run_checks",
            "validate"]
