@@ -13,7 +13,7 @@ say() { echo "services.sh: $*" >&2; }
 
 wait_port() {  # wait_port PORT SECONDS
   local i
-  for ((i = 0; i < $2 * 10; i++)); do
+  for ((i = 0; i <= $2 * 10; i++)); do
     (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.1
   done
@@ -43,7 +43,7 @@ pg_setup() {  # role root (superuser), database test, trust on 127.0.0.1
     su postgres -c "createdb -O root test"
 }
 
-postgres() {
+ensure_postgres() {
   wait_port "$PG_PORT" 0 && return 0
   if [ ! -d /etc/postgresql ] || ! command -v pg_ctlcluster > /dev/null; then
     if can_install; then install postgresql; fresh_pg=1
@@ -56,7 +56,7 @@ postgres() {
   return 0
 }
 
-mariadb() {
+ensure_mariadb() {
   wait_port "$MY_PORT" 0 && return 0
   if [ ! -x /usr/sbin/mariadbd ]; then
     if can_install; then install mariadb-server
@@ -70,8 +70,8 @@ mariadb() {
   return 0
 }
 
-postgres
-mariadb
+ensure_postgres
+ensure_mariadb
 if [ ${#missing[@]} -gt 0 ]; then
   for m in "${missing[@]}"; do say "missing: $m"; done
   exit 1
