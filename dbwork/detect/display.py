@@ -15,7 +15,12 @@ EMPTY = "no database configuration found"
 
 
 def to_text(d) -> str:
-    """A stable text form: no object addresses, no timestamps, no passwords."""
+    """A stable text form: no object addresses, no timestamps, no passwords.
+
+    >>> from dbwork.detect.model import Detection
+    >>> to_text(Detection('.', [], [], [], []))
+    "Detection of '.': no database configuration found"
+    """
     head = f"Detection of {d.path!r}"
     if d.empty:
         return f"{head}: {EMPTY}" + _notes_text(d)
@@ -46,7 +51,12 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def to_frame(d):
-    """Findings as a DataFrame with the columns ``COLUMNS``."""
+    """Findings as a DataFrame with the columns ``COLUMNS``.
+
+    >>> from dbwork.detect.model import Detection
+    >>> list(to_frame(Detection('.', [], [], [], [])).columns) == COLUMNS
+    True
+    """
     import pandas as pd
     rows = [[f.kind, f.name, f.file, f.line, redact(f.evidence), f.confidence]
             for f in d.findings]
@@ -56,7 +66,12 @@ def to_frame(d):
 
 
 def to_html(d) -> str:
-    """An HTML card: technologies, tools, targets (masked URLs) and evidence."""
+    """An HTML card: technologies, tools, targets (masked URLs) and evidence.
+
+    >>> from dbwork.detect.model import Detection
+    >>> to_html(Detection('.', [], [], [], [])).startswith("<div class='dbwork-detect'>")
+    True
+    """
     e = lambda s: escape(redact(str(s)))  # noqa: E731
     title = f"<h4>Detection of <code>{escape(d.path)}</code></h4>"
     if d.empty:

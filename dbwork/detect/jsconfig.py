@@ -17,7 +17,12 @@ URL_KEYS = ("url", "uri", "connectionString", "connection_string", "use_env_vari
 
 
 def resolve(value, env) -> tuple[str | None, list]:
-    """A plain string for a JS value: env refs looked up, ``${X}`` expanded; else None."""
+    """A plain string for a JS value: env refs looked up, ``${X}`` expanded; else None.
+
+    >>> from dbwork.detect.textscan import EnvRef
+    >>> resolve(EnvRef("X", "d"), lambda n: None)
+    ('d', [])
+    """
     if isinstance(value, Value):
         value = value.value
     if isinstance(value, EnvRef):
@@ -38,7 +43,11 @@ def resolve(value, env) -> tuple[str | None, list]:
 
 
 def config_url(tech: str, props: dict, env, base_dir: str) -> tuple[str | None, list]:
-    """``(url, env vars used)`` from a config object; url None when it cannot be known."""
+    """``(url, env vars used)`` from a config object; url None when it cannot be known.
+
+    >>> config_url("sqlite", {"filename": "./dev.sqlite3"}, lambda n: None, "api")
+    ('sqlite:///api/dev.sqlite3', [])
+    """
     for key in URL_KEYS:
         if key in props:
             raw = props[key].value if isinstance(props[key], Value) else props[key]

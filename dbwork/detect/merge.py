@@ -21,18 +21,18 @@ from .urls import same_key
 
 def build(path: str, findings: list[Finding], candidates: list[Candidate],
           notes: list[str] | None = None) -> Detection:
-    """Merge everything the readers returned into a Detection (targets best first)."""
+    """Merge everything the readers returned into a Detection (targets best first).
+
+    >>> build(".", [], []).targets
+    []
+    """
     findings = _unique(findings)
     targets = [_target(group) for group in _groups(candidates)]
-    targets.sort(key=lambda t: (tuple(-_num(x) for x in t.sort_key()), t.name, t.display_url))
+    targets.sort(key=lambda t: (tuple(-int(x) for x in t.sort_key()), t.name, t.display_url))
     techs = {f.name for f in findings if f.kind == "technology"} | {c.technology for c in candidates}
     tools = {f.name for f in findings if f.kind == "tool"}
     return Detection(path, findings, sorted(techs & set(TECHNOLOGIES)), sorted(tools & set(TOOLS)),
                      targets, list(dict.fromkeys(notes or [])))
-
-
-def _num(x) -> int:
-    return int(x)
 
 
 def _groups(candidates: list[Candidate]) -> list[list[Candidate]]:

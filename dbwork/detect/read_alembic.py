@@ -13,7 +13,11 @@ from .urls import is_placeholder, sqlite_url, technology_of
 
 
 def read(source: Source) -> Report:
-    """The alembic tool, plus a candidate for a literal ``sqlalchemy.url``."""
+    """The alembic tool, plus a candidate for a literal ``sqlalchemy.url``.
+
+    >>> [f.kind for f in read(Source("alembic.ini", "[alembic]\\n")).findings]
+    ['tool']
+    """
     report = Report(source)
     report.tool("alembic", 1 if source.text else None, evidence=source.name)
     for key, value, line in key_values(source.text, "=:"):

@@ -64,7 +64,11 @@ def _type_line(source: Source, resource, name) -> int | None:
 
 
 def read_cloudformation(source: Source) -> Report:
-    """Resources of a CloudFormation or SAM template (YAML or JSON)."""
+    """Resources of a CloudFormation or SAM template (YAML or JSON).
+
+    >>> read_cloudformation(Source("template.json", "{}")).findings
+    []
+    """
     report = Report(source)
     if "AWS::" not in source.text:
         return report
@@ -75,7 +79,12 @@ def read_cloudformation(source: Source) -> Report:
 
 
 def read_serverless(source: Source) -> Report:
-    """``resources.Resources`` of a serverless.yml, and a dynamodb-local endpoint."""
+    """``resources.Resources`` of a serverless.yml, and a dynamodb-local endpoint.
+
+    >>> text = "plugins:\\n  - serverless-dynamodb-local\\n"
+    >>> [c.url for c in read_serverless(Source("serverless.yml", text)).candidates]
+    ['http://127.0.0.1:8000']
+    """
     report = Report(source)
     doc = _load(source)
     if not isinstance(doc, dict):

@@ -11,6 +11,7 @@ resolved through ``.env``). An explicit URL elsewhere outranks it.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from . import yamlish
 from .sources import RANK, Report, Source
@@ -49,7 +50,12 @@ def technology_of_image(image: str) -> str | None:
 
 
 def read(source: Source) -> Report:
-    """One candidate per database service; a technology finding per database image."""
+    """One candidate per database service; a technology finding per database image.
+
+    >>> text = "services:\\n  cache:\\n    image: redis:7\\n"
+    >>> [(c.name, c.url, c.rank) for c in read(Source("compose.yaml", text)).candidates]
+    [('cache', 'redis://127.0.0.1:6379/0', 45)]
+    """
     report = Report(source)
     doc = yamlish.load(source.text)
     services = doc.get("services") if isinstance(doc, dict) else None
@@ -127,14 +133,9 @@ def _url(tech: str, env: dict[str, str], port: int) -> str:
                          host, port, g("MONGO_INITDB_DATABASE"), "authSource=admin" if user else "")
     if tech == "redis":
         return build_url("redis", None, None, host, port, "0") if not g("REDIS_PASSWORD") else \
-            f"redis://:{_q(g('REDIS_PASSWORD'))}@{host}:{port}/0"
+            f"redis://:{quote(g('REDIS_PASSWORD'), safe='')}@{host}:{port}/0"
     if tech == "sqlserver":
         return build_url("mssql", "sa", g("MSSQL_SA_PASSWORD", "SA_PASSWORD"), host, port, "master")
     if tech == "cosmosdb":
         return f"https://{host}:{port}/"
     return f"http://{host}:{port}"  # dynamodb local
-
-
-def _q(text: str) -> str:
-    from urllib.parse import quote
-    return quote(text, safe="")

@@ -28,7 +28,11 @@ class _Path(str):
 
 
 def read(source: Source) -> Report:
-    """Candidates from ``DATABASES``; the django tool when settings define it."""
+    """Candidates from ``DATABASES``; the django tool when settings define it.
+
+    >>> read(Source("settings.py", "DEBUG = True")).findings
+    []
+    """
     report = Report(source)
     if "DATABASES" not in source.text:
         return report

@@ -46,7 +46,11 @@ _DIALECTS = {"pgsql": "postgresql", "postgres": "postgresql", "postgresql": "pos
 
 
 def env_rank(rel: str) -> int:
-    """How much an env file is trusted, from its name."""
+    """How much an env file is trusted, from its name.
+
+    >>> env_rank(".env.local") > env_rank(".env") > env_rank(".env.example")
+    True
+    """
     name = rel.rpartition("/")[2].lower()
     if name in (".env", ".envrc"):
         return RANK["env"]
@@ -89,7 +93,12 @@ def _dq(raw: str) -> str:
 
 
 def read(source: Source) -> Report:
-    """Read one env file: variables for everyone, candidates for URLs and groups."""
+    """Read one env file: variables for everyone, candidates for URLs and groups.
+
+    >>> r = read(Source(".env", "PGHOST=db\\nPGUSER=me\\nPGDATABASE=app"))
+    >>> [(c.name, c.url) for c in r.candidates]
+    [('PGHOST', 'postgresql://me@db/app')]
+    """
     report = Report(source)
     rank = env_rank(source.rel)
     values: dict[str, str] = {}
@@ -104,7 +113,11 @@ def read(source: Source) -> Report:
 
 
 def read_environ(environ: Mapping[str, str]) -> Report:
-    """The process environment (or a mapping standing for it) as a Report."""
+    """The process environment (or a mapping standing for it) as a Report.
+
+    >>> [c.name for c in read_environ({"REDIS_URL": "redis://localhost:6379"}).candidates]
+    ['REDIS_URL']
+    """
     report = Report(Source("(environment)", ""))
     pairs = [(k, v, None) for k, v in sorted(environ.items()) if isinstance(v, str)]
     _scan(report, pairs, RANK["environ"])

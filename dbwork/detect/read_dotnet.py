@@ -12,7 +12,7 @@ import re
 
 from .sources import RANK, Report, Source
 from .textscan import strip_js_comments
-from .urls import from_ado
+from .urls import from_ado, sqlite_url
 
 PACKAGES = [
     (r"Npgsql(\..*)?", "postgresql"),
@@ -33,9 +33,14 @@ _HINTS = [("postgres", "postgresql"), ("npgsql", "postgresql"), ("mysql", "mysql
 
 
 def read_csproj(source: Source) -> Report:
-    """Database packages and the entity-framework tool; test projects are low confidence."""
+    """Database packages and the entity-framework tool; test projects are low confidence.
+
+    >>> [f.confidence for f in read_csproj(Source("T.Tests.csproj", '<PackageReference Include="MongoDB.Driver" />')).findings]
+    ['low']
+    """
     report = Report(source)
-    testy = bool(re.search(r"Tests?\.csproj$|Microsoft\.NET\.Test\.Sdk", source.rel + source.text[:20000]))
+    testy = bool(re.search(r"Tests?\.[cf]sproj$", source.rel)
+                 or "Microsoft.NET.Test.Sdk" in source.text)
     confidence = "low" if testy else "high"
     for m in _REF.finditer(source.text):
         package, line = m.group(1), source.line_at(m.start())
@@ -48,7 +53,12 @@ def read_csproj(source: Source) -> Report:
 
 
 def read_appsettings(source: Source) -> Report:
-    """``ConnectionStrings`` entries; appsettings.Development.json outranks appsettings.json."""
+    """``ConnectionStrings`` entries; appsettings.Development.json outranks appsettings.json.
+
+    >>> text = '{"ConnectionStrings": {"Db": "Data Source=app.db"}}'
+    >>> [c.url for c in read_appsettings(Source("appsettings.json", text)).candidates]
+    ['sqlite:///app.db']
+    """
     report = Report(source)
     text = re.sub(r",(\s*[}\]])", r"\1", strip_js_comments(source.text))  # .NET allows both
     try:
@@ -74,7 +84,6 @@ def read_appsettings(source: Source) -> Report:
         line = source.line_at(m.start()) if m else None
         report.technology(tech, line)
         if tech == "sqlite" and not url.startswith("sqlite:////"):
-            from .urls import sqlite_url
             url = sqlite_url(url[len("sqlite:///"):], source.dir)
         report.connection(name, tech, url, line, rank)
     return report

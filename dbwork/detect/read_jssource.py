@@ -23,7 +23,11 @@ DIALECTS = {"postgresql": "postgresql", "pg": "postgresql", "mysql": "mysql", "s
 
 
 def read(source: Source) -> Report:
-    """Mongoose connections in a source file."""
+    """Mongoose connections in a source file.
+
+    >>> read(Source("a.js", "const x = 1")).findings
+    []
+    """
     report = Report(source)
     if "mongoose" not in source.text:
         return report
@@ -43,7 +47,12 @@ def read(source: Source) -> Report:
 
 
 def read_drizzle(source: Source) -> Report:
-    """``drizzle.config.ts``: ``dialect: "postgresql"``, ``dbCredentials: { url }``."""
+    """``drizzle.config.ts``: ``dialect: "postgresql"``, ``dbCredentials: { url }``.
+
+    >>> text = 'export default defineConfig({ dialect: "sqlite", dbCredentials: { url: "local.db" } })'
+    >>> [f.name for f in read_drizzle(Source("drizzle.config.ts", text)).findings][:2]
+    ['drizzle', 'sqlite']
+    """
     report = Report(source)
     report.tool("drizzle", 1, evidence=source.name)
     text = strip_js_comments(source.text)

@@ -45,7 +45,11 @@ def _add(report: Report, tool: str, url: str, user, password, line: int) -> None
 
 
 def read_flyway_conf(source: Source) -> Report:
-    """``flyway.conf``: ``flyway.url``, ``flyway.user``, ``flyway.password``."""
+    """``flyway.conf``: ``flyway.url``, ``flyway.user``, ``flyway.password``.
+
+    >>> read_flyway_conf(Source("flyway.conf", "")).candidates
+    []
+    """
     report = Report(source)
     report.tool("flyway", 1, evidence=source.name)
     props = {k: (v, n) for k, v, n in key_values(source.text, "=")}
@@ -57,7 +61,12 @@ def read_flyway_conf(source: Source) -> Report:
 
 
 def read_flyway_toml(source: Source) -> Report:
-    """``flyway.toml``: ``[environments.<name>]`` url/user/password; the selected one first."""
+    """``flyway.toml``: ``[environments.<name>]`` url/user/password; the selected one first.
+
+    >>> text = '[environments.default]\\nurl = "jdbc:sqlite:app.db"\\n'
+    >>> [c.url for c in read_flyway_toml(Source("flyway.toml", text)).candidates]
+    ['sqlite:///app.db']
+    """
     report = Report(source)
     try:
         data = tomllib.loads(source.text)
@@ -76,7 +85,12 @@ def read_flyway_toml(source: Source) -> Report:
 
 
 def read_liquibase(source: Source) -> Report:
-    """``liquibase.properties``: ``url``, ``username``, ``password`` (``:`` or ``=``)."""
+    """``liquibase.properties``: ``url``, ``username``, ``password`` (``:`` or ``=``).
+
+    >>> r = read_liquibase(Source("liquibase.properties", "url=jdbc:mysql://h/db\\nusername=u"))
+    >>> [c.url for c in r.candidates]
+    ['mysql://u@h/db']
+    """
     report = Report(source)
     report.tool("liquibase", 1, evidence=source.name)
     props = {k.removeprefix("liquibase.command."): (v, n) for k, v, n in key_values(source.text)}

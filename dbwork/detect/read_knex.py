@@ -23,7 +23,11 @@ _EXPORT = re.compile(r"module\.exports\s*=\s*\{|export\s+default\s+\{|\bconst\s+
 
 
 def read(source: Source) -> Report:
-    """The knex tool, plus one candidate per environment with a known client."""
+    """The knex tool, plus one candidate per environment with a known client.
+
+    >>> [c.url for c in read(Source("knexfile.js", "module.exports = { client: 'pg', connection: 'postgres://h/db' }")).candidates]
+    ['postgres://h/db']
+    """
     report = Report(source)
     report.tool("knex", 1, evidence=source.name)
     text = strip_js_comments(source.text)

@@ -9,7 +9,6 @@ Packages only in ``devDependencies`` are reported with low confidence.
 from __future__ import annotations
 
 import json
-import re
 
 from .sources import Report, Source
 
@@ -30,13 +29,17 @@ PACKAGES = {
     "@prisma/client": ("tool", "prisma"), "knex": ("tool", "knex"),
     "drizzle-orm": ("tool", "drizzle"), "drizzle-kit": ("tool", "drizzle"),
 }
-ALSO = {"mongoose": ("technology", "mongodb"), "dynamoose": ("tool", None)}
+ALSO = {"mongoose": ("technology", "mongodb")}  # mongoose is a tool and implies MongoDB
 SECTIONS = {"dependencies": "high", "peerDependencies": "medium",
             "optionalDependencies": "medium", "devDependencies": "low"}
 
 
 def read(source: Source) -> Report:
-    """One finding per known package, at the line that names it."""
+    """One finding per known package, at the line that names it.
+
+    >>> read(Source("package.json", "not json")).notes
+    ['package.json: invalid JSON (Expecting value: line 1 column 1 (char 0)); skipped']
+    """
     report = Report(source)
     try:
         data = json.loads(source.text)
@@ -53,7 +56,7 @@ def read(source: Source) -> Report:
         start = _offset(source.text, f'"{section}"')
         for package in deps:
             for kind, name in filter(None, (PACKAGES.get(package), ALSO.get(package))):
-                if name is None or (kind, name) in seen and seen[(kind, name)] == "high":
+                if seen.get((kind, name)) == "high":
                     continue
                 line = source.line_at(_offset(source.text, json.dumps(package), start))
                 getattr(report, kind)(name, line, confidence)

@@ -40,7 +40,11 @@ _REQ = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def normalize(name: str) -> str:
-    """PEP 503 name: ``Flask_SQLAlchemy`` -> ``flask-sqlalchemy``."""
+    """PEP 503 name: ``Flask_SQLAlchemy`` -> ``flask-sqlalchemy``.
+
+    >>> normalize("Flask_SQLAlchemy")
+    'flask-sqlalchemy'
+    """
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
@@ -55,7 +59,11 @@ def _add(report: Report, requirement: str, line: int | None, confidence: str) ->
 
 
 def read_requirements(source: Source) -> Report:
-    """``requirements*.txt`` (and ``requirements/*.txt``): one requirement per line."""
+    """``requirements*.txt`` (and ``requirements/*.txt``): one requirement per line.
+
+    >>> [f.confidence for f in read_requirements(Source("requirements-dev.txt", "pymongo\\n")).findings]
+    ['low']
+    """
     report = Report(source)
     confidence = "low" if _DEV_FILE.search(source.rel.replace("requirements", "")) else "high"
     for n, line in enumerate(source.text.splitlines(), 1):
@@ -66,7 +74,12 @@ def read_requirements(source: Source) -> Report:
 
 
 def read_pyproject(source: Source) -> Report:
-    """``pyproject.toml``: main dependencies high, extras medium, dev/test groups low."""
+    """``pyproject.toml``: main dependencies high, extras medium, dev/test groups low.
+
+    >>> text = '[project]\\ndependencies = ["sqlalchemy>=2"]\\n'
+    >>> [(f.name, f.line) for f in read_pyproject(Source("pyproject.toml", text)).findings]
+    [('sqlalchemy', 2)]
+    """
     report = Report(source)
     try:
         data = tomllib.loads(source.text)

@@ -26,7 +26,12 @@ _ERB = re.compile(r"<%.*?%>")
 
 
 def read(source: Source) -> Report:
-    """The rails tool, and one candidate per environment (and per database in it)."""
+    """The rails tool, and one candidate per environment (and per database in it).
+
+    >>> text = "development:\\n  adapter: sqlite3\\n  database: db/dev.sqlite3\\n"
+    >>> [c.url for c in read(Source("config/database.yml", text)).candidates]
+    ['sqlite:///db/dev.sqlite3']
+    """
     report = Report(source)
     text = _ERB_ENV.sub(_placeholder, source.text)
     text = _ERB.sub("", text)

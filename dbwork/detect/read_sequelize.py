@@ -18,7 +18,11 @@ DIALECTS = {"postgres": "postgresql", "mysql": "mysql", "mariadb": "mariadb", "s
 
 
 def read(source: Source) -> Report:
-    """One candidate per environment; development ranks highest, test is low."""
+    """One candidate per environment; development ranks highest, test is low.
+
+    >>> read(Source("config/config.json", "[]")).candidates
+    []
+    """
     report = Report(source)
     try:
         data = json.loads(source.text)

@@ -22,7 +22,11 @@ _START = re.compile(r"\bnew\s+DataSource\s*\(\s*\{|\bTypeOrmModule\.forRoot\s*\(
 
 
 def read_ormconfig(source: Source) -> Report:
-    """``ormconfig.json``: one object or a list of named connections."""
+    """``ormconfig.json``: one object or a list of named connections.
+
+    >>> [c.url for c in read_ormconfig(Source("ormconfig.json", '{"type": "sqlite", "database": "db.sqlite"}')).candidates]
+    ['sqlite:///db.sqlite']
+    """
     report = Report(source)
     try:
         data = json.loads(source.text)
@@ -41,7 +45,11 @@ def read_ormconfig(source: Source) -> Report:
 
 
 def read_source(source: Source) -> Report:
-    """``new DataSource({...})`` and friends in a TS/JS file."""
+    """``new DataSource({...})`` and friends in a TS/JS file.
+
+    >>> read_source(Source("a.ts", "export {}")).findings
+    []
+    """
     report = Report(source)
     if "DataSource" not in source.text and "TypeOrmModule" not in source.text \
             and "createConnection" not in source.text:

@@ -56,7 +56,11 @@ READERS = [
 
 
 def readers_for(rel: str, table=None) -> list:
-    """The readers whose patterns match ``rel`` (a "/"-separated relative path)."""
+    """The readers whose patterns match ``rel`` (a "/"-separated relative path).
+
+    >>> [r.__name__ for r in readers_for("knexfile.js")]
+    ['read_source', 'read', 'read']
+    """
     name = rel.rpartition("/")[2]
     found = []
     for patterns, reader in READERS if table is None else table:

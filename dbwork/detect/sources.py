@@ -68,7 +68,12 @@ def redact(text: str) -> str:
 
 @dataclass(frozen=True)
 class Var:
-    """An environment variable as a project defines it (``.env`` line or process env)."""
+    """An environment variable as a project defines it (``.env`` line or process env).
+
+    >>> f = Finding("connection", "A", ".env", 1, "A=1", "high")
+    >>> Var("A", "1", ".env", 1, RANK["env"], f).rank
+    75
+    """
 
     name: str
     value: str = field(repr=False)
@@ -128,7 +133,11 @@ class Source:
 
 @dataclass
 class Candidate:
-    """A connectable database seen in one place; the core merges them into Targets."""
+    """A connectable database seen in one place; the core merges them into Targets.
+
+    >>> Candidate("db", "redis", "redis://:pw@h", 50, []).rank
+    50
+    """
 
     name: str
     technology: str

@@ -21,7 +21,11 @@ _JS_TOKEN = re.compile(
 
 
 def strip_js_comments(text: str) -> str:
-    """Blank out ``//`` and ``/* */`` comments, keeping strings, offsets and line numbers."""
+    """Blank out ``//`` and ``/* */`` comments, keeping strings, offsets and line numbers.
+
+    >>> strip_js_comments("x /* a */ y")
+    'x         y'
+    """
     def blank(m: re.Match) -> str:
         s = m.group(0)
         if s[0] == "/":
@@ -32,7 +36,11 @@ def strip_js_comments(text: str) -> str:
 
 @dataclass(frozen=True)
 class EnvRef:
-    """``process.env.NAME`` (with an optional ``|| "default"``) in a JS/TS config."""
+    """``process.env.NAME`` (with an optional ``|| "default"``) in a JS/TS config.
+
+    >>> parse_js_value("process.env.DB || 'x'", 0)[0]
+    EnvRef(name='DB', default='x')
+    """
 
     name: str
     default: str | None = None
@@ -40,7 +48,11 @@ class EnvRef:
 
 @dataclass(frozen=True)
 class Value:
-    """A parsed JS value and the offset where it starts."""
+    """A parsed JS value and the offset where it starts.
+
+    >>> parse_js_value("{a: 1}", 0)[0]["a"]
+    Value(value='1', offset=4)
+    """
 
     value: object
     offset: int
@@ -59,6 +71,9 @@ def parse_js_value(text: str, pos: int, depth: int = 0) -> tuple[object, int]:
 
     Anything else parses as None and is skipped to the next ``,`` ``}`` or ``]``.
     Returns ``(value, end_offset)``; objects are dicts of name -> :class:`Value`.
+
+    >>> parse_js_value("['a', 2, foo()]", 0)
+    (['a', '2', None], 15)
     """
     pos = _ws(text, pos)
     value, end = _primary(text, pos, depth)
@@ -189,7 +204,6 @@ def _skip_expression(text: str, pos: int) -> int:
     return pos
 
 
-Lookup = Callable[[str], "object | None"]
 _INTERP = re.compile(r"\$(?:\$|\{(\w+)(?:(:?[-?])([^}]*))?\}|([A-Za-z_]\w*))")
 
 

@@ -20,14 +20,25 @@ MAX_BYTES = 1_000_000
 
 @dataclass(frozen=True)
 class File:
-    """A file found under the root: its "/"-separated relative path and full path."""
+    """A file found under the root: its "/"-separated relative path and full path.
+
+    >>> File("a/.env", "/p/a/.env").rel
+    'a/.env'
+    """
 
     rel: str
     path: str
 
 
 def walk(root: str, max_files: int = MAX_FILES) -> tuple[list[File], list[str]]:
-    """Files under ``root`` in a stable order, plus notes on what was cut short."""
+    """Files under ``root`` in a stable order, plus notes on what was cut short.
+
+    >>> import tempfile, os
+    >>> root = tempfile.mkdtemp(); os.makedirs(os.path.join(root, "node_modules"))
+    >>> open(os.path.join(root, "node_modules", "x.js"), "w").close()
+    >>> walk(root)
+    ([], [])
+    """
     files: list[File] = []
     notes: list[str] = []
     real_root = os.path.realpath(root)
@@ -50,7 +61,13 @@ def _inside(path: str, root: str) -> bool:
 
 
 def read_text(path: str, max_bytes: int = MAX_BYTES) -> tuple[str | None, str | None]:
-    """``(text, None)`` or ``(None, reason)`` for big, binary or unreadable files."""
+    """``(text, None)`` or ``(None, reason)`` for big, binary or unreadable files.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile("wb", delete=False) as fh: _ = fh.write(b"\\0\\1")
+    >>> read_text(fh.name)
+    (None, 'binary content, not read')
+    """
     try:
         if os.path.getsize(path) > max_bytes:
             return None, f"larger than {max_bytes // 1_000_000} MB, not read"

@@ -19,7 +19,14 @@ import re
 
 
 class YamlError(ValueError):
-    """The text is not in the YAML subset this reader understands."""
+    """The text is not in the YAML subset this reader understands.
+
+    >>> try:
+    ...     load("a: [1")
+    ... except YamlError as e:
+    ...     e.line
+    1
+    """
 
     def __init__(self, message: str, line: int | None = None):
         self.line = line
@@ -27,13 +34,21 @@ class YamlError(ValueError):
 
 
 class YStr(str):
-    """A scalar with the line it came from."""
+    """A scalar with the line it came from.
+
+    >>> load("a: b\\nc: d")["c"].line
+    2
+    """
 
     line: int | None = None
 
 
 class YMap(dict):
-    """A mapping; ``key_line[key]`` is the line of each key."""
+    """A mapping; ``key_line[key]`` is the line of each key.
+
+    >>> load("a:\\n  b: 1")["a"].key_line
+    {'b': 2}
+    """
 
     line: int | None = None
 
@@ -43,7 +58,11 @@ class YMap(dict):
 
 
 class YList(list):
-    """A sequence with the line it started on."""
+    """A sequence with the line it started on.
+
+    >>> load("x: 1\\nl:\\n  - a")["l"].line
+    3
+    """
 
     line: int | None = None
 
@@ -110,7 +129,7 @@ class _Parser:
                 self.i += 1
                 continue
             docs.append(self.block(self.tokens[self.i][1], 0))
-            while self.i < len(self.tokens) and self.tokens[self.i][2] != "---":
+            if self.i < len(self.tokens) and self.tokens[self.i][2] != "---":
                 raise YamlError("unexpected content", self.tokens[self.i][0])
         return docs
 
@@ -235,10 +254,9 @@ class _Parser:
             n += 1
         while self.i < len(self.tokens) and self.tokens[self.i][0] <= n:
             self.i += 1
-        body = [x for x in lines]
-        strip = min((len(x) - len(x.lstrip()) for x in body if x.strip()), default=0)
+        strip = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
         joiner = "\n" if head[0] == "|" else " "
-        s = YStr(joiner.join(x[strip:] for x in body).strip("\n") + ("\n" if "-" not in head else ""))
+        s = YStr(joiner.join(x[strip:] for x in lines).strip("\n") + ("\n" if "-" not in head else ""))
         s.line = line
         return s
 
@@ -327,11 +345,19 @@ def _skip(text: str, pos: int) -> int:
 
 
 def load_all(text: str) -> list:
-    """Every document in ``text``."""
+    """Every document in ``text``.
+
+    >>> load_all("a: 1\\n---\\nb: 2")
+    [{'a': '1'}, {'b': '2'}]
+    """
     return _Parser(text).documents()
 
 
 def load(text: str):
-    """The first document in ``text`` (None for an empty text)."""
+    """The first document in ``text`` (None for an empty text).
+
+    >>> load("") is None, load("- x")
+    (True, ['x'])
+    """
     docs = load_all(text)
     return docs[0] if docs else None
