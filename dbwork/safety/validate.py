@@ -138,10 +138,8 @@ def rollback_results(session, migration, schema_after) -> list[dict]:
             problems.append(f"does not parse: {st[:60]}")
             continue
         made = _made_by(tree)
-        for t in tree.find_all(exp.Table):
-            name = t.name
-            if name and name not in known and name not in made and not name.startswith("_alembic_tmp_") \
-                    and not _is_alias(tree, name):
+        for name in named_tables(tree):
+            if name not in known and name not in made and not name.startswith("_alembic_tmp_"):
                 problems.append(f"names missing table {name}: {st[:60]}")
         known |= made
     result = {"check": "rollback script valid against the new schema",
@@ -151,6 +149,34 @@ def rollback_results(session, migration, schema_after) -> list[dict]:
         raise DataCheckFailed("invalid rollback", len(problems), problems[:3],
                               "in the rollback script; the migration is undone")
     return [result]
+
+
+def named_tables(tree) -> list[str]:
+    """Tables a statement needs to exist (pure): the target of ALTER/DROP TABLE/
+    CREATE INDEX, and the tables read by DML and CREATE ... AS SELECT. Index and
+    constraint names (DROP INDEX, DROP FOREIGN KEY) are not tables."""
+    if isinstance(tree, exp.Alter):
+        return [tree.this.name]
+    if isinstance(tree, exp.Drop):
+        kind = str(tree.args.get("kind") or "").upper()
+        return [t.name for t in tree.find_all(exp.Table)] if kind == "TABLE" and \
+            not tree.args.get("exists") else []
+    if isinstance(tree, exp.Create):
+        if str(tree.args.get("kind") or "").upper() == "INDEX":
+            table = tree.this.args.get("table") if isinstance(tree.this, exp.Index) else None
+            return [table.name] if table is not None else []
+        source = tree.expression
+        return _read_tables(source) if source is not None else []
+    if isinstance(tree, (exp.Update, exp.Delete, exp.Insert, exp.Select)):
+        return _read_tables(tree)
+    return []
+
+
+def _read_tables(tree) -> list[str]:
+    aliases = {t.alias for t in tree.find_all(exp.Table) if t.alias}
+    ctes = {c.alias for c in tree.find_all(exp.CTE)}
+    return [t.name for t in tree.find_all(exp.Table)
+            if t.name and t.name not in ctes and (t.name not in aliases or t.alias)]
 
 
 def _known_command(st: str, d) -> bool:
@@ -167,6 +193,3 @@ def _made_by(tree) -> set[str]:
                 return {a.this.name}
     return set()
 
-
-def _is_alias(tree, name: str) -> bool:
-    return any(a.alias == name for a in tree.find_all(exp.Table) if a.alias)
