@@ -2,9 +2,11 @@
 tools, the primary target's masked URL and the evidence (file:line) that points at it."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import FIXTURES
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "detect"
 
 # case: (technologies, tools, primary name, best_url, primary evidence, ambiguous)
 CASES = {

@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 import doctest
-import re
 import importlib
 import pkgutil
+import re
+from pathlib import Path
 
 import pytest
 
-import dbwork.detect
 from dbwork.detect import yamlish
 from dbwork.detect.registry import readers_for
 from dbwork.detect.sources import redact
 from dbwork.detect.textscan import parse_js_value, strip_js_comments
 from dbwork.detect.urls import from_ado, from_jdbc, same_key, technology_of
 
-from conftest import FIXTURES
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "detect"
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(dbwork.detect.__path__))
+# importlib, not attribute access: dbwork.detect (the function) shadows the package name
+MODULES = sorted(m.name for m in pkgutil.iter_modules(importlib.import_module("dbwork.detect").__path__))
 
 
 @pytest.mark.parametrize("name", MODULES)
