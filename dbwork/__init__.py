@@ -22,15 +22,9 @@ _logging.getLogger("sqlglot").setLevel(_logging.ERROR)
 __version__ = "0.1.0"
 
 
-def detect(path: str = ".", **options):
-    """Read a project folder and say which databases and tools it uses, with evidence.
-
-    >>> import tempfile
-    >>> detect(tempfile.mkdtemp()).technologies
-    []
-    """
-    from .detect import detect as _detect
-    return _detect(path, **options)
+# ``dbwork.detect`` is both the detection package and the contract's function
+# ``dbwork.detect(path=".")``: the package module is callable (see detect/__init__.py).
+from . import detect  # noqa: E402
 
 
 def load_ipython_extension(ipython):

@@ -165,10 +165,14 @@ class DbworkMagics(Magics):
 
 
 def short_traceback(shell, etype, value, tb, tb_offset=None) -> list[str]:
-    """One clear message instead of a traceback wall; the cell still fails."""
+    """One clear message instead of a traceback wall. It is shown as an error output,
+    so the cell still fails (under nbval and nbmake too)."""
     red, reset = "\x1b[0;31m", "\x1b[0m"
-    lines = str(value).splitlines() or [""]
-    return [f"{red}{etype.__name__}{reset}: {lines[0]}"] + [f"  {x}" for x in lines[1:]]
+    text = "\n".join([f"{etype.__name__}: {value}".splitlines()[0]] +
+                     str(value).splitlines()[1:])
+    stb = [f"{red}{text.split(':', 1)[0]}{reset}:{text.split(':', 1)[1]}"]
+    shell._showtraceback(etype, value, stb)
+    return stb
 
 
 def load_ipython_extension(ipython) -> None:

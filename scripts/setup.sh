@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Set up a fresh machine for dbwork: Graphviz's dot (for diagrams), a virtualenv in
+# .venv with dbwork and its test tools. Idempotent; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dot > /dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    echo "setup: installing graphviz (the dot program draws the diagrams)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q graphviz > /dev/null 2>&1 || {
+      apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q graphviz > /dev/null; }
+  else
+    echo "setup: graphviz's dot is missing; diagrams fall back to text (install the 'graphviz' package)" >&2
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+if [ ! -x .venv/bin/uv ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check uv 2> /dev/null || true
+fi
+if [ -x .venv/bin/uv ]; then
+  .venv/bin/uv pip install -q --python .venv/bin/python -e ".[dev]"
+else
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+fi

@@ -1,0 +1,118 @@
+"""The magics in a real IPython InteractiveShell: values, short errors that still fail
+the cell, UsageError only for bad arguments, and help on every magic."""
+import pytest
+from IPython.core.history import HistoryAccessor
+from IPython.core.interactiveshell import InteractiveShell
+
+import dbwork
+from dbwork.magics import MigrationList
+
+
+@pytest.fixture
+def ip(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    HistoryAccessor.enabled = False
+    shell = InteractiveShell.instance()
+    shell.run_cell("%load_ext dbwork")
+    yield shell
+    magics = shell.magics_manager.registry.get("DbworkMagics")
+    if magics and magics.workbench:
+        magics.workbench.close()
+    InteractiveShell.clear_instance()
+
+
+def run(ip, code):
+    result = ip.run_cell(code)
+    return result
+
+
+def test_detect_migrate_history_erd_rollback(ip, tmp_path):
+    r = run(ip, f"%detect sqlite:///{tmp_path}/app.sqlite")
+    assert r.success and isinstance(r.result, dbwork.Workbench)
+    r = run(ip, "%%migrate init\nCREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")
+    assert r.success and r.result.status == "applied"
+    assert ip.user_ns["_"] is r.result
+    r = run(ip, "%history")
+    assert list(r.result["name"]) == ["init"]
+    r = run(ip, "%erd notes")
+    assert "notes" in r.result.text()
+    r = run(ip, "%rollback --dry-run")
+    assert isinstance(r.result, MigrationList) and r.result[0].dry_run
+    r = run(ip, "%rollback")
+    assert r.result[0].status == "rolled_back"
+    r = run(ip, "%upgrade")
+    assert [m.name for m in r.result] == ["init"]
+
+
+def test_detect_in_an_empty_folder_uses_the_embedded_default(ip, tmp_path):
+    r = run(ip, f"%detect {tmp_path}")
+    assert r.success
+    assert r.result.technologies == []
+    run(ip, "%%migrate t\nCREATE TABLE t (id INTEGER PRIMARY KEY);")
+    assert (tmp_path / "dbwork.sqlite").exists()
+    assert list((tmp_path / "migrations").glob("*_t.sql"))
+
+
+def test_migrate_without_detect_uses_the_embedded_default(ip, tmp_path):
+    r = run(ip, "%%migrate t --dry-run\nCREATE TABLE t (id INTEGER PRIMARY KEY);")
+    assert r.success and r.result.status == "planned"
+    assert not list(tmp_path.glob("migrations/*.sql"))
+
+
+def test_a_dbwork_error_fails_the_cell_with_one_short_message(ip, monkeypatch):
+    shown = []
+    monkeypatch.setattr(ip, "_showtraceback", lambda etype, value, stb: shown.append(stb))
+    r = run(ip, "%%migrate bad\nALTER TABLE nope ADD COLUMN a INT;")
+    assert not r.success
+    assert isinstance(r.error_in_exec, dbwork.UnknownObjectError)
+    [stb] = shown
+    text = "\n".join(stb)
+    assert "UnknownObjectError" in text and "unknown table 'nope'" in text
+    assert "Traceback" not in text and len(stb) == 1
+
+
+def test_malformed_sql_names_line_and_column(ip, capsys):
+    r = run(ip, "%%migrate bad\nCREATE TABLE a (x INT);\nCREATE TABLE b (x INT,, y INT);")
+    assert isinstance(r.error_in_exec, dbwork.ParseError)
+    assert "line 2, column 22" in str(r.error_in_exec)
+
+
+def test_data_loss_needs_the_flag(ip):
+    run(ip, "%%migrate init\nCREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);\n"
+            "-- migrate:down\nDROP TABLE t;")
+    ip.run_cell("import sqlite3; c = sqlite3.connect('dbwork.sqlite'); "
+                "c.execute(\"INSERT INTO t VALUES (1, 'x')\"); c.commit(); c.close()")
+    r = run(ip, "%%migrate drop_a\nALTER TABLE t DROP COLUMN a;")
+    assert isinstance(r.error_in_exec, dbwork.DataLossRefused)
+    r = run(ip, "%%migrate drop_a --allow-data-loss\nALTER TABLE t DROP COLUMN a;")
+    assert r.success and r.result.status == "applied"
+
+
+def test_bad_magic_arguments_are_usage_errors(ip, capsys):
+    r = run(ip, "%rollback --nope")
+    assert r.error_in_exec is not None and "UsageError" in type(r.error_in_exec).__name__
+    r = run(ip, "%%migrate\nCREATE TABLE t (id INT);")
+    assert r.error_in_exec is not None
+
+
+def test_an_invalid_migration_name_is_a_dbwork_error(ip):
+    r = run(ip, "%%migrate ../../etc\nCREATE TABLE t (id INT);")
+    assert isinstance(r.error_in_exec, dbwork.ConfigError)
+
+
+@pytest.mark.parametrize("magic", ["detect", "migrate", "rollback", "upgrade", "history",
+                                   "erd", "backups"])
+def test_every_magic_has_help(ip, magic):
+    magics = ip.magics_manager.magics
+    fn = magics["cell"].get(magic) or magics["line"].get(magic)
+    assert fn is not None and fn.__doc__ and magic in fn.__doc__
+
+
+def test_the_core_never_imports_ipython():
+    import subprocess
+    import sys
+    code = ("import sys, dbwork; wb = dbwork.connect('sqlite:///:memory:'); "
+            "wb.migrate('t', 'CREATE TABLE t (id INT);', dry_run=True); "
+            "print(any(m.split('.')[0] in ('IPython', 'ipywidgets') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
