@@ -48,8 +48,25 @@ def plan_checks(ops, schema: Schema, dialect) -> list[DataCheck]:
             if table in dirty or not schema.has_table(table):
                 break
         else:
-            out += _checks_for(op, schema, dialect)
+            if _columns_are_live(op, schema):
+                out += _checks_for(op, schema, dialect)
     return out
+
+
+def _columns_are_live(op, schema: Schema) -> bool:
+    """A column added or renamed earlier in the plan has no live values to check
+    under that name (lead's fix: the checks read the live schema, not the plan's)."""
+    table = getattr(op, "table", None)
+    if isinstance(op, CreateIndex):
+        table, cols = op.index.table, op.index.columns
+    elif isinstance(op, AlterColumn):
+        cols = (op.before.name,)
+    elif isinstance(op, AddConstraint):
+        cols = getattr(op.constraint, "columns", ())
+    else:
+        return True
+    t = schema.tables.get(table) if isinstance(table, str) else None
+    return t is not None and all(t.has_column(c) for c in cols)
 
 
 def _checks_for(op, schema, d) -> list[DataCheck]:
