@@ -142,6 +142,7 @@ class SqlSession:
         """For statements a transaction refuses (CREATE INDEX CONCURRENTLY)."""
         self.commit()
         raw = self.conn.connection.dbapi_connection
+        raw.commit()  # statements ran on a raw cursor: end the driver-level transaction too
         raw.autocommit = True
         try:
             self.execute(statement)
