@@ -70,7 +70,7 @@ def _backed_up(op, col, key, backup: str) -> list[Operation]:
     backup_op = BackupRows(op.table, backup, tuple(key) + (col.name,), tuple(key))
     if isinstance(op, DropColumn) and not col.nullable and col.default is None:
         relaxed = replace(col, nullable=True)
-        return [AlterColumn(op.table, col, relaxed), backup_op, DropColumn(op.table, relaxed)]
+        return [AlterColumn(op.table, col, relaxed), backup_op, replace(op, column=relaxed)]
     return [backup_op, op]
 
 

@@ -6,7 +6,7 @@ no second look at the database. Rollback is ``[op.reverse() for op in reversed(o
 >>> from dbwork.model import Column
 >>> op = AddColumn("users", Column("age", "INTEGER"))
 >>> op.reverse()
-DropColumn(table='users', column=Column(name='age', type='INTEGER', nullable=True, default=None, autoincrement=False, comment=None))
+DropColumn(table='users', column=Column(name='age', type='INTEGER', nullable=True, default=None, autoincrement=False, comment=None), position=None)
 >>> op.describe()
 'add column users.age INTEGER NULL'
 """
@@ -117,15 +117,19 @@ class RenameTable(Operation):
 # -- columns ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AddColumn(Operation):
+    """Add a column, last, or at ``position`` where the engine can (a rollback puts a
+    dropped column back where it was)."""
+
     table: str
     column: Column
+    position: int | None = None
     kind = ADDITIVE
 
     def apply(self, schema):
-        return schema.replacing(schema.table(self.table).with_column(self.column))
+        return schema.replacing(schema.table(self.table).with_column(self.column, self.position))
 
     def reverse(self):
-        return DropColumn(self.table, self.column)
+        return DropColumn(self.table, self.column, self.position)
 
     def describe(self):
         return f"add column {self.table}.{self.column.name} {_col_words(self.column)}"
@@ -135,13 +139,14 @@ class AddColumn(Operation):
 class DropColumn(Operation):
     table: str
     column: Column
+    position: int | None = None   # where it stood, so the rollback can put it back
     kind = DESTRUCTIVE
 
     def apply(self, schema):
         return schema.replacing(schema.table(self.table).without_column(self.column.name))
 
     def reverse(self):
-        return AddColumn(self.table, self.column)
+        return AddColumn(self.table, self.column, self.position)
 
     def describe(self):
         return f"drop column {self.table}.{self.column.name} ({self.column.type}) and its values"

@@ -15,6 +15,7 @@ carries the whole object it removes. A statement sqlglot does not understand (an
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field, replace
 
 import sqlglot
@@ -316,7 +317,8 @@ class _Builder:
             for c in _drop_targets(a):
                 col = t.column(c.name)
                 out += dependents_of_column(t, col.name)
-                out.append(DropColumn(table, col))
+                position = [x.name for x in t.columns].index(col.name)
+                out.append(DropColumn(table, col, position))
             return out
         if isinstance(a, exp.Drop) and a.args.get("kind") == "CONSTRAINT":
             return [_drop_constraint(t, n.name) for n in _drop_targets(a)]
@@ -412,7 +414,7 @@ def _named(con, table: str):
         return con
     cols = "_".join(getattr(con, "columns", ()))
     prefix = {ForeignKey: "fk", Unique: "uq", Check: "ck"}[type(con)]
-    suffix = cols or str(abs(hash(con.expression)) % 10_000)
+    suffix = cols or str(zlib.crc32(con.expression.encode()) % 10_000)  # stable across runs
     return replace(con, name=f"{prefix}_{table}_{suffix}"[:63])
 
 

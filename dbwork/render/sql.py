@@ -145,7 +145,7 @@ class _Bound:
     def drop_column(self, name, **kw):
         self.op.drop_column(self.table, name, **kw)
 
-    def add_column(self, column):
+    def add_column(self, column, **kw):
         self.op.add_column(self.table, column)
 
 
@@ -171,8 +171,12 @@ def _add_column(op: Operations, o: AddColumn, schema, dialect):
     t = schema.table(o.table)
     simple = o.column.nullable or o.column.default is not None
     recreate = "auto" if simple else "always"
+    kw = {}
+    if not dialect.native_alter and o.position is not None and o.position < len(t.columns):
+        # SQLite rebuilds anyway: put the column back where it stood (lead's addition)
+        recreate, kw = "always", {"insert_before": t.columns[o.position].name}
     with _alter_target(op, t, schema, dialect, recreate) as target:
-        target.add_column(sa_column(o.column, dialect))
+        target.add_column(sa_column(o.column, dialect), **kw)
 
 
 def _drop_column(op: Operations, o: DropColumn, schema, dialect):

@@ -11,6 +11,9 @@ from dbwork.magics import MigrationList
 @pytest.fixture
 def ip(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    import builtins
+    if hasattr(builtins, "_"):  # left by doctests' displayhook; IPython then keeps off `_`
+        monkeypatch.delattr(builtins, "_")
     HistoryAccessor.enabled = False
     shell = InteractiveShell.instance()
     shell.run_cell("%load_ext dbwork")

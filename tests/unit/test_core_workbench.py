@@ -81,7 +81,7 @@ def test_rollback_restores_schema_and_every_row(wb, db):
     assert "email" not in {c.name for c in wb.schema().table("users").columns}
     [m] = wb.rollback()
     assert m.status == "rolled_back"
-    assert dump(db) == before_rows
+    assert dump(db) == before_rows          # every value, and columns in their places
     assert wb.schema() == before_schema
 
 

@@ -73,7 +73,7 @@ def test_drop_column_carries_the_column_and_drops_dependents_first():
     ops = ops_of("ALTER TABLE users DROP COLUMN age")
     assert ops[0] == DropIndex(USERS.index("ix_age"))
     assert ops[1] == DropConstraint("users", Check("age >= 0", "ck_age"))
-    assert ops[-1] == DropColumn("users", USERS.column("age"))
+    assert ops[-1] == DropColumn("users", USERS.column("age"), position=2)
 
 
 def test_drop_table_carries_the_whole_table():
