@@ -17,9 +17,9 @@ CHILD = Path(__file__).with_name("migrator_child.py")
 SETUP = ("CREATE TABLE users (id INTEGER PRIMARY KEY, status VARCHAR(10));")
 ROWS = ("INSERT INTO users (id, status) VALUES (1, 'new');"
         "INSERT INTO users (id, status) VALUES (2, 'new');")
-# the second statement fails on the server: the rows hold duplicates
+# the second statement fails on the server: the rows break the check
 FAILING = ("CREATE TABLE extra (id INTEGER PRIMARY KEY);\n"
-           "ALTER TABLE users ADD CONSTRAINT uq_users_status UNIQUE (status);\n")
+           "ALTER TABLE users ADD CONSTRAINT ck_users_status CHECK (status <> 'new');\n")
 
 
 def seed(wb):

@@ -1,14 +1,14 @@
--- step 1: back up users (score) by key into _dbwork_bak_VERSION_1
-CREATE TABLE _dbwork_bak_VERSION_1 AS SELECT id, score FROM users;
+-- step 1: back up users (email) by key into _dbwork_bak_VERSION_1
+CREATE TABLE _dbwork_bak_VERSION_1 AS SELECT id, email FROM users;
 CREATE INDEX _dbwork_bak_VERSION_1_key ON _dbwork_bak_VERSION_1 (id);
 
--- step 2: alter column users.score: type NUMERIC(10, 2) -> INTEGER
-ALTER TABLE users MODIFY score INTEGER NULL;
+-- step 2: alter column users.email: type VARCHAR(100) -> VARCHAR(50)
+ALTER TABLE users MODIFY email VARCHAR(50) NOT NULL;
 
 -- migrate:down
--- step 2: alter column users.score: type NUMERIC(10, 2) -> INTEGER
-ALTER TABLE users MODIFY score NUMERIC(10, 2) NULL;
+-- step 2: alter column users.email: type VARCHAR(100) -> VARCHAR(50)
+ALTER TABLE users MODIFY email VARCHAR(100) NOT NULL;
 
--- step 1: back up users (score) by key into _dbwork_bak_VERSION_1
-UPDATE users JOIN _dbwork_bak_VERSION_1 AS bak ON users.id = bak.id SET users.score = bak.score;
+-- step 1: back up users (email) by key into _dbwork_bak_VERSION_1
+UPDATE users JOIN _dbwork_bak_VERSION_1 AS bak ON users.id = bak.id SET users.email = bak.email;
 DROP TABLE _dbwork_bak_VERSION_1;

@@ -1,24 +1,24 @@
--- step 1: back up users (score) by key into _dbwork_bak_VERSION_1
-CREATE TABLE _dbwork_bak_VERSION_1 AS SELECT id, score FROM users;
+-- step 1: back up users (email) by key into _dbwork_bak_VERSION_1
+CREATE TABLE _dbwork_bak_VERSION_1 AS SELECT id, email FROM users;
 CREATE INDEX _dbwork_bak_VERSION_1_key ON _dbwork_bak_VERSION_1 (id);
 
--- step 2: alter column users.score: type NUMERIC(10, 2) -> INTEGER
+-- step 2: alter column users.email: type VARCHAR(100) -> VARCHAR(50)
 CREATE TABLE _alembic_tmp_users (
     id INTEGER NOT NULL, 
-    email VARCHAR(100) NOT NULL, 
+    email VARCHAR(50) NOT NULL, 
     nick VARCHAR(20), 
     age INTEGER, 
-    score INTEGER, 
+    score NUMERIC(10, 2), 
     status VARCHAR(10) DEFAULT 'new', 
     PRIMARY KEY (id)
 );
-INSERT INTO _alembic_tmp_users (id, email, nick, age, score, status) SELECT users.id, users.email, users.nick, users.age, CAST(users.score AS INTEGER) AS score, users.status 
+INSERT INTO _alembic_tmp_users (id, email, nick, age, score, status) SELECT users.id, users.email, users.nick, users.age, users.score, users.status 
 FROM users;
 DROP TABLE users;
 ALTER TABLE _alembic_tmp_users RENAME TO users;
 
 -- migrate:down
--- step 2: alter column users.score: type NUMERIC(10, 2) -> INTEGER
+-- step 2: alter column users.email: type VARCHAR(100) -> VARCHAR(50)
 CREATE TABLE _alembic_tmp_users (
     id INTEGER NOT NULL, 
     email VARCHAR(100) NOT NULL, 
@@ -28,11 +28,11 @@ CREATE TABLE _alembic_tmp_users (
     status VARCHAR(10) DEFAULT 'new', 
     PRIMARY KEY (id)
 );
-INSERT INTO _alembic_tmp_users (id, email, nick, age, score, status) SELECT users.id, users.email, users.nick, users.age, CAST(users.score AS NUMERIC(10, 2)) AS score, users.status 
+INSERT INTO _alembic_tmp_users (id, email, nick, age, score, status) SELECT users.id, users.email, users.nick, users.age, users.score, users.status 
 FROM users;
 DROP TABLE users;
 ALTER TABLE _alembic_tmp_users RENAME TO users;
 
--- step 1: back up users (score) by key into _dbwork_bak_VERSION_1
-UPDATE users SET score = bak.score FROM _dbwork_bak_VERSION_1 AS bak WHERE users.id = bak.id;
+-- step 1: back up users (email) by key into _dbwork_bak_VERSION_1
+UPDATE users SET email = bak.email FROM _dbwork_bak_VERSION_1 AS bak WHERE users.id = bak.id;
 DROP TABLE _dbwork_bak_VERSION_1;
