@@ -68,8 +68,12 @@ class Workbench:
 
     # -- the change cycle -------------------------------------------------------------
     def migrate(self, name: str, text: str, dry_run: bool = False,
-                allow_data_loss: bool = False, dialect: str | None = None) -> Migration:
+                allow_data_loss: bool = False, dialect: str | None = None,
+                desired: bool = False) -> Migration:
         """Plan ``text`` as migration ``name`` and apply it (or only show it: dry_run).
+
+        ``desired=True``: ``text`` is the whole desired schema (CREATE statements);
+        the migration is the difference from the live schema.
 
         Re-running with the same text after it applied reports it and changes nothing;
         different text for an applied name is refused (roll back first, or rename).
@@ -85,7 +89,7 @@ class Workbench:
                 row = max(applied.values(), key=lambda r: r.version)
                 return self._already(row, source_checksum, existing)
             m = self._plan(s, name, cell, source_checksum, existing, allow_data_loss,
-                           dialect)
+                           dialect, desired)
             if dry_run:
                 return self._dry_run(s, m)
             return self._apply(s, m)
@@ -106,12 +110,15 @@ class Workbench:
         return m
 
     def _plan(self, s, name, cell, source_checksum, existing, allow_data_loss,
-              dialect) -> Migration:
+              dialect, desired=False) -> Migration:
         from .plan import add_backups, plan_steps
         schema = s.introspect()
         source = self._source_dialect(dialect)
         version = existing.version if existing else self._new_version(s)
-        ops, warnings = self._parse(cell, schema, source)
+        if desired:
+            ops, warnings = self._desired(cell, schema, source)
+        else:
+            ops, warnings = self._parse(cell, schema, source)
         ops, backup_warnings = add_backups(ops, schema, version)
         warnings += backup_warnings
         checked = safety.review(ops, schema, self.dialect, s)
@@ -141,6 +148,13 @@ class Workbench:
             parsed = parse_sql(cell.up, self.dialect, schema, first_line=cell.up_line,
                                source=source, allow_raw=cell.down is not None)
         return parsed.ops, list(parsed.warnings)
+
+    def _desired(self, cell, schema, source):
+        """The operations from the live schema to the desired one (dbwork.diff)."""
+        from .diff.desired import plan_desired
+        planned = plan_desired(cell.up, schema, self.dialect, source=source,
+                               first_line=cell.up_line)
+        return planned.ops, list(planned.warnings)
 
     def _explicit_down(self, cell) -> list[str]:
         if self.dialect.family == "document":

@@ -98,19 +98,23 @@ class DbworkMagics(Magics):
     @argument("--dialect", default=None, help="the dialect the cell is written in")
     @argument("--rehearse", action="store_true",
               help="run up, down, up on a throwaway copy and report; change nothing")
+    @argument("--desired", action="store_true",
+              help="the cell is the whole desired schema; migrate the live one to it")
     @cell_magic
     def migrate(self, line, cell):
-        """%%migrate NAME [--dry-run] [--allow-data-loss] [--dialect D] [--rehearse]
+        """%%migrate NAME [--dry-run] [--allow-data-loss] [--dialect D] [--rehearse] [--desired]
 
         The cell holds the change (SQL, or mongosh commands on MongoDB), optionally
-        followed by a `-- migrate:down` section with its explicit rollback.
+        followed by a `-- migrate:down` section with its explicit rollback. With
+        --desired it holds the whole desired schema as CREATE statements instead.
         """
         args = self._args(self.migrate, line)
         wb = self._wb()
         if args.rehearse:
             return wb.rehearse(args.name, cell, allow_data_loss=args.allow_data_loss)
         return wb.migrate(args.name, cell, dry_run=args.dry_run,
-                          allow_data_loss=args.allow_data_loss, dialect=args.dialect)
+                          allow_data_loss=args.allow_data_loss, dialect=args.dialect,
+                          desired=args.desired)
 
     @magic_arguments()
     @argument("steps", nargs="?", type=int, default=1, help="how many migrations to undo")
