@@ -69,11 +69,13 @@ class Workbench:
     # -- the change cycle -------------------------------------------------------------
     def migrate(self, name: str, text: str, dry_run: bool = False,
                 allow_data_loss: bool = False, dialect: str | None = None,
-                desired: bool = False) -> Migration:
+                desired: bool = False, online: bool = False) -> Migration:
         """Plan ``text`` as migration ``name`` and apply it (or only show it: dry_run).
 
         ``desired=True``: ``text`` is the whole desired schema (CREATE statements);
-        the migration is the difference from the live schema.
+        the migration is the difference from the live schema. ``online=True``:
+        blocking operations are rewritten into non-blocking forms where the engine
+        has them (PostgreSQL: CONCURRENTLY, NOT VALID then VALIDATE, batched backfill).
 
         Re-running with the same text after it applied reports it and changes nothing;
         different text for an applied name is refused (roll back first, or rename).
@@ -89,7 +91,7 @@ class Workbench:
                 row = max(applied.values(), key=lambda r: r.version)
                 return self._already(row, source_checksum, existing)
             m = self._plan(s, name, cell, source_checksum, existing, allow_data_loss,
-                           dialect, desired)
+                           dialect, desired, online)
             if dry_run:
                 return self._dry_run(s, m)
             return self._apply(s, m)
@@ -110,7 +112,7 @@ class Workbench:
         return m
 
     def _plan(self, s, name, cell, source_checksum, existing, allow_data_loss,
-              dialect, desired=False) -> Migration:
+              dialect, desired=False, online=False) -> Migration:
         from .plan import add_backups, plan_steps
         schema = s.introspect()
         source = self._source_dialect(dialect)
@@ -121,6 +123,10 @@ class Workbench:
             ops, warnings = self._parse(cell, schema, source)
         ops, backup_warnings = add_backups(ops, schema, version)
         warnings += backup_warnings
+        if self.dialect.family == "sql":
+            ops = self._backed_up_data_changes(ops, schema, version, cell)
+            if online:
+                ops = safety.make_online(ops, schema, self.dialect)
         checked = safety.review(ops, schema, self.dialect, s)
         warnings += checked.warnings
         losses = self._losses(s, ops)
@@ -129,7 +135,9 @@ class Workbench:
         warnings += [f"data loss allowed: {loss}" for loss in losses]
         steps = plan_steps(ops, schema, self.dialect, reversible=cell.down is None)
         if cell.down is not None:
-            steps[-1].reverse = self._explicit_down(cell)
+            # the explicit down undoes the whole migration: it belongs to step 1, so
+            # a rollback after a partial failure (MySQL, MongoDB) runs it too
+            steps[0].reverse = self._explicit_down(cell)
         m = Migration(version, name, steps, parent=self._head(s, version),
                       dialect=self.dialect.name, created=_now(), source=cell.up,
                       source_checksum=source_checksum, warnings=warnings,
@@ -146,8 +154,23 @@ class Workbench:
         else:
             from .parse.sql import parse_sql
             parsed = parse_sql(cell.up, self.dialect, schema, first_line=cell.up_line,
-                               source=source, allow_raw=cell.down is not None)
+                               source=source, allow_raw=cell.down is not None,
+                               allow_dml=True)
         return parsed.ops, list(parsed.warnings)
+
+    def _backed_up_data_changes(self, ops, schema, version, cell):
+        """UPDATE/DELETE/INSERT: back up the rows they change so the rollback restores
+        them; without a primary key to restore by, ask for an explicit down section."""
+        from .errors import IrreversibleError
+        from .ops import RawSQL
+        if cell.down is not None:
+            return ops
+        ops = safety.add_dml_backups(ops, schema, self.dialect, version, start=len(ops))
+        for op in ops:
+            if isinstance(op, RawSQL) and op.reverse_sql is None:
+                raise IrreversibleError(op.sql, "dbwork cannot back up the rows it changes "
+                                        "(no primary key, or it changes the key)")
+        return ops
 
     def _desired(self, cell, schema, source):
         """The operations from the live schema to the desired one (dbwork.diff)."""
@@ -209,7 +232,7 @@ class Workbench:
 
     def _new_version(self, s) -> str:
         now = datetime.now(timezone.utc)
-        taken = {r.version for r in s.history()} | {m.version for m in self.files.all()}
+        taken = {r.version for r in s.history()} | self.files.versions()
         latest = max(taken) if taken else ""
         version = now.strftime("%Y%m%d%H%M%S")
         while version in taken or version <= latest:
@@ -219,7 +242,7 @@ class Workbench:
 
     def _head(self, s, version: str) -> str | None:
         known = {r.version for r in s.history() if r.status == "applied"}
-        known |= {m.version for m in self.files.all()}
+        known |= self.files.versions()
         earlier = sorted(v for v in known if v < version)
         return earlier[-1] if earlier else None
 

@@ -40,6 +40,7 @@ class DbworkMagics(Magics):
         super().__init__(shell)
         self.workbench: dbwork.Workbench | None = None
         self.detection = None
+        self.pending_choice: str | None = None
 
     # -- target -----------------------------------------------------------------------
     @magic_arguments()
@@ -58,18 +59,17 @@ class DbworkMagics(Magics):
         return self._detect(args.where, args.target, args.migrations)
 
     def _detect(self, where: str, target: str | None, migrations: str | None):
+        self.pending_choice = None
         if "://" in where:
             self._use(dbwork.connect(where, migrations))
             return self.workbench
         detection = dbwork.detect(where)
         self.detection = detection
         chosen = detection.target(target) if target else detection.primary()
-        if target is None and detection.is_ambiguous:
-            names = ", ".join(t.name for t in detection.targets)
-            raise DbworkError(f"several databases found ({names}): choose one with "
-                              f"%detect {where} --target NAME")
         folder = Path(where)
         mig = migrations or str(folder / "migrations")
+        if target is None and detection.is_ambiguous:
+            return self._choose(detection, where, mig)
         if chosen is None:
             url = f"sqlite:///{folder / dbwork.workbench.DEFAULT_DATABASE}"
             self._use(dbwork.connect(url, mig))
@@ -79,12 +79,31 @@ class DbworkMagics(Magics):
         detection.connected = self.workbench.display_url
         return detection
 
-    def _use(self, wb: dbwork.Workbench) -> None:
+    def _choose(self, detection, where: str, migrations: str):
+        """Several databases tie: ask, with a chooser widget where widgets exist."""
+        names = ", ".join(t.name for t in detection.targets)
+        self._use(None)
+        self.pending_choice = (f"several databases found ({names}): choose one with "
+                               f"%detect {where} --target NAME")
+        try:
+            from .widgets import target_chooser
+        except ImportError:
+            raise DbworkError(self.pending_choice) from None
+
+        def chosen(target):
+            self._use(dbwork.connect(target.url, migrations))
+            self.pending_choice = None
+
+        return target_chooser(detection, chosen)
+
+    def _use(self, wb: dbwork.Workbench | None) -> None:
         if self.workbench is not None:
             self.workbench.close()
         self.workbench = wb
 
     def _wb(self) -> dbwork.Workbench:
+        if self.pending_choice:
+            raise DbworkError(self.pending_choice)
         if self.workbench is None:  # the embedded default, as %detect . would choose
             self._use(dbwork.connect())
         return self.workbench

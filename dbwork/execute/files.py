@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ConfigError, ParseError
@@ -106,24 +107,44 @@ def _statements(text: str, dialect: str) -> list[str]:
 
 
 class MigrationFiles:
-    """The migrations folder: list, find by name, write atomically, delete."""
+    """The migrations folder: list, find by name, write atomically.
+
+    Files are parsed once and cached by (modification time, size): a notebook or a
+    deploy with hundreds of migrations does not re-read them at every step.
+    """
 
     def __init__(self, directory: str | os.PathLike):
         self.directory = Path(directory)
+        self._cache: dict[Path, tuple[tuple[int, int], Migration]] = {}
 
-    def all(self) -> list[Migration]:
+    def paths(self) -> list[Path]:
         if not self.directory.is_dir():
             return []
-        out = []
-        for p in sorted(self.directory.glob("*.sql")) + sorted(self.directory.glob("*.js")):
-            out.append(parse_migration_text(p.read_text(encoding="utf-8"), str(p)))
-        return sorted(out, key=lambda m: m.version)
+        return sorted(p for p in self.directory.iterdir()
+                      if p.suffix in (".sql", ".js") and _FILE_NAME.match(p.name))
+
+    def versions(self) -> set[str]:
+        """Versions of the files, from their names alone (no parsing)."""
+        return {_FILE_NAME.match(p.name).group(1) for p in self.paths()}
+
+    def all(self) -> list[Migration]:
+        return sorted((self._read(p) for p in self.paths()), key=lambda m: m.version)
 
     def find(self, name: str) -> Migration | None:
-        for m in self.all():
-            if m.name == name:
-                return m
+        for p in self.paths():
+            if _FILE_NAME.match(p.name).group(2) == name:
+                return self._read(p)
         return None
+
+    def _read(self, path: Path) -> Migration:
+        st = path.stat()
+        key = (st.st_mtime_ns, st.st_size)
+        hit = self._cache.get(path)
+        if hit is None or hit[0] != key:
+            hit = (key, parse_migration_text(path.read_text(encoding="utf-8"), str(path)))
+            self._cache[path] = hit
+        return replace(hit[1], steps=list(hit[1].steps), warnings=list(hit[1].warnings),
+                       notes=[], checks=[])
 
     def path_for(self, m: Migration) -> Path:
         ext = ".js" if m.dialect == "mongodb" else ".sql"
@@ -134,13 +155,16 @@ class MigrationFiles:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise ConfigError(f"cannot create the migrations folder {self.directory}: {e}") from None
-        for old in self.all():  # a re-run replaces the file of the same name
-            if old.name == m.name and old.path and Path(old.path) != self.path_for(m):
-                Path(old.path).unlink()
         path = self.path_for(m)
+        for old in self.paths():  # a re-run replaces the file of the same name
+            if _FILE_NAME.match(old.name).group(2) == m.name and old != path:
+                old.unlink()
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=path.suffix)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(format_migration(m))
         os.replace(tmp, path)
         m.path = str(path)
         return path
+
+
+_FILE_NAME = re.compile(r"^(\d{14})_([A-Za-z][A-Za-z0-9_\-]*)\.(?:sql|js)$")

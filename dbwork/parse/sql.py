@@ -45,26 +45,30 @@ class Parsed:
 
 
 def parse_sql(text: str, dialect: Dialect, schema: Schema, *, first_line: int = 1,
-              source: Dialect | None = None, allow_raw: bool = False) -> Parsed:
+              source: Dialect | None = None, allow_raw: bool = False,
+              allow_dml: bool = False) -> Parsed:
     """Parse ``text`` (written for ``source``, default ``dialect``) against ``schema``.
 
     ``allow_raw``: statements dbwork cannot model become RawSQL (the cell has an
-    explicit down section); otherwise they are refused.
+    explicit down section); otherwise they are refused. ``allow_dml``: INSERT, UPDATE
+    and DELETE become RawSQL for the plan's backup pass to make reversible.
     """
     source = source or dialect
     statements = split_statements(text, source.sqlglot, first_line)
     if not statements:
         raise ParseError("the migration is empty: write at least one statement")
-    b = _Builder(dialect, source, schema, allow_raw)
+    b = _Builder(dialect, source, schema, allow_raw, allow_dml)
     for st in statements:
         b.statement(st)
     return Parsed(b.ops, b.schema, b.warnings)
 
 
 class _Builder:
-    def __init__(self, dialect: Dialect, source: Dialect, schema: Schema, allow_raw: bool):
+    def __init__(self, dialect: Dialect, source: Dialect, schema: Schema, allow_raw: bool,
+                 allow_dml: bool = False):
         self.dialect, self.source, self.schema = dialect, source, schema
         self.allow_raw = allow_raw
+        self.allow_dml = allow_dml  # INSERT/UPDATE/DELETE as RawSQL: a later pass backs them up
         self.ops: list[Operation] = []
         self.warnings: list[str] = []
         self.st: Statement | None = None
@@ -116,14 +120,20 @@ class _Builder:
                 raise ParseError(f"statement not understood: {self.st.text.strip()}",
                                  self.st.line, self.st.column, self.st.text)
             raise IrreversibleError(self.st.text, reason)
-        sql = self.st.text if self.source is self.dialect else _transpile(
-            self.st.text, self.source, self.dialect, self.warnings)
-        return [RawSQL(sql, None, _touched(tree))]
+        return [RawSQL(self._source_sql(), None, _touched(tree))]
+
+    def _source_sql(self) -> str:
+        """The statement as written, transpiled when written for another dialect."""
+        if self.source is self.dialect:
+            return self.st.text
+        return _transpile(self.st.text, self.source, self.dialect, self.warnings)
 
     def _dml(self, tree) -> list[Operation]:
         table = tree.find(exp.Table)
         if table is not None and not self.schema.has_table(table.name):
             raise UnknownObjectError("table", table.name)
+        if self.allow_dml:
+            return [RawSQL(self._source_sql(), None, _touched(tree))]
         return self._raw(tree, "a data change has no automatic inverse")
 
     # -- CREATE TABLE ----------------------------------------------------------------

@@ -280,6 +280,12 @@ def _rebuild(op: Operations, o: Operation, schema: Schema, dialect: Dialect):
         pass
 
 
+def register_renderer(op_type: type, renderer: Callable) -> None:
+    """Add the SQL renderer of an operation defined outside this module (safety's
+    online and data-backup operations): ``renderer(operations, op, schema, dialect)``."""
+    _RENDERERS.setdefault(op_type, renderer)
+
+
 _RENDERERS: dict[type, Callable] = {
     CreateTable: _create_table, DropTable: _drop_table, RenameTable: _rename_table,
     AddColumn: _add_column, DropColumn: _drop_column, RenameColumn: _rename_column,

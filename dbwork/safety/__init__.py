@@ -27,6 +27,7 @@ from .checks import plan_checks, run_checks
 from .classify import classify
 from .facts import NO_FACTS, Facts, gather_facts
 from .locks import lock_report, lock_warnings
+from .dml import add_dml_backups
 from .online import make_online
 from .rules import RULES, Finding, lint_ops
 from .validate import baseline, validate as _validate
@@ -107,5 +108,5 @@ def lint_text(wb, text: str, dialect: str | None = None) -> list[Finding]:
 
 
 __all__ = ["lint_text", "Facts", "Finding", "NO_FACTS", "RULES", "Review", "classify", "gather_facts",
-           "lint", "lock_report", "make_online", "plan_checks", "review", "run_checks",
+           "add_dml_backups", "lint", "lock_report", "make_online", "plan_checks", "review", "run_checks",
            "validate"]

@@ -187,10 +187,10 @@ def _render_restore(op, o: RestoreChangedRows, schema, d):
 
 def register_renderers() -> None:
     from ..render import sql as render_sql
-    render_sql._RENDERERS.setdefault(BackupChangedRows, _render_backup)
-    render_sql._RENDERERS.setdefault(DropBackup, _render_drop_backup)
-    render_sql._RENDERERS.setdefault(BackedUpStatement, _render_statement)
-    render_sql._RENDERERS.setdefault(RestoreChangedRows, _render_restore)
+    render_sql.register_renderer(BackupChangedRows, _render_backup)
+    render_sql.register_renderer(DropBackup, _render_drop_backup)
+    render_sql.register_renderer(BackedUpStatement, _render_statement)
+    render_sql.register_renderer(RestoreChangedRows, _render_restore)
 
 
 register_renderers()

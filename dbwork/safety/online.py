@@ -202,10 +202,10 @@ def _render_nothing(op, o, schema, d):
 def register_renderers() -> None:
     """Add this module's operations to the SQL renderer's dispatch table (idempotent)."""
     from ..render import sql as render_sql
-    render_sql._RENDERERS.setdefault(AddConstraintNotValid, _render_not_valid)
-    render_sql._RENDERERS.setdefault(ValidateConstraint, _render_validate)
-    render_sql._RENDERERS.setdefault(BackfillColumn, _render_backfill)
-    render_sql._RENDERERS.setdefault(Nothing, _render_nothing)
+    render_sql.register_renderer(AddConstraintNotValid, _render_not_valid)
+    render_sql.register_renderer(ValidateConstraint, _render_validate)
+    render_sql.register_renderer(BackfillColumn, _render_backfill)
+    render_sql.register_renderer(Nothing, _render_nothing)
 
 
 register_renderers()

@@ -155,11 +155,27 @@ UPDATE users SET email = email;"""
     assert len(list((tmp_path / "migrations").iterdir())) == 1
 
 
+def test_data_changes_are_backed_up_and_restored(wb, db):
+    wb.migrate("init", INIT)
+    seed(db)
+    before = dump(db)
+    m = wb.migrate("cleanup", "UPDATE users SET age = age + 1 WHERE org_id = 1;\n"
+                              "DELETE FROM users WHERE age IS NULL;")
+    assert "back up rows of users" in m.up
+    assert db.execute("SELECT id, age FROM users ORDER BY id").fetchall() == [(1, 32), (2, 42)]
+    wb.rollback()
+    assert dump(db) == before
+
+
 def test_statement_without_inverse_needs_a_down_section(wb, db):
     wb.migrate("init", INIT)
     seed(db)
-    with pytest.raises(IrreversibleError, match="UPDATE users SET age = age"):
-        wb.migrate("bump", "UPDATE users SET age = age + 1;")
+    db.execute("CREATE TABLE nokey (a INTEGER)")
+    db.commit()
+    with pytest.raises(IrreversibleError, match="UPDATE nokey SET a = 1"):
+        wb.migrate("bump", "UPDATE nokey SET a = 1;")
+    with pytest.raises(ParseError, match="not understood"):
+        wb.migrate("vacuum", "VACUUM;")
     m = wb.migrate("bump", "UPDATE users SET age = age + 1;\n-- migrate:down\nUPDATE users SET age = age - 1;")
     assert db.execute("SELECT age FROM users WHERE id = 1").fetchone() == (32,)
     assert "UPDATE users SET age = age - 1;" in m.down
@@ -324,3 +340,18 @@ def test_cli_upgrade_and_history(tmp_path):
     assert main(["--url", url, "--migrations", str(tmp_path / "mig"), "upgrade"]) == 0
     assert main(["--url", url, "--migrations", str(tmp_path / "mig"), "pending"]) == 0
     assert main(["--url", "nosuch://x", "pending"]) == 1
+
+
+def test_erd_falls_back_to_text_without_graphviz(wb, monkeypatch):
+    from dbwork.graphs import erd as erd_module
+    wb.migrate("init", INIT)
+    monkeypatch.setattr(erd_module, "has_dot", lambda: False)
+    bundle = wb.erd()._repr_mimebundle_()
+    assert set(bundle) == {"text/plain"}
+    assert "FK org_id INTEGER -> orgs.id" in bundle["text/plain"]
+
+
+def test_erd_is_deterministic(wb):
+    wb.migrate("init", INIT)
+    assert wb.erd().source == wb.erd().source
+    assert wb.erd()._repr_mimebundle_() == wb.erd()._repr_mimebundle_()
