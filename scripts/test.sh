@@ -10,6 +10,6 @@ if ! bash scripts/services.sh; then
   if [ "${CI:-}" = "true" ]; then echo "test: database servers unavailable" >&2; exit 1; fi
   echo "test: some servers are unavailable; their tests will be skipped" >&2
 fi
-exec .venv/bin/python -m pytest dbwork magics tests notebooks \
-  --doctest-modules --nbval --nbval-sanitize-with notebooks/sanitize.cfg \
+exec .venv/bin/python -m pytest tests notebooks \
+  --nbval --nbval-sanitize-with notebooks/sanitize.cfg \
   -p no:cacheprovider -q "$@"
