@@ -32,6 +32,13 @@ class MigrationList(list):
         return "\n".join(repr(m) for m in self)
 
 
+class FindingList(list):
+    """Lint findings, one line each."""
+
+    def __repr__(self) -> str:
+        return "\n".join(str(f) for f in self) if self else "no findings"
+
+
 @magics_class
 class DbworkMagics(Magics):
     """Holds the current Workbench for this notebook (no global state in the core)."""
@@ -119,9 +126,11 @@ class DbworkMagics(Magics):
               help="run up, down, up on a throwaway copy and report; change nothing")
     @argument("--desired", action="store_true",
               help="the cell is the whole desired schema; migrate the live one to it")
+    @argument("--online", action="store_true",
+              help="rewrite blocking operations into non-blocking forms (PostgreSQL)")
     @cell_magic
     def migrate(self, line, cell):
-        """%%migrate NAME [--dry-run] [--allow-data-loss] [--dialect D] [--rehearse] [--desired]
+        """%%migrate NAME [--dry-run] [--allow-data-loss] [--dialect D] [--rehearse] [--desired] [--online]
 
         The cell holds the change (SQL, or mongosh commands on MongoDB), optionally
         followed by a `-- migrate:down` section with its explicit rollback. With
@@ -133,7 +142,16 @@ class DbworkMagics(Magics):
             return wb.rehearse(args.name, cell, allow_data_loss=args.allow_data_loss)
         return wb.migrate(args.name, cell, dry_run=args.dry_run,
                           allow_data_loss=args.allow_data_loss, dialect=args.dialect,
-                          desired=args.desired)
+                          desired=args.desired, online=args.online)
+
+    @magic_arguments()
+    @argument("--dialect", default=None, help="the dialect the cell is written in")
+    @cell_magic
+    def lint(self, line, cell):
+        """%%lint [--dialect D]: the risks of a change (rule, severity, why, the safer
+        way), without running it."""
+        args = self._args(self.lint, line)
+        return FindingList(self._wb().lint(cell, dialect=args.dialect))
 
     @magic_arguments()
     @argument("steps", nargs="?", type=int, default=1, help="how many migrations to undo")

@@ -103,8 +103,22 @@ def test_an_invalid_migration_name_is_a_dbwork_error(ip):
     assert isinstance(r.error_in_exec, dbwork.ConfigError)
 
 
+def test_lint_backups_and_rehearse(ip):
+    run(ip, "%%migrate init\nCREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);")
+    ip.run_cell("import sqlite3; c = sqlite3.connect('dbwork.sqlite'); "
+                "c.execute(\"INSERT INTO t VALUES (1, 'x')\"); c.commit(); c.close()")
+    r = run(ip, "%%lint\nALTER TABLE t DROP COLUMN a;")
+    assert r.success and any("DW" in str(f) for f in r.result)
+    r = run(ip, "%%migrate drop_a --rehearse --allow-data-loss\nALTER TABLE t DROP COLUMN a;")
+    assert r.success and r.result.ok
+    assert run(ip, "%history").result["name"].tolist() == ["init"]
+    run(ip, "%%migrate drop_a --allow-data-loss\nALTER TABLE t DROP COLUMN a;")
+    r = run(ip, "%backups")
+    assert r.success and len(r.result) == 1
+
+
 @pytest.mark.parametrize("magic", ["detect", "migrate", "rollback", "upgrade", "history",
-                                   "erd", "backups"])
+                                   "erd", "backups", "lint"])
 def test_every_magic_has_help(ip, magic):
     magics = ip.magics_manager.magics
     fn = magics["cell"].get(magic) or magics["line"].get(magic)
@@ -119,3 +133,24 @@ def test_the_core_never_imports_ipython():
             "print(any(m.split('.')[0] in ('IPython', 'ipywidgets') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_ambiguous_detect_asks_with_a_chooser_and_refuses_to_guess(ip):
+    from pathlib import Path
+    mono = Path(__file__).resolve().parents[1] / "fixtures" / "detect" / "monorepo"
+    r = run(ip, f"%detect {mono}")
+    assert r.success
+    chooser = r.result
+    labels = [label for label, _ in chooser.dropdown.options]
+    assert len(labels) >= 2 and all("***" in label or "@" not in label.split("://")[-1]
+                                   for label in labels)
+    r = run(ip, "%history")
+    assert isinstance(r.error_in_exec, dbwork.DbworkError)
+    assert "--target" in str(r.error_in_exec)
+    magics = ip.magics_manager.registry["DbworkMagics"]
+    chosen = []
+    magics_use = magics._use
+    magics._use = lambda wb: chosen.append(wb) or magics_use(wb)
+    chooser.button.click()
+    assert chosen and "connected to" in chooser.status.value
+    assert magics.pending_choice is None
