@@ -225,10 +225,26 @@ class Workbench:
     def _validate(self, s, m: Migration) -> None:
         """Runs inside the migration's transaction, before the commit: a failed
         validation rolls the whole migration back."""
-        after = s.introspect()
+        after = self._schema_after(s, m)
         m.checks += safety.validate(s, m, m.schema_before, after)
         touched = [t for t in m.tables if _has(after, t)]
         m.erd = _diagram(after, touched, highlight=m.tables) if touched else None
+
+    def _schema_after(self, s, m: Migration):
+        """The live schema after the steps ran: only the tables the migration touched
+        (and those their foreign keys reach) are read again."""
+        from .model.schema import Schema
+        before = m.schema_before
+        if not isinstance(before, Schema) or not m.tables or any(
+                type(st.op).__name__ == "RawSQL" for st in m.steps):
+            return s.introspect()
+        touched = set(m.tables)
+        touched |= {fk.ref_table for t in touched if before.has_table(t)
+                    for fk in before.table(t).foreign_keys}
+        fresh = s.introspect(only=touched)
+        tables = {n: t for n, t in before.tables.items() if n not in touched}
+        tables.update(fresh.tables)
+        return Schema(tables)
 
     def _new_version(self, s) -> str:
         now = datetime.now(timezone.utc)

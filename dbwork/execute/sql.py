@@ -152,8 +152,8 @@ class SqlSession:
     def query(self, statement: str, params: dict | None = None) -> list[tuple]:
         return [tuple(r) for r in self.conn.execute(sa.text(statement), params or {})]
 
-    def introspect(self):
-        return introspect(self.conn, self.dialect)
+    def introspect(self, only: set[str] | None = None):
+        return introspect(self.conn, self.dialect, only=only)
 
     def count_rows(self, table: str) -> int:
         return _count(self.conn, table, self.dialect)

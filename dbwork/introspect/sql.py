@@ -22,10 +22,13 @@ def is_internal(name: str) -> bool:
     return name.startswith(INTERNAL_PREFIXES)
 
 
-def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None) -> Schema:
-    """Read every user table of ``conn``'s database into a neutral Schema."""
+def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
+               only: set[str] | None = None) -> Schema:
+    """Read every user table of ``conn``'s database into a neutral Schema (or only the
+    tables named in ``only``, when the caller knows which ones changed)."""
     insp = sa.inspect(conn)
-    names = [n for n in insp.get_table_names(schema=schema) if not is_internal(n)]
+    names = [n for n in insp.get_table_names(schema=schema) if not is_internal(n)
+             and (only is None or n in only)]
     if not names:
         return Schema()
     kw = dict(schema=schema, filter_names=names)

@@ -41,6 +41,17 @@ _PLAIN = Dialect("neutral", None, None, True, "")
 
 def normalize_type(text: str, dialect: Dialect) -> str:
     """Canonical neutral spelling of a type written for ``dialect``."""
+    key = (text, dialect.name)
+    hit = _NORMALIZED.get(key)
+    if hit is None:
+        hit = _NORMALIZED[key] = _normalize_type(text, dialect)
+    return hit
+
+
+_NORMALIZED: dict[tuple[str, str], str] = {}  # introspection asks the same few types again
+
+
+def _normalize_type(text: str, dialect: Dialect) -> str:
     raw = " ".join(text.strip().split())
     upper = raw.upper()
     if upper in dialect.type_aliases:
