@@ -118,7 +118,7 @@ class Workbench:
         source = self._source_dialect(dialect)
         version = existing.version if existing else self._new_version(s)
         if desired:
-            ops, warnings = self._desired(cell, schema, source)
+            ops, warnings = self._desired(cell, schema, source, desired, allow_data_loss)
         else:
             ops, warnings = self._parse(cell, schema, source)
         ops, backup_warnings = add_backups(ops, schema, version)
@@ -172,11 +172,18 @@ class Workbench:
                                         "(no primary key, or it changes the key)")
         return ops
 
-    def _desired(self, cell, schema, source):
-        """The operations from the live schema to the desired one (dbwork.diff)."""
-        from .diff.desired import plan_desired
-        planned = plan_desired(cell.up, schema, self.dialect, source=source,
-                               first_line=cell.up_line)
+    def _desired(self, cell, schema, source, desired=True, allow_data_loss=False):
+        """The operations from the live schema to the desired one (dbwork.diff):
+        ``desired`` is True (the cell's CREATE statements) or an already built Schema."""
+        from .diff.desired import plan_desired, plan_schema
+        from .model.schema import Schema
+        if isinstance(desired, Schema):
+            planned = plan_schema(desired, schema, self.dialect,
+                                  allow_data_loss=allow_data_loss,
+                                  hint_style=getattr(self, "_hint_style", "sql"))
+        else:
+            planned = plan_desired(cell.up, schema, self.dialect, source=source,
+                                   first_line=cell.up_line, allow_data_loss=allow_data_loss)
         return planned.ops, list(planned.warnings)
 
     def _explicit_down(self, cell) -> list[str]:
