@@ -227,6 +227,7 @@ class Workbench:
                 self.files.write(m)
             raise
         self.files.write(m)
+        self._after_change(s)
         return m
 
     def _validate(self, s, m: Migration) -> None:
@@ -295,6 +296,7 @@ class Workbench:
                 else:
                     run_down(s, m, done)
                 out.append(m)
+            self._after_change(s) if out and not dry_run else None
             return out
 
     # -- deploy path ------------------------------------------------------------------
@@ -331,6 +333,7 @@ class Workbench:
                 else:
                     run_up(s, m)
                 out.append(m)
+            self._after_change(s) if out and not dry_run else None
             return out
 
     # -- looking ----------------------------------------------------------------------
@@ -395,6 +398,89 @@ class Workbench:
         from .safety.backups import purge_backups
         return purge_backups(self.backend, self.lock_timeout, version, older_than)
 
+    # -- desired state and adoption (owned by the issue-5 engineer) -------------------
+    docs_path: str | os.PathLike | None = None   # schema docs regenerated after changes
+
+    def migrate_to(self, name: str, target, dry_run: bool = False,
+                   allow_data_loss: bool = False) -> Migration:
+        """Migrate to a desired state: SQLAlchemy MetaData or a declarative Base, a
+        path to a Prisma schema (or .sql file), or desired-state CREATE statements.
+
+        >>> # wb.migrate_to("sync_models", Base)  -> Migration (the live-to-models diff)
+        """
+        from .adopt.targets import desired_target, schema_text
+        validate_name(name)
+        kind, value = desired_target(target, self.dialect)
+        if kind == "sql":
+            return self.migrate(name, value, dry_run=dry_run,
+                                allow_data_loss=allow_data_loss, desired=True)
+        text = schema_text(value, self.dialect, kind)
+        cell = split_cell(text)
+        with self.backend.session(self.lock_timeout) as s:
+            rows = [r for r in s.history() if r.name == name and
+                    r.status in ("applied", "failed", "running")]
+            existing = self.files.find(name)
+            if rows:
+                return self._already(max(rows, key=lambda r: r.version), _checksum(text),
+                                     existing)
+            self._hint_style = kind
+            try:
+                m = self._plan(s, name, cell, _checksum(text), existing, allow_data_loss,
+                               None, value)
+            finally:
+                self._hint_style = "sql"
+            return self._dry_run(s, m) if dry_run else self._apply(s, m)
+
+    def existing_history(self, path: str | os.PathLike = "."):
+        """Another tool's migrations under ``path`` (Alembic, Prisma, Flyway, Django,
+        dbmate) and which this database has applied (a DataFrame-able History)."""
+        from .adopt.history import existing_history
+        return existing_history(path, self.url)
+
+    def adopt(self, name: str = "baseline") -> Migration:
+        """Baseline the live schema: a migration recorded as applied without running
+        (its up builds the schema on a fresh database; its down changes nothing), so
+        new dbwork migrations continue from here. See dbwork.adopt.baseline."""
+        from .adopt.baseline import record_baseline
+        return record_baseline(self, name)
+
+    def export(self, version: str, format: str, path: str | os.PathLike):
+        """Write dbwork migration ``version`` (or its name) into the project's own
+        format: "alembic" (a revision chained to the head), "prisma" (a migration
+        folder) or "flyway" (V<next>__name.sql). Returns the written path."""
+        from .adopt.export import export_migration
+        m = next((x for x in self.files.all() if version in (x.version, x.name)), None)
+        if m is None:
+            raise ConfigError(f"no migration file with version or name {version!r}")
+        return export_migration(m, format, path)
+
+    def document(self, path: str | os.PathLike | None = None) -> Path:
+        """Write the schema documentation (Markdown, every table, key, index and
+        comment) to ``path`` or ``docs_path``, with the ER diagram beside it as
+        graphviz source (.dot) and, when ``dot`` is installed, an SVG."""
+        return self._document(self.backend.introspect(), path)
+
+    def _document(self, schema, path=None) -> Path:
+        from .docs.schema_md import schema_markdown
+        target = Path(path or self.docs_path or "docs/schema.md")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        diagram = _diagram(schema)
+        svg = None
+        if hasattr(diagram, "source"):
+            target.with_suffix(".dot").write_text(diagram.source)
+            try:
+                target.with_suffix(".svg").write_bytes(diagram.pipe(format="svg"))
+                svg = target.with_suffix(".svg").name
+            except Exception:  # no dot binary: the .dot source is there
+                pass
+        target.write_text(schema_markdown(schema, diagram=svg))
+        return target
+
+    def _after_change(self, s=None) -> None:
+        """After a migration, rollback or upgrade: regenerate the docs if asked."""
+        if self.docs_path:
+            self._document(s.introspect() if s is not None else self.backend.introspect())
+
 
 def _diagram(schema, tables=None, highlight=()):
     """The ER diagram of a SQL schema, or the document diagram of a MongoDB one."""
@@ -436,4 +522,7 @@ def connect(url: str | None = None, migrations: str | os.PathLike | None = None,
     if url is None:
         url = f"sqlite:///{DEFAULT_DATABASE}"
         migrations = migrations or DEFAULT_MIGRATIONS
-    return Workbench(url, migrations, **options)
+    docs = options.pop("docs", None)
+    wb = Workbench(url, migrations, **options)
+    wb.docs_path = docs
+    return wb

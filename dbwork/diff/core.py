@@ -29,6 +29,11 @@ from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex
 from .quirks import desired_table, fk_indexes, index_name, same_column, same_key
 
 
+# other migration tools' bookkeeping: never part of a desired state, never dropped
+TOOL_TABLES = frozenset({"alembic_version", "_prisma_migrations", "flyway_schema_history",
+                         "django_migrations", "schema_migrations"})
+
+
 @dataclass
 class _Plan:
     """Operations grouped by phase; ``ops()`` gives them in the safe order."""
@@ -58,7 +63,8 @@ def diff(live: Schema, desired: Schema, dialect: Dialect,
     plan = _Plan()
     live = _renamed(live, table_renames or {}, column_renames or {}, plan)
     desired = Schema({n: desired_table(t, dialect) for n, t in desired.tables.items()})
-    gone = sorted(set(live.tables) - set(desired.tables))
+    gone = sorted(n for n in set(live.tables) - set(desired.tables)
+                  if n not in TOOL_TABLES)
     new = sorted(set(desired.tables) - set(live.tables))
     for name in gone:
         _drop_table(live, live.tables[name], set(gone), plan)

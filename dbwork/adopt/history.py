@@ -1,0 +1,257 @@
+"""Existing migration histories: the migrations another tool keeps in the project, and
+which of them the database says are applied (Alembic, Prisma Migrate, Flyway, Django
+migrations, dbmate).
+
+>>> import os, tempfile
+>>> d = tempfile.mkdtemp()
+>>> os.makedirs(f"{d}/prisma/migrations/20240101000000_init")
+>>> open(f"{d}/prisma/migrations/20240101000000_init/migration.sql", "w").write("SELECT 1;")
+9
+>>> [(e.tool, e.id, e.name, e.applied) for e in existing_history(d)]
+[('prisma', '20240101000000_init', 'init', None)]
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import ConfigError
+
+SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", "site-packages",
+             ".tox", "dist", "build", ".ipynb_checkpoints"}
+COLUMNS = ["tool", "id", "name", "file", "applied"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One migration of another tool. ``applied``: True/False from the database, None
+    when no database was asked."""
+
+    tool: str
+    id: str
+    name: str
+    file: str
+    applied: bool | None = None
+    parent: str | None = None      # Alembic: down_revision
+
+
+class History(list):
+    """Entries in order per tool; ``.to_frame()`` gives a DataFrame, and a notebook
+    shows it as one."""
+
+    def to_frame(self):
+        import pandas as pd
+        return pd.DataFrame([{k: asdict(e)[k] for k in COLUMNS} for e in self], columns=COLUMNS)
+
+    def tools(self) -> list[str]:
+        return sorted({e.tool for e in self})
+
+    def _repr_html_(self) -> str:
+        return self.to_frame()._repr_html_()
+
+    def __repr__(self) -> str:
+        return repr(self.to_frame()) if self else "History([])"
+
+
+def existing_history(path: str | os.PathLike = ".", url=None) -> History:
+    """The migrations of every tool found under ``path``; with ``url``, which are applied
+    (read from the tool's own table: alembic_version, _prisma_migrations,
+    flyway_schema_history, django_migrations, schema_migrations)."""
+    root = Path(path)
+    if not root.is_dir():
+        raise ConfigError(f"not a folder: {root}")
+    files = list(_walk(root))
+    found = History()
+    for reader in (_alembic, _prisma, _flyway, _django, _dbmate):
+        found += reader(root, files)
+    if url is not None:
+        found = History(_with_applied(found, url))
+    return found
+
+
+def _walk(root: Path):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for f in sorted(filenames):
+            yield Path(dirpath) / f
+
+
+def _rel(root: Path, p: Path) -> str:
+    return p.relative_to(root).as_posix()
+
+
+# -- Alembic -------------------------------------------------------------------------------
+def alembic_revisions(files) -> list[tuple[str, str | None, str, Path]]:
+    """(revision, down_revision, message, file) of Alembic revision files, base first."""
+    revs = []
+    for p in files:
+        if p.suffix != ".py" or p.parent.name != "versions":
+            continue
+        ids = _alembic_ids(p.read_text(errors="replace"))
+        if ids:
+            revs.append((*ids, p))
+    return _chain(revs)
+
+
+def _alembic_ids(text: str):
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    vals = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name) and t.id in ("revision", "down_revision"):
+                    try:
+                        vals[t.id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        pass
+    if not isinstance(vals.get("revision"), str):
+        return None
+    down = vals.get("down_revision")
+    down = down[0] if isinstance(down, (tuple, list)) and down else down
+    doc = ast.get_docstring(tree) or ""
+    return vals["revision"], down, (doc.splitlines() or [""])[0]
+
+
+def _chain(revs):
+    by_parent = {}
+    for r in revs:
+        by_parent.setdefault(r[1], []).append(r)
+    out, frontier = [], [None]
+    seen = set()
+    while frontier:
+        parent = frontier.pop(0)
+        for r in sorted(by_parent.get(parent, []), key=lambda x: x[0]):
+            if r[0] not in seen:
+                seen.add(r[0])
+                out.append(r)
+                frontier.append(r[0])
+    return out + [r for r in revs if r[0] not in seen]
+
+
+def _alembic(root: Path, files) -> list[Entry]:
+    return [Entry("alembic", rev, msg or p.stem, _rel(root, p), parent=down)
+            for rev, down, msg, p in alembic_revisions(files)]
+
+
+# -- Prisma Migrate ------------------------------------------------------------------------
+_PRISMA_DIR = re.compile(r"^(\d{14})_(.+)$")
+
+
+def _prisma(root: Path, files) -> list[Entry]:
+    out = []
+    for p in files:
+        m = _PRISMA_DIR.match(p.parent.name)
+        if p.name == "migration.sql" and m and p.parent.parent.name == "migrations":
+            out.append(Entry("prisma", p.parent.name, m.group(2), _rel(root, p)))
+    return sorted(out, key=lambda e: e.id)
+
+
+# -- Flyway --------------------------------------------------------------------------------
+_FLYWAY = re.compile(r"^V(\d+(?:[._]\d+)*)__(.+)\.sql$")
+
+
+def flyway_version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.split(r"[._]", version))
+
+
+def _flyway(root: Path, files) -> list[Entry]:
+    out = []
+    for p in files:
+        m = _FLYWAY.match(p.name)
+        if m:
+            out.append(Entry("flyway", m.group(1).replace("_", "."),
+                             m.group(2).replace("_", " "), _rel(root, p)))
+    return sorted(out, key=lambda e: flyway_version_key(e.id))
+
+
+# -- Django --------------------------------------------------------------------------------
+_DJANGO = re.compile(r"^(\d{4})_(\w+)\.py$")
+
+
+def _django(root: Path, files) -> list[Entry]:
+    out = []
+    for p in files:
+        m = _DJANGO.match(p.name)
+        if m and p.parent.name == "migrations" and (p.parent / "__init__.py").exists():
+            app = p.parent.parent.name
+            out.append(Entry("django", f"{app}.{p.stem}", p.stem, _rel(root, p)))
+    return sorted(out, key=lambda e: e.id)
+
+
+# -- dbmate --------------------------------------------------------------------------------
+_DBMATE = re.compile(r"^(\d+)_(.+)\.sql$")
+
+
+def _dbmate(root: Path, files) -> list[Entry]:
+    out = []
+    for p in files:
+        m = _DBMATE.match(p.name)
+        if m and p.parent.name == "migrations" and p.parent.parent.name == "db":
+            out.append(Entry("dbmate", m.group(1), m.group(2), _rel(root, p)))
+    return sorted(out, key=lambda e: e.id)
+
+
+# -- what the database says ----------------------------------------------------------------
+def _with_applied(entries: list[Entry], url) -> list[Entry]:
+    from dataclasses import replace
+    done = applied_ids(url, sorted({e.tool for e in entries}))
+    out = []
+    for e in entries:
+        ids = done.get(e.tool, set())
+        if e.tool == "alembic":
+            ids = _alembic_applied(entries, ids)
+        out.append(replace(e, applied=e.id in ids))
+    return out
+
+
+def _alembic_applied(entries: list[Entry], heads: set[str]) -> set[str]:
+    """alembic_version holds only the heads: a revision is applied when it is one of
+    them or an ancestor of one."""
+    parent = {e.id: e.parent for e in entries if e.tool == "alembic"}
+    out = set()
+    for h in heads:
+        while h and h not in out:
+            out.add(h)
+            h = parent.get(h)
+    return out
+
+
+_QUERIES = {
+    "alembic": ("alembic_version", "SELECT version_num FROM alembic_version"),
+    "prisma": ("_prisma_migrations", "SELECT migration_name FROM _prisma_migrations "
+               "WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL"),
+    "flyway": ("flyway_schema_history", "SELECT version FROM flyway_schema_history "
+               "WHERE success AND version IS NOT NULL"),
+    "django": ("django_migrations", "SELECT app, name FROM django_migrations"),
+    "dbmate": ("schema_migrations", "SELECT version FROM schema_migrations"),
+}
+
+
+def applied_ids(url, tools) -> dict[str, set[str]]:
+    """Ids each tool's table records as applied (a missing table: none applied)."""
+    import sqlalchemy as sa
+
+    from ..url import DatabaseURL
+    u = url if isinstance(url, DatabaseURL) else DatabaseURL.parse(str(url))
+    engine = sa.create_engine(u.sqlalchemy_url())
+    out: dict[str, set[str]] = {}
+    try:
+        with engine.connect() as c:
+            names = set(sa.inspect(c).get_table_names())
+            for tool in tools:
+                table, query = _QUERIES[tool]
+                if table not in names:
+                    out[tool] = set()
+                    continue
+                rows = c.execute(sa.text(query)).fetchall()
+                out[tool] = {f"{r[0]}.{r[1]}" if tool == "django" else str(r[0]) for r in rows}
+    finally:
+        engine.dispose()
+    return out
