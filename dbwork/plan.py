@@ -45,6 +45,8 @@ def add_backups(ops: list[Operation], schema: Schema, version: str):
 
 def _with_backup(op: Operation, schema: Schema, version: str, n: int,
                  warnings: list[str]) -> list[Operation]:
+    if hasattr(op, "backed_up"):  # document operations say how they are backed up
+        return op.backed_up(backup_name(version, n))
     if isinstance(op, DropTable):
         cols = tuple(c.name for c in op.table.columns)
         return [BackupRows(op.table.name, backup_name(version, n), cols), op]
