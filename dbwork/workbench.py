@@ -26,6 +26,7 @@ from .execute.files import MigrationFiles, parse_script
 from .execute.runner import Buffer, run_down, run_up
 from .migration import Migration, Step
 from .parse.cell import split_cell, split_statements, validate_name
+from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
 from .url import DatabaseURL
 
 DEFAULT_DATABASE = "dbwork.sqlite"
@@ -122,6 +123,7 @@ class Workbench:
         else:
             ops, warnings = self._parse(cell, schema, source)
         ops, backup_warnings = add_backups(ops, schema, version)
+        ops = concurrent_indexes(ops, schema, self.dialect, s.count_rows)  # backends: dbwork.passes
         warnings += backup_warnings
         if self.dialect.family == "sql":
             ops = self._backed_up_data_changes(ops, schema, version, cell)
@@ -220,6 +222,7 @@ class Workbench:
         return m
 
     def _apply(self, s, m: Migration) -> Migration:
+        progress_mode(s, m)  # backends: a CONCURRENTLY step records progress step by step
         try:
             run_up(s, m, before_commit=lambda: self._validate(s, m))
         except MigrationFailed:
@@ -294,6 +297,7 @@ class Workbench:
                     m.status, m.dry_run = row.status, True
                     m.notes.append("dry run: nothing was changed")
                 else:
+                    progress_mode(s, m)  # backends: see dbwork.passes
                     run_down(s, m, done)
                 out.append(m)
             self._after_change(s) if out and not dry_run else None
@@ -331,6 +335,7 @@ class Workbench:
                     run_up(Buffer(s.transactional), m)
                     m.status, m.dry_run = "planned", True
                 else:
+                    progress_mode(s, m)  # backends: see dbwork.passes
                     run_up(s, m)
                 out.append(m)
             self._after_change(s) if out and not dry_run else None

@@ -14,6 +14,7 @@ from sqlalchemy.pool import NullPool
 from ..dialects import get_dialect
 from ..errors import ConfigError, ConnectionFailed, LockTimeout
 from ..introspect.sql import introspect
+from ..passes import is_concurrent_statement
 from ..url import DatabaseURL, mask_url
 from . import locks
 from .backend import HistoryRow
@@ -132,11 +133,27 @@ class SqlSession:
             self.commit()
 
     def execute(self, statement: str) -> None:
+        if self.dialect.concurrent_index and is_concurrent_statement(statement) and \
+                not self.conn.connection.dbapi_connection.autocommit:
+            # read back from a script, a step forgets it must run outside the transaction
+            return self.execute_outside_transaction(statement)
         cur = self.conn.connection.dbapi_connection.cursor()
         try:
             cur.execute(statement)
+        except Exception:
+            if self.dialect.transactional_ddl and not self.transactional:
+                self._abort()  # step by step: undo the failed step, keep the ones before
+            raise
         finally:
             cur.close()
+
+    def _abort(self) -> None:
+        """Roll back the open transaction at both levels (statements run on a raw
+        cursor, which SQLAlchemy's rollback does not see)."""
+        self.conn.rollback()
+        raw = self.conn.connection.dbapi_connection
+        if not getattr(raw, "autocommit", False):
+            raw.rollback()
 
     def execute_outside_transaction(self, statement: str) -> None:
         """For statements a transaction refuses (CREATE INDEX CONCURRENTLY)."""
@@ -145,7 +162,11 @@ class SqlSession:
         raw.commit()  # statements ran on a raw cursor: end the driver-level transaction too
         raw.autocommit = True
         try:
-            self.execute(statement)
+            cur = raw.cursor()
+            try:
+                cur.execute(statement)
+            finally:
+                cur.close()
         finally:
             raw.autocommit = False
 

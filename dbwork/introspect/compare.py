@@ -28,7 +28,7 @@ def schema_differences(expected: Schema, actual: Schema, dialect: Dialect) -> li
     fold = _SCHEMA_HOOKS.get(dialect.name)
     if fold:
         expected, actual = fold(expected), fold(actual)
-    out = []
+    out = enum_differences(expected.enums, actual.enums)
     for name in sorted(set(expected.tables) | set(actual.tables)):
         if name not in actual.tables:
             out.append(f"table {name}: missing")
@@ -55,6 +55,23 @@ def table_differences(want: Table, got: Table, dialect: Dialect) -> list[str]:
             out.append(f"{want.name}: {attr} {list(w)} != {list(g)}")
     if (want.comment or None) != (got.comment or None):
         out.append(f"{want.name}: comment {want.comment!r} != {got.comment!r}")
+    got_options = dict(got.options)
+    for key, value in want.options:  # only what was asked: the engine fills the rest
+        if str(got_options.get(key, "")).lower() != str(value).lower():
+            out.append(f"{want.name}: option {key} {value!r} != {got_options.get(key)!r}")
+    return out
+
+
+def enum_differences(want: dict, got: dict) -> list[str]:
+    """Enum types (PostgreSQL): same names, same values in the same order."""
+    out = []
+    for name in sorted(set(want) | set(got)):
+        if name not in got:
+            out.append(f"enum {name}: missing")
+        elif name not in want:
+            out.append(f"enum {name}: unexpected")
+        elif tuple(want[name]) != tuple(got[name]):
+            out.append(f"enum {name}: values {list(want[name])} != {list(got[name])}")
     return out
 
 
@@ -70,6 +87,11 @@ def column_differences(want: Column, got: Column, dialect: Dialect) -> list[str]
         out.append("autoincrement lost")
     if (want.comment or None) != (got.comment or None):
         out.append(f"comment {want.comment!r} != {got.comment!r}")
+    if want.identity and want.identity != got.identity:
+        out.append(f"identity {want.identity} != {got.identity}")
+    if (want.on_update is None) != (got.on_update is None) or (
+            want.on_update and not same_expression(want.on_update, got.on_update, dialect)):
+        out.append(f"on update {want.on_update!r} != {got.on_update!r}")
     return out
 
 
@@ -167,7 +189,7 @@ def without_names(schema: Schema) -> Schema:
                        foreign_keys=tuple(replace(c, name=None) for c in t.foreign_keys),
                        uniques=tuple(replace(c, name=None) for c in t.uniques),
                        checks=tuple(replace(c, name=None) for c in t.checks))
-    return Schema({n: strip(t) for n, t in schema.tables.items()})
+    return replace(schema, tables={n: strip(t) for n, t in schema.tables.items()})
 
 
 def _uniques_as_indexes(schema: Schema) -> Schema:
@@ -177,7 +199,7 @@ def _uniques_as_indexes(schema: Schema) -> Schema:
     def fold(t: Table) -> Table:
         extra = tuple(Index(u.name, t.name, u.columns, unique=True) for u in t.uniques)
         return replace(t, uniques=(), indexes=t.indexes + extra)
-    return Schema({n: fold(t) for n, t in schema.tables.items()})
+    return replace(schema, tables={n: fold(t) for n, t in schema.tables.items()})
 
 
 _SCHEMA_HOOKS: dict[str, Callable[[Schema], Schema]] = {"mysql": _uniques_as_indexes}

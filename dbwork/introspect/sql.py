@@ -6,6 +6,8 @@ indexes are really constraints, how defaults and checks are spelled.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 import sqlglot
 
@@ -29,8 +31,9 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
     insp = sa.inspect(conn)
     names = [n for n in insp.get_table_names(schema=schema) if not is_internal(n)
              and (only is None or n in only)]
+    enums = _enums(insp, dialect, schema)
     if not names:
-        return Schema()
+        return Schema(enums=enums)
     kw = dict(schema=schema, filter_names=names)
     cols = insp.get_multi_columns(**kw)
     pks = insp.get_multi_pk_constraint(**kw)
@@ -40,6 +43,8 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
     cks = _safe(lambda: insp.get_multi_check_constraints(**kw), {})
     comments = _safe(lambda: insp.get_multi_table_comment(**kw), {})
     partial = _sqlite_partial_indexes(conn) if dialect.name == "sqlite" else {}
+    extra = _mysql_extras(conn, names) if dialect.name == "mysql" else ({}, {})
+    on_update, options = extra
     tables = []
     for name in sorted(names):
         key = (schema, name)
@@ -49,7 +54,8 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
             uq_list = []  # MySQL has only unique indexes: report them as indexes
         tables.append(Table(
             name=name,
-            columns=tuple(_column(c, dialect, conn) for c in cols.get(key, [])),
+            columns=tuple(_with_on_update(_column(c, dialect, conn), on_update.get((name, c["name"])))
+                          for c in cols.get(key, [])),
             primary_key=_primary_key(pks.get(key)),
             foreign_keys=tuple(fk_list),
             uniques=tuple(uq_list),
@@ -58,8 +64,9 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
             indexes=tuple(_indexes(idxs.get(key, []), name, fk_list, uq_list, dialect,
                                    partial)),
             comment=(comments.get(key) or {}).get("text"),
+            options=options.get(name, ()),
         ))
-    return Schema.of(*tables)
+    return Schema({t.name: t for t in tables}, enums)
 
 
 def _safe(fn, default):
@@ -80,6 +87,11 @@ def _column(c: dict, dialect: Dialect, conn) -> Column:
     if dialect.name == "mysql" and isinstance(c["type"], sa.types.Integer) and \
             c.get("autoincrement") is not True:
         auto = False
+    identity = None
+    if dialect.name == "postgresql" and c.get("identity"):
+        identity = "ALWAYS" if c["identity"].get("always") else "BY DEFAULT"
+    if dialect.name == "mysql" and default is not None and " ON UPDATE " in default.upper():
+        default = default[:default.upper().index(" ON UPDATE ")]  # ON UPDATE read apart
     return Column(
         name=c["name"],
         type=normalize_type(type_text, dialect),
@@ -87,7 +99,50 @@ def _column(c: dict, dialect: Dialect, conn) -> Column:
         default=normalize_default(default, dialect),
         autoincrement=auto,
         comment=c.get("comment"),
+        identity=identity,
     )
+
+
+def _enums(insp, dialect: Dialect, schema: str | None) -> dict[str, tuple[str, ...]]:
+    """PostgreSQL enum types visible in ``schema`` (the search path when None)."""
+    if dialect.name != "postgresql":
+        return {}
+    return {e["name"]: tuple(e["labels"]) for e in insp.get_enums(schema=schema or None)
+            if e.get("visible", True) or schema}
+
+
+def _with_on_update(col: Column, on_update: str | None) -> Column:
+    return col if on_update is None else replace(col, on_update=on_update)
+
+
+def _mysql_extras(conn, names) -> tuple[dict, dict]:
+    """MySQL facts the inspector misses or mixes in: ON UPDATE per column (from
+    information_schema, which also sees it without a default), and each table's ENGINE
+    and collation (its charset follows from the collation)."""
+    rows = conn.exec_driver_sql(
+        "SELECT TABLE_NAME, COLUMN_NAME, EXTRA FROM information_schema.COLUMNS "
+        "WHERE TABLE_SCHEMA = DATABASE() AND EXTRA LIKE '%%on update%%'").all()
+    on_update = {}
+    for table, column, extra in rows:
+        expr = extra[extra.lower().index("on update") + len("on update"):].strip()
+        on_update[(table, column)] = _canonical_now(expr)
+    rows = conn.exec_driver_sql(
+        "SELECT TABLE_NAME, ENGINE, TABLE_COLLATION FROM information_schema.TABLES "
+        "WHERE TABLE_SCHEMA = DATABASE()").all()
+    options = {}
+    for table, engine, collation in rows:
+        opts = []
+        if engine:
+            opts.append(("engine", engine))
+        if collation:
+            opts += [("charset", collation.split("_", 1)[0].lower()), ("collate", collation.lower())]
+        options[table] = tuple(opts)
+    return on_update, options
+
+
+def _canonical_now(expr: str) -> str:
+    """``current_timestamp()`` (MariaDB's report) spelled as written: CURRENT_TIMESTAMP."""
+    return "CURRENT_TIMESTAMP" if expr.lower().startswith("current_timestamp") else expr
 
 
 def _type_text(t, conn) -> str:

@@ -28,6 +28,8 @@ class Column:
     default: str | None = None
     autoincrement: bool = False
     comment: str | None = None
+    identity: str | None = field(default=None, repr=False)   # PostgreSQL: ALWAYS | BY DEFAULT
+    on_update: str | None = field(default=None, repr=False)  # MySQL's ON UPDATE CURRENT_TIMESTAMP (expression text)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class Table:
     checks: tuple[Check, ...] = ()
     indexes: tuple[Index, ...] = ()
     comment: str | None = None
+    # engine options kept so a dropped table comes back as it was, e.g. MySQL's
+    # (("engine", "InnoDB"), ("charset", "utf8mb4"), ("collate", "utf8mb4_unicode_ci"))
+    options: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     # -- lookups ---------------------------------------------------------------------
     def has_column(self, name: str) -> bool:
@@ -166,16 +171,19 @@ def _retarget(fk: ForeignKey, old: str, new: str) -> ForeignKey:
 
 @dataclass(frozen=True)
 class Schema:
-    """Tables by name. ``Schema.of(t1, t2)`` builds one; edits return new schemas."""
+    """Tables by name. ``Schema.of(t1, t2)`` builds one; edits return new schemas.
+    ``enums``: PostgreSQL enum types, name -> values in order (empty elsewhere)."""
 
     tables: dict[str, Table] = field(default_factory=dict)
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, *tables: Table) -> "Schema":
         return cls({t.name: t for t in tables})
 
     def __hash__(self) -> int:  # dict field: hash by content
-        return hash(tuple(sorted(self.tables.items(), key=lambda kv: kv[0])))
+        return hash((tuple(sorted(self.tables.items(), key=lambda kv: kv[0])),
+                     tuple(sorted(self.enums.items()))))
 
     def has_table(self, name: str) -> bool:
         return name in self.tables
@@ -189,15 +197,15 @@ class Schema:
     def with_table(self, table: Table) -> "Schema":
         if table.name in self.tables:
             raise ObjectExistsError("table", table.name)
-        return Schema({**self.tables, table.name: table})
+        return replace(self, tables={**self.tables, table.name: table})
 
     def replacing(self, table: Table) -> "Schema":
         self.table(table.name)
-        return Schema({**self.tables, table.name: table})
+        return replace(self, tables={**self.tables, table.name: table})
 
     def without_table(self, name: str) -> "Schema":
         self.table(name)
-        return Schema({k: v for k, v in self.tables.items() if k != name})
+        return replace(self, tables={k: v for k, v in self.tables.items() if k != name})
 
     def renaming_table(self, old: str, new: str) -> "Schema":
         if new in self.tables:
@@ -208,7 +216,7 @@ class Schema:
                 t, foreign_keys=tuple(_retarget(fk, old, new) for fk in t.foreign_keys))
             out[t.name] = t
         self.table(old)
-        return Schema(out)
+        return replace(self, tables=out)
 
     def referencing(self, table: str) -> Iterable[tuple[Table, ForeignKey]]:
         """Foreign keys in other tables that point at ``table``."""
@@ -216,6 +224,15 @@ class Schema:
             for fk in t.foreign_keys:
                 if fk.ref_table == table and t.name != table:
                     yield t, fk
+
+    def with_enums(self, enums: dict[str, tuple[str, ...]]) -> "Schema":
+        """The schema with its enum types replaced (pure)."""
+        return replace(self, enums=dict(enums))
+
+    def enum_users(self, name: str) -> list[tuple[str, str]]:
+        """(table, column) pairs whose column is typed with enum ``name``."""
+        return [(t.name, c.name) for t in self.tables.values() for c in t.columns
+                if c.type == name]
 
     def find_index(self, name: str) -> Index:
         for t in self.tables.values():

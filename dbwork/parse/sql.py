@@ -60,6 +60,7 @@ def parse_sql(text: str, dialect: Dialect, schema: Schema, *, first_line: int = 
     b = _Builder(dialect, source, schema, allow_raw, allow_dml)
     for st in statements:
         b.statement(st)
+    check_enum_use(b.ops, statements)
     return Parsed(b.ops, b.schema, b.warnings)
 
 
@@ -83,6 +84,9 @@ class _Builder:
             self.ops.append(op)
 
     def _parse(self, st: Statement) -> exp.Expression:
+        special = _special_tree(st.text, self.source)
+        if special is not None:
+            return special
         try:
             return sqlglot.parse_one(st.text, read=self.source.sqlglot)
         except SqlglotParseError as e:
@@ -110,6 +114,9 @@ class _Builder:
             return self._alter_table(tree)
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
             return self._dml(tree)
+        extra = _extra_statement(self, tree)  # enum types and comments (parse/sql_extra)
+        if extra is not None:
+            return extra
         return self._raw(tree, "dbwork does not understand this statement")
 
     # -- raw and DML -----------------------------------------------------------------
@@ -153,6 +160,7 @@ class _Builder:
             t = self._table_element(t, node, indexes)
         if not t.columns:
             raise ParseError(f"table {name} has no columns", self.st.line, self.st.column)
+        t = _with_table_properties(t, tree.args.get("properties"), self.dialect)
         for fk in t.foreign_keys:
             self._check_reference(fk, t)
         ops: list[Operation] = [CreateTable(t)]
@@ -207,11 +215,17 @@ class _Builder:
             return col, [Check(self._expr(k.this))]
         if isinstance(k, exp.Reference):
             return col, [self._reference((col.name,), k, None)]
+        if isinstance(k, exp.GeneratedAsIdentityColumnConstraint) and \
+                self.dialect.name == "postgresql":
+            identity = "ALWAYS" if k.this else "BY DEFAULT"
+            return replace(col, autoincrement=True, nullable=False, identity=identity), []
         if isinstance(k, (exp.AutoIncrementColumnConstraint,
                           exp.GeneratedAsIdentityColumnConstraint)):
             return replace(col, autoincrement=True, nullable=False), []
         if isinstance(k, exp.CommentColumnConstraint):
             return replace(col, comment=k.this.name), []
+        if isinstance(k, exp.OnUpdateColumnConstraint):
+            return replace(col, on_update=self._expr(k.this)), []
         raise ParseError(f"column option not supported: {k.sql() if k else '?'}",
                          self.st.line, self.st.column, self.st.text)
 
@@ -309,7 +323,7 @@ class _Builder:
         table = tree.this.name
         saved = self.schema
         saved.table(table)
-        ops: list[Operation] = []
+        ops: list[Operation] = _alter_table_options(saved.table(table), tree)
         for action in tree.args.get("actions") or []:
             new = self._alter_action(table, action, tree)
             for op in new:  # later actions see earlier ones
@@ -388,6 +402,10 @@ class _Builder:
         while isinstance(node, exp.Paren):
             node = node.this
         return canonical_sql(node.sql(dialect=self.dialect.sqlglot), self.dialect)
+
+
+from .sql_extra import (_alter_table_options, _extra_statement,  # noqa: E402
+                        _special_tree, _with_table_properties, check_enum_use)
 
 
 def _drop_constraint(t: Table, name: str) -> Operation:

@@ -30,7 +30,9 @@ from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex
                               DropTable, Operation, RawSQL, RenameColumn, RenameTable)
 from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
-from .types import sa_type, type_text
+from .types import LiteralType, sa_type, type_text
+from ..ops.comment_ops import SetColumnComment, SetTableComment
+from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, RemoveEnumValue
 
 
 class _StatementSink:
@@ -71,9 +73,33 @@ def sa_column(c: Column, dialect: Dialect, primary_key: bool = False) -> sa.Colu
     kw = dict(nullable=c.nullable, autoincrement=bool(c.autoincrement), comment=c.comment)
     if c.default is not None:
         kw["server_default"] = sa.text(c.default)
+    if c.on_update is not None and dialect.name == "mysql":
+        # SQLAlchemy writes MySQL's ON UPDATE only as part of the default clause
+        default = c.default if c.default is not None else "NULL"
+        kw["server_default"] = sa.text(f"{default} ON UPDATE {c.on_update}")
     if primary_key:
         kw["primary_key"] = True
-    return sa.Column(c.name, sa_type(c.type, dialect), **kw)
+    args = []
+    type_ = sa_type(c.type, dialect)
+    if dialect.name == "postgresql" and c.autoincrement:
+        if c.identity:
+            args.append(sa.Identity(always=c.identity == "ALWAYS"))
+        elif c.type in _SERIALS:  # written out, so a serial off the primary key keeps it too
+            type_, kw["autoincrement"] = LiteralType(_SERIALS[c.type]), False
+    return sa.Column(c.name, type_, *args, **kw)
+
+
+_SERIALS = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
+
+
+def _table_kw(t: Table, dialect: Dialect) -> dict:
+    """Engine options (MySQL's ENGINE, CHARSET, COLLATE) as Alembic's keywords."""
+    if dialect.name != "mysql":
+        return {}
+    opts = dict(t.options)
+    if "collate" in opts and "charset" not in opts:
+        opts["charset"] = opts["collate"].split("_", 1)[0]
+    return {f"mysql_{k}": v for k, v in opts.items() if k in ("engine", "charset", "collate")}
 
 
 def sa_constraint(con, dialect: Dialect):
@@ -154,7 +180,7 @@ def _create_table(op: Operations, o: CreateTable, schema, dialect):
     t = o.table
     op.create_table(t.name, *[sa_column(c, dialect) for c in t.columns],
                     *[sa_constraint(c, dialect) for c in t.constraints()],
-                    comment=t.comment)
+                    comment=t.comment, **_table_kw(t, dialect))
     for i in t.indexes:
         _create_index(op, CreateIndex(i), schema, dialect)
 
@@ -204,6 +230,13 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
         kw["server_default"] = sa.text(a.default) if a.default is not None else None
     if a.comment != b.comment:
         kw["comment"] = a.comment
+    if dialect.name == "mysql" and (a.on_update or b.on_update):
+        # MODIFY restates the column: keep (or change) its ON UPDATE with its default
+        if "server_default" not in kw:
+            kw["server_default"] = sa.text(a.default) if a.default is not None else None
+        if a.on_update is not None:
+            kw["server_default"] = sa.text(f"{a.default if a.default is not None else 'NULL'}"
+                                           f" ON UPDATE {a.on_update}")
     with _alter_target(op, schema.table(o.table), schema, dialect) as target:
         target.alter_column(b.name, **kw)
 
@@ -215,6 +248,9 @@ def _existing(c: Column, dialect: Dialect) -> dict:
               existing_comment=c.comment)
     if dialect.name == "mysql":
         kw["existing_autoincrement"] = c.autoincrement
+        if c.on_update is not None:
+            default = c.default if c.default is not None else "NULL"
+            kw["existing_server_default"] = sa.text(f"{default} ON UPDATE {c.on_update}")
     return kw
 
 
@@ -280,6 +316,103 @@ def _rebuild(op: Operations, o: Operation, schema: Schema, dialect: Dialect):
         pass
 
 
+# -- enum types (PostgreSQL) and comments -------------------------------------------------
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _execute(op: Operations, sql: str) -> None:
+    """A statement as written: colons escaped, so no text is read as a bind parameter."""
+    op.execute(sa.text(sql.replace(":", "\\:")))
+
+
+def _enums_only_on_postgres(dialect: Dialect, what: str) -> None:
+    if dialect.name != "postgresql":
+        raise UnsupportedError(f"{what}: enum types exist only on PostgreSQL")
+
+
+def _create_enum(op: Operations, o: CreateEnum, schema, dialect):
+    _enums_only_on_postgres(dialect, "CREATE TYPE")
+    values = ", ".join(_literal(v) for v in o.values)
+    _execute(op, f"CREATE TYPE {_q(o.name, dialect)} AS ENUM ({values})")
+
+
+def _drop_enum(op: Operations, o: DropEnum, schema, dialect):
+    _enums_only_on_postgres(dialect, "DROP TYPE")
+    _execute(op, f"DROP TYPE {_q(o.name, dialect)}")
+
+
+def _add_enum_value(op: Operations, o: AddEnumValue, schema, dialect):
+    _enums_only_on_postgres(dialect, "ALTER TYPE")
+    where = (f" BEFORE {_literal(o.before)}" if o.before is not None else
+             f" AFTER {_literal(o.after)}" if o.after is not None else "")
+    _execute(op, f"ALTER TYPE {_q(o.name, dialect)} ADD VALUE {_literal(o.value)}{where}")
+
+
+def _remove_enum_value(op: Operations, o: RemoveEnumValue, schema, dialect):
+    """PostgreSQL cannot drop an enum value: check no row holds it (a clear error if one
+    does), rename the type aside, create it again without the value, convert every
+    column that uses it through text, and drop the old type."""
+    _enums_only_on_postgres(dialect, "removing an enum value")
+    q = lambda n: _q(n, dialect)  # noqa: E731
+    old = f"{o.name}__dbwork_old"
+    users = schema.enum_users(o.name)
+    for table, column in users:
+        msg = (f"cannot remove value {o.value} from enum type {o.name}: "
+               f"{table}.{column} holds it in ")
+        _execute(op, "DO $$DECLARE n bigint; BEGIN "
+                     f"SELECT count(*) INTO n FROM {q(table)} WHERE {q(column)} = "
+                     f"{_literal(o.value)}::{q(o.name)}; "
+                     f"IF n > 0 THEN RAISE EXCEPTION USING MESSAGE = {_literal(msg)} || n || "
+                     "' row(s); change those rows first'; END IF; END$$")
+    _execute(op, f"ALTER TYPE {q(o.name)} RENAME TO {q(old)}")
+    _create_enum(op, CreateEnum(o.name, o.remaining), schema, dialect)
+    for table, column in users:
+        col = schema.table(table).column(column)
+        if col.default is not None:
+            _execute(op, f"ALTER TABLE {q(table)} ALTER COLUMN {q(column)} DROP DEFAULT")
+        _execute(op, f"ALTER TABLE {q(table)} ALTER COLUMN {q(column)} TYPE {q(o.name)} "
+                     f"USING {q(column)}::text::{q(o.name)}")
+        if col.default is not None:
+            _execute(op, f"ALTER TABLE {q(table)} ALTER COLUMN {q(column)} SET DEFAULT "
+                         f"{col.default}")
+    _execute(op, f"DROP TYPE {q(old)}")
+
+
+def _no_comments_on_sqlite(dialect: Dialect) -> None:
+    if dialect.name == "sqlite":
+        raise UnsupportedError("SQLite keeps no comments on tables or columns")
+
+
+def _pg_comment(op: Operations, target: str, text: str | None) -> None:
+    """PostgreSQL drops a comment set to '' (spelled so, because sqlglot, and so the
+    rollback check, cannot parse ``IS NULL``)."""
+    _execute(op, f"COMMENT ON {target} IS {_literal(text or '')}")
+
+
+def _set_table_comment(op: Operations, o: SetTableComment, schema, dialect):
+    _no_comments_on_sqlite(dialect)
+    if dialect.name == "postgresql":
+        return _pg_comment(op, f"TABLE {_q(o.table, dialect)}", o.after)
+    if o.after is None:
+        if dialect.name == "mysql":
+            _execute(op, f"ALTER TABLE {_q(o.table, dialect)} COMMENT ''")
+            return
+        op.drop_table_comment(o.table, existing_comment=o.before)
+    else:
+        op.create_table_comment(o.table, o.after, existing_comment=o.before)
+
+
+def _set_column_comment(op: Operations, o: SetColumnComment, schema, dialect):
+    _no_comments_on_sqlite(dialect)
+    if dialect.name == "postgresql":
+        return _pg_comment(op, f"COLUMN {_q(o.table, dialect)}.{_q(o.column, dialect)}", o.after)
+    from dataclasses import replace
+    col = schema.table(o.table).column(o.column)
+    _alter_column(op, AlterColumn(o.table, replace(col, comment=o.before),
+                                  replace(col, comment=o.after)), schema, dialect)
+
+
 def register_renderer(op_type: type, renderer: Callable) -> None:
     """Add the SQL renderer of an operation defined outside this module (safety's
     online and data-backup operations): ``renderer(operations, op, schema, dialect)``."""
@@ -291,4 +424,7 @@ _RENDERERS: dict[type, Callable] = {
     AddColumn: _add_column, DropColumn: _drop_column, RenameColumn: _rename_column,
     AlterColumn: _alter_column, CreateIndex: _create_index, DropIndex: _drop_index,
     AddConstraint: _add_constraint, DropConstraint: _drop_constraint,
+    CreateEnum: _create_enum, DropEnum: _drop_enum, AddEnumValue: _add_enum_value,
+    RemoveEnumValue: _remove_enum_value, SetTableComment: _set_table_comment,
+    SetColumnComment: _set_column_comment,
 }

@@ -115,3 +115,23 @@ def wb(backend_url, tmp_path):
 
 def dialect_of(backend: str) -> str:
     return "mysql" if backend == "mariadb" else backend
+
+
+@pytest.fixture
+def make_wb(tmp_path):
+    """``make_wb("postgresql")``: a Workbench on a fresh database of that kind (tests
+    for one engine's features); every database made is dropped afterwards."""
+    import dbwork
+    made = []
+
+    def make(kind: str):
+        url, drop = create_database(kind, tmp_path / f"db{len(made)}")
+        (tmp_path / f"db{len(made)}").mkdir(exist_ok=True)
+        w = dbwork.connect(url, migrations=tmp_path / f"migrations{len(made)}")
+        made.append((w, drop))
+        return w
+
+    yield make
+    for w, drop in made:
+        w.close()
+        drop()

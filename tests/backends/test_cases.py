@@ -21,7 +21,10 @@ from dbwork.introspect.compare import schema_differences
 from dbwork.introspect.sql import is_internal
 from dbwork.ops.schema_ops import apply_all
 
-from conftest import dialect_of
+
+
+def dialect_of(backend: str) -> str:
+    return "mysql" if backend == "mariadb" else backend
 
 CASES = Path(__file__).parent / "cases"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "change.sql").exists())

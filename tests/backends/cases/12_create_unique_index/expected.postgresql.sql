@@ -1,6 +1,6 @@
 -- step 1: create unique index ux_users_email on users (email)
-CREATE UNIQUE INDEX ux_users_email ON users (email);
+CREATE UNIQUE INDEX CONCURRENTLY ux_users_email ON users (email);
 
 -- migrate:down
 -- step 1: create unique index ux_users_email on users (email)
-DROP INDEX ux_users_email;
+DROP INDEX CONCURRENTLY ux_users_email;

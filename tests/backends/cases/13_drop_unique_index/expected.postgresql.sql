@@ -1,6 +1,6 @@
 -- step 1: drop index ux_users_email on users
-DROP INDEX ux_users_email;
+DROP INDEX CONCURRENTLY ux_users_email;
 
 -- migrate:down
 -- step 1: drop index ux_users_email on users
-CREATE UNIQUE INDEX ux_users_email ON users (email);
+CREATE UNIQUE INDEX CONCURRENTLY ux_users_email ON users (email);

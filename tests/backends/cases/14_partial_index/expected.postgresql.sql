@@ -1,6 +1,6 @@
 -- step 1: create index ix_users_active on users (email)
-CREATE INDEX ix_users_active ON users (email) WHERE status = 'new';
+CREATE INDEX CONCURRENTLY ix_users_active ON users (email) WHERE status = 'new';
 
 -- migrate:down
 -- step 1: create index ix_users_active on users (email)
-DROP INDEX ix_users_active;
+DROP INDEX CONCURRENTLY ix_users_active;

@@ -1,0 +1,174 @@
+"""Statements beyond tables and indexes: PostgreSQL enum types, comments on tables and
+columns, and table options (MySQL's ENGINE, CHARSET, COLLATE, COMMENT). Pure; called
+by :mod:`dbwork.parse.sql` for trees its main dispatch does not take.
+
+>>> from dbwork.model import Schema
+>>> from dbwork.dialects import get_dialect
+>>> from dbwork.parse.sql import parse_sql
+>>> p = parse_sql("CREATE TYPE mood AS ENUM ('sad', 'happy');", get_dialect("postgresql"), Schema())
+>>> [op.describe() for op in p.ops], p.schema.enums
+(["create enum type mood ('sad', 'happy')"], {'mood': ('sad', 'happy')})
+"""
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from ..errors import ParseError, UnsupportedError
+from ..model.schema import Table
+from ..ops.comment_ops import SetColumnComment, SetTableComment
+from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum
+
+_ADD_VALUE = re.compile(
+    r"^\s*ALTER\s+TYPE\s+(\"?[\w.]+\"?)\s+ADD\s+VALUE\s+(IF\s+NOT\s+EXISTS\s+)?"
+    r"'((?:[^']|'')*)'(?:\s+(BEFORE|AFTER)\s+'((?:[^']|'')*)')?\s*;?\s*$", re.I | re.S)
+_TYPE_STATEMENT = re.compile(r"^\s*(CREATE|DROP|ALTER)\s+TYPE\b", re.I)
+_COMMENT_NULL = re.compile(r"^\s*COMMENT\s+ON\s+(TABLE|COLUMN)\s+([\w.\"`]+)\s+IS\s+NULL\s*;?\s*$",
+                           re.I | re.S)
+
+
+def _unquote(text: str) -> str:
+    return text.replace("''", "'")
+
+
+def _special_tree(text: str, source) -> exp.Expression | None:
+    """Trees sqlglot cannot build: ``COMMENT ON ... IS NULL`` (a comment removed)."""
+    m = _COMMENT_NULL.match(text)
+    if not m:
+        return None
+    kind, target = m.group(1).upper(), m.group(2)
+    node = exp.to_table(target, dialect=source.sqlglot) if kind == "TABLE" else \
+        exp.to_column(target, dialect=source.sqlglot)
+    return exp.Comment(this=node, kind=kind, expression=exp.Null())
+
+
+def _extra_statement(b, tree) -> list | None:
+    """Operations for the statements this module knows, or None."""
+    if isinstance(tree, exp.Command) and _TYPE_STATEMENT.match(b.st.text):
+        _needs_postgres(b, " ".join(b.st.text.split()[:2]).upper())
+    if isinstance(tree, exp.Create) and tree.args.get("kind") == "TYPE":
+        return _create_type(b, tree)
+    if isinstance(tree, exp.Drop) and tree.args.get("kind") == "TYPE":
+        return _drop_types(b, tree)
+    if isinstance(tree, exp.Command) and _ADD_VALUE.match(b.st.text):
+        return _add_value(b, _ADD_VALUE.match(b.st.text))
+    if isinstance(tree, exp.Comment) and tree.args.get("kind") in ("TABLE", "COLUMN"):
+        return _comment(b, tree)
+    return None
+
+
+def _needs_postgres(b, what: str) -> None:
+    if b.dialect.name != "postgresql":
+        raise UnsupportedError(f"{what}: enum types are PostgreSQL's ({b.dialect.name} has "
+                               "none); use a CHECK constraint or an inline ENUM(...) column")
+
+
+def _create_type(b, tree: exp.Create) -> list:
+    _needs_postgres(b, "CREATE TYPE")
+    dt = tree.args.get("expression")
+    if not (isinstance(dt, exp.DataType) and dt.this == exp.DataType.Type.ENUM):
+        return b._raw(tree, "only enum types are modelled (CREATE TYPE ... AS ENUM)")
+    values = tuple(e.this for e in dt.expressions)
+    if len(set(values)) != len(values):
+        raise ParseError(f"enum type {tree.this.name} repeats a value", b.st.line, b.st.column)
+    return [CreateEnum(tree.this.name, values)]
+
+
+def _drop_types(b, tree: exp.Drop) -> list:
+    _needs_postgres(b, "DROP TYPE")
+    out = []
+    for node in tree.args.get("tables") or tree.expressions or []:
+        name = node.name
+        if name not in b.schema.enums and tree.args.get("exists"):
+            b.warnings.append(f"type {name} does not exist: skipped")
+            continue
+        from ..model.schema import Schema  # noqa: F401  (apply checks the users)
+        if name not in b.schema.enums:
+            from ..errors import UnknownObjectError
+            raise UnknownObjectError("enum type", name)
+        out.append(DropEnum(name, b.schema.enums[name]))
+    return out
+
+
+def _add_value(b, m) -> list:
+    _needs_postgres(b, "ALTER TYPE")
+    name = m.group(1).strip('"')
+    value = _unquote(m.group(3))
+    if name not in b.schema.enums:
+        from ..errors import UnknownObjectError
+        raise UnknownObjectError("enum type", name)
+    old = b.schema.enums[name]
+    if m.group(2) and value in old:
+        b.warnings.append(f"enum {name} has {value!r} already: statement skipped")
+        return []
+    anchor = _unquote(m.group(5)) if m.group(5) is not None else None
+    where = (m.group(4) or "").upper()
+    return [AddEnumValue(name, value, old, anchor if where == "BEFORE" else None,
+                         anchor if where == "AFTER" else None)]
+
+
+def _comment(b, tree: exp.Comment) -> list:
+    if b.dialect.name == "sqlite":
+        raise UnsupportedError("SQLite keeps no comments on tables or columns")
+    text = tree.args.get("expression")
+    after = None if isinstance(text, exp.Null) else text.this
+    target = tree.this
+    if tree.args["kind"] == "TABLE":
+        t = b.schema.table(target.name)
+        return [SetTableComment(t.name, t.comment, after)]
+    t = b.schema.table(target.table)
+    col = t.column(target.name)
+    return [SetColumnComment(t.name, col.name, col.comment, after)]
+
+
+# -- table options -----------------------------------------------------------------------
+def _with_table_properties(t: Table, props, dialect) -> Table:
+    """CREATE TABLE ... ENGINE=, [DEFAULT] CHARSET=, COLLATE=, COMMENT= (MySQL)."""
+    from dataclasses import replace
+    if props is None:
+        return t
+    options, comment = [], t.comment
+    for p in props.expressions:
+        if isinstance(p, exp.EngineProperty):
+            options.append(("engine", p.this.name))
+        elif isinstance(p, exp.CharacterSetProperty):
+            options.append(("charset", p.this.name.lower()))
+        elif isinstance(p, exp.CollateProperty):
+            options.append(("collate", p.this.name.lower()))
+        elif isinstance(p, exp.SchemaCommentProperty):
+            comment = p.this.name
+    if dialect.name != "mysql":
+        options = []  # other engines have no such options: nothing to keep
+    return replace(t, options=tuple(options), comment=comment)
+
+
+def _alter_table_options(t: Table, tree: exp.Alter) -> list:
+    """``ALTER TABLE t COMMENT = '...'`` (MySQL)."""
+    out = []
+    for p in tree.args.get("options") or []:
+        if isinstance(p, exp.SchemaCommentProperty):
+            out.append(SetTableComment(t.name, t.comment, p.this.name))
+        else:
+            raise UnsupportedError(f"ALTER TABLE {t.name} {p.sql()}: this table option is "
+                                   "not modelled (only COMMENT is)")
+    return out
+
+
+def check_enum_use(ops, statements) -> None:
+    """PostgreSQL refuses to use an enum value added in the same transaction ("unsafe
+    use of new value"): say so before anything runs, naming the line."""
+    added = [op for op in ops if isinstance(op, AddEnumValue)]
+    for op in added:
+        literal = "'" + op.value.replace("'", "''") + "'"
+        seen = False
+        for st in statements:
+            m = _ADD_VALUE.match(st.text)
+            if m and _unquote(m.group(3)) == op.value:
+                seen = True
+                continue
+            if seen and literal in st.text:
+                raise ParseError(
+                    f"enum value {op.value!r} is added to {op.name} in this migration and "
+                    "PostgreSQL cannot use a new enum value before the transaction that "
+                    "adds it commits: use it in a later migration", st.line, st.column, st.text)
