@@ -92,7 +92,20 @@ def _update(collection: str, q: dict, u, multi: bool = True, **options) -> dict:
 
 
 def _rename_fields(op: d.RenameFields, schema) -> list[dict]:
-    return [_update(op.collection, op.filter, {"$rename": dict(op.renames)})]
+    return [_update(op.collection, _having(op.filter, [o for o, _ in op.renames]),
+                    {"$rename": dict(op.renames)})]
+
+
+def _having(flt: dict, paths: list[str]) -> dict:
+    """``flt`` narrowed to documents that have one of ``paths``: the documents a
+    $rename changes (the same effect, and an index on the field can serve it)."""
+    exists = [{p: {"$exists": True}} for p in paths]
+    cond = exists[0] if len(exists) == 1 else {"$or": exists}
+    if not flt:
+        return cond
+    if len(exists) == 1 and paths[0] not in flt and "$and" not in flt:
+        return {**flt, **cond}
+    return {"$and": [flt, cond]}
 
 
 def _set_fields(op: d.SetFields, schema) -> list[dict]:

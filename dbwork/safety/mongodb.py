@@ -76,16 +76,27 @@ def _check_unique(op: d.CreateIndex, coll, warnings) -> list[dict]:
     if op.index.options.get("sparse"):
         match.update({f: {"$exists": True} for f in fields})
     pipeline = ([{"$match": match}] if match else []) + [
-        {"$group": {"_id": {f"k{i}": f"${f}" for i, f in enumerate(fields)},
+        {"$group": {"_id": _group_key(fields),
                     "count": {"$sum": 1}, "ids": {"$push": "$_id"}}},
         {"$match": {"count": {"$gt": 1}}}]
     groups = list(coll.aggregate(pipeline))
     n = sum(g["count"] for g in groups)
     problem = f"duplicate {', '.join(fields)} in {coll.name} for unique index {op.index.name}"
-    examples = [{"key": list(g["_id"].values()), "_id": g["ids"][:EXAMPLES]}
+    examples = [{"key": _key_values(g["_id"], fields), "_id": g["ids"][:EXAMPLES]}
                 for g in groups[:EXAMPLES]]
     _fail_if(n, problem, examples, f"in {len(groups)} group(s)")
     return [_result("unique", coll.name, 0, problem)]
+
+
+def _group_key(fields: list[str]):
+    """``"$f"`` for one field, ``{k0: "$f0", k1: "$f1"}`` for a compound key."""
+    if len(fields) == 1:
+        return f"${fields[0]}"
+    return {f"k{i}": f"${f}" for i, f in enumerate(fields)}
+
+
+def _key_values(group_id, fields: list[str]) -> list:
+    return [group_id] if len(fields) == 1 else list(group_id.values())
 
 
 def _check_rename(op: d.RenameFields, coll, warnings) -> list[dict]:
