@@ -69,11 +69,10 @@ def plan_schema(desired: Schema, live: Schema, dialect: Dialect, hints: Hints | 
 
 def _hint(candidate, live: Schema, desired: Schema, style: str) -> str:
     kind, table, old, new = candidate
-    if style == "sqlalchemy":
-        return (f"info={{'renamed_from': '{old}'}} on the "
-                f"{'Table' if kind == 'table' else 'Column'} {new}")
-    if style == "prisma":
-        return f"/// {'@@' if kind == 'table' else ''}dbwork:renamed_from {old}   (above {new})"
+    if style in ("sqlalchemy", "prisma"):  # no hint syntax there yet: rename first
+        what = f"TABLE {old} RENAME TO {new}" if kind == "table" else \
+            f"TABLE {table} RENAME COLUMN {old} TO {new}"
+        return f"(rename it first with a plain migration) ALTER {what};"
     return sql_hint_line(kind, new, live, desired, table, old)
 
 
