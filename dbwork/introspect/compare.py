@@ -83,8 +83,8 @@ def column_differences(want: Column, got: Column, dialect: Dialect) -> list[str]
         out.append(f"nullable {want.nullable} != {got.nullable}")
     if not same_default(want.default, got.default, want.type, dialect):
         out.append(f"default {want.default!r} != {got.default!r}")
-    if want.autoincrement and not got.autoincrement:
-        out.append("autoincrement lost")
+    if want.autoincrement and not got.autoincrement and dialect.name != "sqlite":
+        out.append("autoincrement lost")  # SQLite: an INTEGER PRIMARY KEY is the rowid
     if (want.comment or None) != (got.comment or None):
         out.append(f"comment {want.comment!r} != {got.comment!r}")
     if want.identity and want.identity != got.identity:
@@ -128,7 +128,16 @@ def same_type(want: str, got: str, dialect: Dialect) -> bool:
     if want == got:
         return True
     hook = _TYPE_HOOKS.get(dialect.name)
-    return bool(hook and hook(want, got))
+    return bool(hook and hook(want, got)) or _renders_as(want, got, dialect)
+
+
+def _renders_as(want: str, got: str, dialect: Dialect) -> bool:
+    """A type written for another dialect is what this one writes for it
+    (MySQL's DATETIME is PostgreSQL's TIMESTAMP)."""
+    from ..model.types import normalize_type
+    from ..render.types import type_text
+    written = type_text(want, dialect)
+    return normalize_type(written, dialect) == got
 
 
 def same_default(want: str | None, got: str | None, type_: str, dialect: Dialect) -> bool:
@@ -156,12 +165,17 @@ def _loose(text: str) -> str:
 
 
 def _numeric_default(want: str, got: str, type_: str) -> bool:
+    if type_family(type_) == "bool":  # TRUE/FALSE, 1/0, 't'/'f' are one value each
+        return _BOOL.get(want.strip("'").upper(), want) == _BOOL.get(got.strip("'").upper(), got)
     if type_family(type_) not in ("numeric", "integer"):
         return False
     try:
         return float(want.strip("'")) == float(got.strip("'"))
     except ValueError:
         return False
+
+
+_BOOL = {"TRUE": "1", "1": "1", "T": "1", "FALSE": "0", "0": "0", "F": "0"}
 
 
 def _sqlite_type(want: str, got: str) -> bool:
@@ -172,8 +186,10 @@ def _sqlite_type(want: str, got: str) -> bool:
 _TYPE_HOOKS: dict[str, Callable[[str, str], bool]] = {
     "sqlite": _sqlite_type,
     # MySQL has no TIMESTAMP WITH TIME ZONE and no JSONB: both come back plain
+    # MariaDB's JSON is LONGTEXT with a json_valid() check
     "mysql": lambda w, g: (w, g) in {("TIMESTAMPTZ", "TIMESTAMP"), ("JSONB", "JSON"),
-                                     ("BOOLEAN", "TINYINT"), ("UUID", "CHAR(36)")},
+                                     ("BOOLEAN", "TINYINT"), ("UUID", "CHAR(36)"),
+                                     ("JSONB", "LONGTEXT"), ("JSON", "LONGTEXT")},
 }
 _DEFAULT_HOOKS: dict[str, Callable[[str, str, str], bool]] = {
     "mysql": _numeric_default,

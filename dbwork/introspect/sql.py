@@ -45,6 +45,7 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
     partial = _sqlite_partial_indexes(conn) if dialect.name == "sqlite" else {}
     extra = _mysql_extras(conn, names) if dialect.name == "mysql" else ({}, {})
     on_update, options = extra
+    declared = _sqlite_declared(conn, names) if dialect.name == "sqlite" else {}
     tables = []
     for name in sorted(names):
         key = (schema, name)
@@ -54,7 +55,8 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
             uq_list = []  # MySQL has only unique indexes: report them as indexes
         tables.append(Table(
             name=name,
-            columns=tuple(_with_on_update(_column(c, dialect, conn), on_update.get((name, c["name"])))
+            columns=tuple(_with_on_update(_column(c, dialect, conn, declared.get((name, c["name"]))),
+                                          on_update.get((name, c["name"])))
                           for c in cols.get(key, [])),
             primary_key=_primary_key(pks.get(key)),
             foreign_keys=tuple(fk_list),
@@ -76,8 +78,11 @@ def _safe(fn, default):
         return default
 
 
-def _column(c: dict, dialect: Dialect, conn) -> Column:
+def _column(c: dict, dialect: Dialect, conn, declared: str | None = None) -> Column:
     type_text = _type_text(c["type"], conn)
+    if declared and type_text == "NUMERIC" and "NUM" not in declared.upper() and \
+            "DEC" not in declared.upper():
+        type_text = declared  # SQLite: a type name SQLAlchemy does not know (TIMESTAMPTZ)
     default = c.get("default")
     auto = bool(c.get("autoincrement") is True or c.get("identity"))
     if dialect.name == "sqlite":
@@ -198,6 +203,17 @@ def _indexes(rows, table, fks, uqs, dialect: Dialect, partial) -> list[Index]:
         out.append(Index(name, table, tuple(r["column_names"]), bool(r.get("unique")),
                          canonical_sql(str(where), dialect) if where is not None else None))
     return sorted(out, key=lambda i: i.name)
+
+
+def _sqlite_declared(conn, names) -> dict[tuple[str, str], str]:
+    """Column types as declared (SQLite keeps the text; the inspector folds names it
+    does not know into NUMERIC)."""
+    out = {}
+    for table in names:
+        q = table.replace('"', '""')
+        for row in conn.exec_driver_sql(f'PRAGMA table_info("{q}")').fetchall():
+            out[(table, row[1])] = row[2]
+    return out
 
 
 def _sqlite_partial_indexes(conn) -> dict[str, str]:

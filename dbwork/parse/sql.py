@@ -61,6 +61,7 @@ def parse_sql(text: str, dialect: Dialect, schema: Schema, *, first_line: int = 
     for st in statements:
         b.statement(st)
     check_enum_use(b.ops, statements)
+    b.warnings += dialect_gaps(b.ops, source if source is not dialect else None, dialect)
     return Parsed(b.ops, b.schema, b.warnings)
 
 
@@ -405,7 +406,8 @@ class _Builder:
 
 
 from .sql_extra import (_alter_table_options, _extra_statement,  # noqa: E402
-                        _special_tree, _with_table_properties, check_enum_use)
+                        _special_tree, _with_table_properties, check_enum_use,
+                        dialect_gaps)
 
 
 def _drop_constraint(t: Table, name: str) -> Operation:

@@ -172,3 +172,48 @@ def check_enum_use(ops, statements) -> None:
                     f"enum value {op.value!r} is added to {op.name} in this migration and "
                     "PostgreSQL cannot use a new enum value before the transaction that "
                     "adds it commits: use it in a later migration", st.line, st.column, st.text)
+
+
+# -- a cell written for another dialect ---------------------------------------------------
+_LOSSY = {  # target dialect -> neutral type base -> what the target makes of it
+    "mysql": {"TIMESTAMPTZ": "TIMESTAMP without a time zone (values are kept as written)",
+              "JSONB": "JSON (text checked by json_valid, no binary form)",
+              "UUID": "CHAR(36)"},
+    "sqlite": {"TIMESTAMPTZ": "a text or number by SQLite's type affinity, no time zone",
+               "JSONB": "text by SQLite's type affinity", "UUID": "text"},
+}
+
+
+def dialect_gaps(ops, source, target) -> list[str]:
+    """Warnings for column types ``target`` cannot express exactly when a cell was
+    written for ``source``; an array column (PostgreSQL only) is refused outright.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> from dbwork.model import Column, Table
+    >>> from dbwork.ops import CreateTable
+    >>> op = CreateTable(Table("t", (Column("at", "TIMESTAMPTZ"),)))
+    >>> dialect_gaps([op], get_dialect("postgresql"), get_dialect("mysql"))
+    ['t.at TIMESTAMPTZ (written for postgresql) becomes TIMESTAMP without a time zone (values are kept as written) on mysql']
+    """
+    from ..model.types import base_name
+    from ..ops.schema_ops import AddColumn, AlterColumn, CreateTable
+    if source is None or source.name == target.name:
+        return []
+    out = []
+    for op in ops:
+        if isinstance(op, CreateTable):
+            cols = [(op.table.name, c) for c in op.table.columns]
+        elif isinstance(op, (AddColumn, AlterColumn)):
+            cols = [(op.table, op.column if isinstance(op, AddColumn) else op.after)]
+        else:
+            continue
+        for table, c in cols:
+            if c.type.endswith("]") and target.name != "postgresql":
+                raise UnsupportedError(f"{table}.{c.name} {c.type}: array columns are "
+                                       f"PostgreSQL's; {target.name} has none (use a JSON "
+                                       "column or a child table)")
+            what = _LOSSY.get(target.name, {}).get(base_name(c.type))
+            if what:
+                out.append(f"{table}.{c.name} {c.type} (written for {source.name}) becomes "
+                           f"{what} on {target.name}")
+    return out

@@ -72,7 +72,7 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
 def sa_column(c: Column, dialect: Dialect, primary_key: bool = False) -> sa.Column:
     kw = dict(nullable=c.nullable, autoincrement=bool(c.autoincrement), comment=c.comment)
     if c.default is not None:
-        kw["server_default"] = sa.text(c.default)
+        kw["server_default"] = sa.text(_default_text(c, dialect))
     if c.on_update is not None and dialect.name == "mysql":
         # SQLAlchemy writes MySQL's ON UPDATE only as part of the default clause
         default = c.default if c.default is not None else "NULL"
@@ -87,6 +87,14 @@ def sa_column(c: Column, dialect: Dialect, primary_key: bool = False) -> sa.Colu
         elif c.type in _SERIALS:  # written out, so a serial off the primary key keeps it too
             type_, kw["autoincrement"] = LiteralType(_SERIALS[c.type]), False
     return sa.Column(c.name, type_, *args, **kw)
+
+
+def _default_text(c: Column, dialect: Dialect) -> str:
+    """A default as ``dialect`` accepts it: PostgreSQL wants TRUE/FALSE, not 1/0, for
+    a BOOLEAN (MySQL's TINYINT(1) written for PostgreSQL)."""
+    if dialect.name == "postgresql" and type_family(c.type) == "bool" and c.default in ("0", "1"):
+        return "TRUE" if c.default == "1" else "FALSE"
+    return c.default
 
 
 _SERIALS = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
@@ -227,7 +235,7 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
     if a.nullable != b.nullable:
         kw["nullable"] = a.nullable
     if a.default != b.default:
-        kw["server_default"] = sa.text(a.default) if a.default is not None else None
+        kw["server_default"] = sa.text(_default_text(a, dialect)) if a.default is not None else None
     if a.comment != b.comment:
         kw["comment"] = a.comment
     if dialect.name == "mysql" and (a.on_update or b.on_update):
