@@ -37,7 +37,19 @@ def normalize_default(text: str | None, dialect: Dialect) -> str | None:
 
 
 def canonical_sql(text: str, dialect: Dialect) -> str:
-    """An expression as sqlglot writes it for ``dialect`` (falls back to the text)."""
+    """An expression as sqlglot writes it for ``dialect`` (falls back to the text).
+    Cached: a catalog repeats the same few defaults and checks thousands of times."""
+    key = (text, dialect.name)
+    hit = _CANONICAL.get(key)
+    if hit is None:
+        hit = _CANONICAL[key] = _canonical_sql(text, dialect)
+    return hit
+
+
+_CANONICAL: dict[tuple[str, str], str] = {}
+
+
+def _canonical_sql(text: str, dialect: Dialect) -> str:
     try:
         node = sqlglot.parse_one(text, read=dialect.sqlglot)
     except Exception:
