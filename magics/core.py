@@ -54,16 +54,21 @@ class DbworkMagics(Magics):
     @argument("where", nargs="?", default=".", help="a project folder or a database URL")
     @argument("--target", default=None, help="which detected database to use, by name")
     @argument("--migrations", default=None, help="the migrations folder")
+    @argument("--docs", default=None,
+              help="keep the schema documentation at this path, regenerated after changes")
     @line_magic
     def detect(self, line):
-        """%detect [PATH | URL] [--target NAME] [--migrations DIR]
+        """%detect [PATH | URL] [--target NAME] [--migrations DIR] [--docs PATH]
 
         With a URL, connect to that database. With a folder, read the project's files
         to find its databases and connect to the primary one; with none found, use the
         embedded default (SQLite file dbwork.sqlite beside a migrations/ folder).
         """
         args = self._args(self.detect, line)
-        return self._detect(args.where, args.target, args.migrations)
+        result = self._detect(args.where, args.target, args.migrations)
+        if args.docs and self.workbench is not None:
+            self.workbench.docs_path = args.docs
+        return result
 
     def _detect(self, where: str, target: str | None, migrations: str | None):
         self.pending_choice = None
@@ -173,6 +178,61 @@ class DbworkMagics(Magics):
         """%upgrade [--dry-run]: apply the pending migration files in order."""
         args = self._args(self.upgrade, line)
         return MigrationList(self._wb().upgrade(dry_run=args.dry_run))
+
+    # -- desired state and adoption ---------------------------------------------------
+    @magic_arguments()
+    @argument("name", help="the migration's name")
+    @argument("target", help="a name in the notebook (MetaData or declarative Base) or "
+                             "a path to a .prisma or .sql file")
+    @argument("--dry-run", action="store_true", help="show what would run; change nothing")
+    @argument("--allow-data-loss", action="store_true",
+              help="allow a change that destroys data (a backup is kept)")
+    @line_magic
+    def migrate_to(self, line):
+        """%migrate_to NAME TARGET [--dry-run] [--allow-data-loss]: migrate the live
+        schema to a desired state: SQLAlchemy models in the notebook, or a schema file."""
+        args = self._args(self.migrate_to, line)
+        target = self.shell.user_ns.get(args.target, args.target)
+        return self._wb().migrate_to(args.name, target, dry_run=args.dry_run,
+                                     allow_data_loss=args.allow_data_loss)
+
+    @magic_arguments()
+    @argument("path", nargs="?", default=".", help="the project folder")
+    @line_magic
+    def existing_history(self, line):
+        """%existing_history [PATH]: another tool's migrations (Alembic, Prisma, Flyway,
+        Django, dbmate) and which this database has applied."""
+        args = self._args(self.existing_history, line)
+        return self._wb().existing_history(args.path)
+
+    @magic_arguments()
+    @argument("name", nargs="?", default="baseline", help="the baseline's name")
+    @line_magic
+    def adopt(self, line):
+        """%adopt [NAME]: baseline the live schema, so new dbwork migrations continue
+        from it without re-running the old tool's migrations."""
+        args = self._args(self.adopt, line)
+        return self._wb().adopt(args.name)
+
+    @magic_arguments()
+    @argument("version", help="a dbwork migration's version or name")
+    @argument("format", choices=["alembic", "prisma", "flyway"], help="the project's format")
+    @argument("path", help="where the project keeps its migrations")
+    @line_magic
+    def export(self, line):
+        """%export VERSION FORMAT PATH: write a dbwork migration in the project's own
+        format (an Alembic revision, a Prisma migration folder, a Flyway V__ file)."""
+        args = self._args(self.export, line)
+        return self._wb().export(args.version, args.format, args.path)
+
+    @magic_arguments()
+    @argument("path", nargs="?", default=None, help="where to write (default: the docs path)")
+    @line_magic
+    def document(self, line):
+        """%document [PATH]: write the schema documentation (Markdown with every table,
+        key, index and comment, and the ER diagram beside it)."""
+        args = self._args(self.document, line)
+        return self._wb().document(args.path)
 
     # -- looking ----------------------------------------------------------------------
     @line_magic

@@ -117,8 +117,41 @@ def test_lint_backups_and_rehearse(ip):
     assert r.success and len(r.result) == 1
 
 
+def test_desired_state_adoption_and_docs(ip, tmp_path):
+    r = run(ip, f"%detect sqlite:///{tmp_path}/app.sqlite --docs {tmp_path}/docs/schema.md")
+    assert r.success
+    ip.run_cell("import sqlalchemy as sa\nmd = sa.MetaData()\n"
+                "sa.Table('notes', md, sa.Column('id', sa.Integer, primary_key=True), "
+                "sa.Column('body', sa.Text, nullable=False))")
+    r = run(ip, "%migrate_to from_models md")
+    assert r.success and r.result.status == "applied"
+    assert "notes" in (tmp_path / "docs" / "schema.md").read_text()
+    (tmp_path / "flyway").mkdir()
+    r = run(ip, f"%export from_models flyway {tmp_path}/flyway")
+    assert r.success and list((tmp_path / "flyway").glob("V*__from_models.sql"))
+    r = run(ip, "%%migrate whole --desired --dry-run\n"
+                "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, tag TEXT);")
+    assert r.success and "ADD COLUMN tag" in r.result.up
+    r = run(ip, f"%existing_history {tmp_path}")
+    assert r.success
+
+
+def test_adopt_baselines_an_existing_database(ip, tmp_path):
+    import sqlite3
+    c = sqlite3.connect(tmp_path / "legacy.sqlite")
+    c.execute("CREATE TABLE legacy (id INTEGER PRIMARY KEY, v TEXT)")
+    c.commit()
+    c.close()
+    run(ip, f"%detect sqlite:///{tmp_path}/legacy.sqlite")
+    r = run(ip, "%adopt")
+    assert r.success and r.result.status == "applied"
+    r = run(ip, "%%migrate add_w\nALTER TABLE legacy ADD COLUMN w TEXT;")
+    assert r.success and r.result.parent == run(ip, "%history").result["version"][0]
+
+
 @pytest.mark.parametrize("magic", ["detect", "migrate", "rollback", "upgrade", "history",
-                                   "erd", "backups", "lint"])
+                                   "erd", "backups", "lint", "migrate_to", "adopt",
+                                   "existing_history", "export", "document"])
 def test_every_magic_has_help(ip, magic):
     magics = ip.magics_manager.magics
     fn = magics["cell"].get(magic) or magics["line"].get(magic)
