@@ -14,7 +14,7 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 import dbwork
-from dbwork.errors import DbworkError
+from dbwork.errors import DataLossRefused, DbworkError
 from dbwork.migration import Migration
 
 
@@ -48,6 +48,7 @@ class DbworkMagics(Magics):
         self.workbench: dbwork.Workbench | None = None
         self.detection = None
         self.pending_choice: str | None = None
+        self.consent = None  # the last consent widget offered
 
     # -- target -----------------------------------------------------------------------
     @magic_arguments()
@@ -145,9 +146,25 @@ class DbworkMagics(Magics):
         wb = self._wb()
         if args.rehearse:
             return wb.rehearse(args.name, cell, allow_data_loss=args.allow_data_loss)
-        return wb.migrate(args.name, cell, dry_run=args.dry_run,
-                          allow_data_loss=args.allow_data_loss, dialect=args.dialect,
-                          desired=args.desired, online=args.online)
+        options = dict(dry_run=args.dry_run, dialect=args.dialect, desired=args.desired,
+                       online=args.online)
+        try:
+            return wb.migrate(args.name, cell, allow_data_loss=args.allow_data_loss, **options)
+        except DataLossRefused as refusal:
+            self._offer_consent(refusal, lambda: wb.migrate(
+                args.name, cell, allow_data_loss=True, **options))
+            raise  # the cell still fails: a run top to bottom never loses data by itself
+
+    def _offer_consent(self, refusal, apply) -> None:
+        """Next to the refusal, a confirmation button (in a notebook front end)."""
+        try:
+            from IPython.display import display
+
+            from .widgets import consent_widget
+        except ImportError:
+            return
+        self.consent = consent_widget(refusal, apply)
+        display(self.consent)
 
     @magic_arguments()
     @argument("--dialect", default=None, help="the dialect the cell is written in")

@@ -27,3 +27,30 @@ def target_chooser(detection, on_choose: Callable) -> "object":
     box = w.VBox([status, w.HBox([dropdown, button])])
     box.dropdown, box.button, box.status = dropdown, button, status
     return box
+
+
+def consent_widget(refusal, apply: Callable) -> "object":
+    """The refusal of a destructive change, with what would be lost and a button that
+    applies it anyway (a backup is kept). ``apply()`` runs the migration with
+    allow_data_loss=True and returns the Migration."""
+    import html
+
+    import ipywidgets as w
+
+    losses = "".join(f"<li>{html.escape(x)}</li>" for x in refusal.losses)
+    status = w.HTML(value=f"<b>This change destroys data:</b><ul>{losses}</ul>"
+                          "<i>dbwork keeps a backup; %rollback restores it.</i>")
+    button = w.Button(description="Apply anyway", button_style="danger", icon="warning")
+    result = []
+
+    def clicked(_):
+        button.disabled = True
+        m = apply()
+        result.append(m)
+        status.value = f"applied <code>{html.escape(m.version)} {html.escape(m.name)}</code> " \
+                       f"[{html.escape(m.status)}] with data loss allowed"
+
+    button.on_click(clicked)
+    box = w.VBox([status, button])
+    box.button, box.status, box.result = button, status, result
+    return box

@@ -87,6 +87,14 @@ def test_data_loss_needs_the_flag(ip):
                 "c.execute(\"INSERT INTO t VALUES (1, 'x')\"); c.commit(); c.close()")
     r = run(ip, "%%migrate drop_a\nALTER TABLE t DROP COLUMN a;")
     assert isinstance(r.error_in_exec, dbwork.DataLossRefused)
+    magics = ip.magics_manager.registry["DbworkMagics"]
+    consent = magics.consent
+    assert consent is not None and "drop column t.a over 1 row(s)" in consent.status.value
+    assert run(ip, "%history").result["name"].tolist() == ["init"]
+    consent.button.click()
+    assert consent.result[0].status == "applied" and "applied" in consent.status.value
+    assert run(ip, "%history").result["name"].tolist() == ["init", "drop_a"]
+    run(ip, "%rollback")
     r = run(ip, "%%migrate drop_a --allow-data-loss\nALTER TABLE t DROP COLUMN a;")
     assert r.success and r.result.status == "applied"
 
