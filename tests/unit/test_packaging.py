@@ -19,3 +19,9 @@ def test_every_package_is_listed_in_pyproject():
 def test_readme_test_command_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1].strip()
     assert ci in (ROOT / "README.md").read_text()
+
+
+def test_test_modules_have_unique_names():
+    """pytest imports test files by basename (no packages): two alike break collection."""
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
