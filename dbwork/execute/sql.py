@@ -86,7 +86,7 @@ class SqlBackend:
 
     def history(self) -> list[HistoryRow]:
         with self.connect() as conn:
-            if not sa.inspect(conn).has_table(HISTORY_TABLE):
+            if not _has_history(conn, self.dialect):
                 return []
             rows = _read_history(conn)
             conn.rollback()
@@ -209,6 +209,14 @@ class SqlSession:
             self.begin()
 
 
+def _has_history(conn, dialect) -> bool:
+    """Is there a history table where unqualified names resolve (PostgreSQL's
+    search_path, set by ?schema=; the inspector looks only in the server's default)?"""
+    if dialect.name == "postgresql":
+        return conn.exec_driver_sql(f"SELECT to_regclass('{HISTORY_TABLE}')").scalar() is not None
+    return sa.inspect(conn).has_table(HISTORY_TABLE)
+
+
 def _read_history(conn) -> list[HistoryRow]:
     cols = ", ".join(_HISTORY_COLUMNS)
     rows = conn.execute(sa.text(f"SELECT {cols} FROM {HISTORY_TABLE} ORDER BY version")).all()
@@ -241,7 +249,52 @@ def _make_engine(url: DatabaseURL) -> sa.Engine:
         kw["connect_args"] = {"connect_timeout": 5}
     elif url.dialect == "mysql":
         kw["connect_args"] = {"connect_timeout": 5}
-    return sa.create_engine(url.sqlalchemy_url(), poolclass=NullPool, **kw)
+    namespace, url = schema_option(url)
+    engine = sa.create_engine(url.sqlalchemy_url(), poolclass=NullPool, **kw)
+    if namespace:
+        event.listen(engine, "connect", _search_path(namespace))
+    return engine
+
+
+def schema_option(url: DatabaseURL) -> tuple[str | None, DatabaseURL]:
+    """``?schema=app`` on a PostgreSQL URL: the schema (namespace) dbwork works in, and
+    the URL without the option (the driver does not know it).
+
+    >>> schema_option(DatabaseURL.parse("postgresql://h/db?schema=app&sslmode=disable"))[0]
+    'app'
+    """
+    from dataclasses import replace
+    from urllib.parse import parse_qsl, urlencode
+    pairs = parse_qsl(url.query or "", keep_blank_values=True)
+    names = [v for k, v in pairs if k == "schema"]
+    if not names:
+        return None, url
+    if url.dialect != "postgresql":
+        raise ConfigError(f"?schema= is a PostgreSQL option; for {url.dialect} name the "
+                          "database in the URL instead")
+    name = names[-1]
+    if not name or len(name) > 63 or not all(ch.isalnum() or ch in "_$" for ch in name):
+        raise ConfigError(f"schema name {name!r} is not a plain identifier")
+    rest = urlencode([(k, v) for k, v in pairs if k != "schema"])
+    return name, replace(url, query=rest)
+
+
+def _search_path(namespace: str):
+    """Every connection works in ``namespace`` first (public stays reachable for
+    extensions' functions); an absent schema is a clear error, not a silent miss."""
+    def connect(dbapi_conn, record):
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (namespace,))
+            if cur.fetchone() is None:
+                dbapi_conn.rollback()
+                raise ConfigError(f"schema {namespace} does not exist in this database: "
+                                  f"create it first (CREATE SCHEMA {namespace})")
+            cur.execute(f'SET search_path TO "{namespace}", public')
+            dbapi_conn.commit()
+        finally:
+            cur.close()
+    return connect
 
 
 def _sqlite_connect(dbapi_conn, record):

@@ -29,11 +29,14 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
     """Read every user table of ``conn``'s database into a neutral Schema (or only the
     tables named in ``only``, when the caller knows which ones changed)."""
     insp = sa.inspect(conn)
+    namespace = schema or _current_schema(conn, dialect)
+    if schema is None and namespace and namespace != insp.default_schema_name:
+        schema = namespace  # ?schema=app: the inspector knows only the server's default
     names = [n for n in insp.get_table_names(schema=schema) if not is_internal(n)
              and (only is None or n in only)]
     enums = _enums(insp, dialect, schema)
     if not names:
-        return Schema(enums=enums)
+        return Schema(enums=enums, namespace=namespace)
     kw = dict(schema=schema, filter_names=names)
     cols = insp.get_multi_columns(**kw)
     pks = insp.get_multi_pk_constraint(**kw)
@@ -68,7 +71,7 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
             comment=(comments.get(key) or {}).get("text"),
             options=options.get(name, ()),
         ))
-    return Schema({t.name: t for t in tables}, enums)
+    return Schema({t.name: t for t in tables}, enums, namespace)
 
 
 def _safe(fn, default):
@@ -114,6 +117,13 @@ def _enums(insp, dialect: Dialect, schema: str | None) -> dict[str, tuple[str, .
         return {}
     return {e["name"]: tuple(e["labels"]) for e in insp.get_enums(schema=schema or None)
             if e.get("visible", True) or schema}
+
+
+def _current_schema(conn, dialect: Dialect) -> str | None:
+    """PostgreSQL: the schema unqualified names resolve to (``?schema=`` sets it)."""
+    if dialect.name != "postgresql":
+        return None
+    return conn.exec_driver_sql("SELECT current_schema()").scalar()
 
 
 def _with_on_update(col: Column, on_update: str | None) -> Column:

@@ -176,6 +176,8 @@ class Schema:
 
     tables: dict[str, Table] = field(default_factory=dict)
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the database schema (namespace) these tables live in, when introspection knows it
+    namespace: str | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, *tables: Table) -> "Schema":

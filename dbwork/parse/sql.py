@@ -80,6 +80,7 @@ class _Builder:
         self.st = st
         _check_punctuation(st, self.source)
         tree = self._parse(st)
+        check_qualifiers(tree, self.schema, st)  # one schema per connection (parse/sql_extra)
         for op in self._dispatch(tree):
             self.schema = op.apply(self.schema)
             self.ops.append(op)
@@ -407,7 +408,7 @@ class _Builder:
 
 from .sql_extra import (_alter_table_options, _extra_statement,  # noqa: E402
                         _special_tree, _with_table_properties, check_enum_use,
-                        dialect_gaps)
+                        check_qualifiers, dialect_gaps)
 
 
 def _drop_constraint(t: Table, name: str) -> Operation:

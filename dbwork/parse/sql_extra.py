@@ -217,3 +217,19 @@ def dialect_gaps(ops, source, target) -> list[str]:
                 out.append(f"{table}.{c.name} {c.type} (written for {source.name}) becomes "
                            f"{what} on {target.name}")
     return out
+
+
+def check_qualifiers(tree, schema, st) -> None:
+    """``app.users`` in a cell: dbwork works in one schema per connection (PostgreSQL's
+    ``?schema=app``); a name qualified with that schema is the same table, any other
+    qualifier is refused before anything runs."""
+    namespace = getattr(schema, "namespace", None)
+    if not namespace:
+        return
+    for node in tree.find_all(exp.Table):
+        db = node.args.get("db")
+        if db is not None and db.name and db.name != namespace:
+            raise UnsupportedError(
+                f"{db.name}.{node.name} (line {st.line}): this connection works in schema "
+                f"{namespace}; connect with ?schema={db.name} to change {db.name}'s tables "
+                "(one schema per connection)")
