@@ -255,7 +255,7 @@ class Workbench:
         fresh = s.introspect(only=touched)
         tables = {n: t for n, t in before.tables.items() if n not in touched}
         tables.update(fresh.tables)
-        return Schema(tables)
+        return replace(fresh, tables=tables)  # fresh: enum types as they are now
 
     def _new_version(self, s) -> str:
         now = datetime.now(timezone.utc)

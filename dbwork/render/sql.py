@@ -136,6 +136,18 @@ def sa_table(t: Table, schema: Schema, dialect: Dialect, md: sa.MetaData | None 
     for i in t.indexes:
         sa.Index(i.name, *[table.c[c] for c in i.columns], unique=i.unique,
                  **_where_kw(i, dialect))
+    return _in_declared_order(table)
+
+
+def _in_declared_order(table: sa.Table) -> sa.Table:
+    """SQLAlchemy keeps a table's constraints and indexes in plain sets, and Alembic's
+    batch rebuild copies them in set order (by object id): the same rebuild could come
+    out in another order from run to run, so a dry run would not be byte for byte
+    what runs. Ordered sets (constraints as declared, indexes by name) make it
+    deterministic."""
+    from sqlalchemy.util import OrderedSet
+    table.constraints = OrderedSet(sorted(table.constraints, key=lambda c: c._creation_order))
+    table.indexes = OrderedSet(sorted(table.indexes, key=lambda i: i.name))
     return table
 
 

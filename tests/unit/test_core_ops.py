@@ -129,3 +129,28 @@ def test_migration_file_round_trip():
     assert [s.forward for s in back.steps] == [s.forward for s in m.steps]
     assert [s.reverse for s in back.steps] == [s.reverse for s in m.steps]
     assert back.checksum == m.checksum and back.warnings == ["careful"]
+
+
+def test_sqlite_rebuilds_render_the_same_in_every_process():
+    """Constraint order in a table rebuild once followed object ids: a dry run in one
+    process and the apply in another must produce the same bytes."""
+    import subprocess
+    import sys
+    code = """
+import hashlib
+from dbwork.dialects import get_dialect
+from dbwork.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from dbwork.ops import AlterColumn
+from dbwork.render import render
+t = Table("o", (Column("id", "INTEGER", False), Column("cid", "INTEGER", False),
+                Column("total", "NUMERIC(10, 2)", False), Column("u", "INTEGER")),
+          PrimaryKey(("id",)), (ForeignKey(("cid",), "c", ("id",)),), (Unique(("u",)),),
+          (Check("total >= 0"), Check("u > 0", "ck2")),
+          (Index("ix1", "o", ("total",)), Index("ix2", "o", ("u",))))
+c = Table("c", (Column("id", "INTEGER", False),), PrimaryKey(("id",)))
+op = AlterColumn("o", t.column("total"), Column("total", "NUMERIC(12, 2)", False))
+print(hashlib.sha256("\\n".join(render(op, Schema.of(t, c), get_dialect("sqlite"))).encode()).hexdigest())
+"""
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout for _ in range(4)}
+    assert len(outs) == 1
