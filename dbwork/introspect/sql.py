@@ -17,6 +17,7 @@ from ..model.expressions import canonical_sql, normalize_default
 from ..model.types import normalize_type
 
 INTERNAL_PREFIXES = ("dbwork_", "_dbwork_", "_alembic_tmp_", "sqlite_")
+FAST_POSTGRESQL = True  # read PostgreSQL (psycopg) from pg_catalog: postgresql_fast.py
 
 
 def is_internal(name: str) -> bool:
@@ -28,6 +29,9 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
                only: set[str] | None = None) -> Schema:
     """Read every user table of ``conn``'s database into a neutral Schema (or only the
     tables named in ``only``, when the caller knows which ones changed)."""
+    if FAST_POSTGRESQL and dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        from .postgresql_fast import introspect as fast  # same Schema, ~5x faster
+        return fast(conn, dialect, schema, only)
     insp = sa.inspect(conn)
     namespace = schema or _current_schema(conn, dialect)
     if schema is None and namespace and namespace != insp.default_schema_name:
