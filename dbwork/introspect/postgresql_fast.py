@@ -47,7 +47,7 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
        CASE WHEN a.atthasdef THEN pg_get_expr(ad.adbin, ad.adrelid) END,
        a.attidentity, a.attgenerated, d.description,
        CASE WHEN t.typcategory = 'A' THEN et.typtype ELSE t.typtype END,
-       a.attcollation <> 0 AND a.attcollation <> t.typcollation
+       a.attcollation <> 0 AND a.attcollation <> t.typcollation, a.attnum
 FROM pg_attribute a
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type et ON et.oid = t.typelem
@@ -58,17 +58,15 @@ WHERE a.attrelid = ANY(%(oids)s::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
 """
 
-# key columns of p/u come from the backing index (as the inspector reads them);
-# INCLUDE columns are cut off in Python at indnkeyatts
-_NAMES = ("ARRAY(SELECT a.attname::text FROM unnest({arr}) WITH ORDINALITY k(num, ord) "
-          "LEFT JOIN pg_attribute a ON a.attrelid = {rel} AND a.attnum = k.num ORDER BY k.ord)")
-
-_CONSTRAINTS = f"""
+# column numbers become names in Python (from the columns query): one subquery per
+# constraint or index row would cost more than the rest of the query.
+# Key columns of p/u come from the backing index (as the inspector reads them);
+# INCLUDE columns are cut off at indnkeyatts.
+_CONSTRAINTS = """
 SELECT con.conrelid, con.conname, con.contype,
-       CASE WHEN con.contype IN ('p', 'u') THEN {_NAMES.format(arr="i.indkey::int2[]", rel="con.conrelid")}
-            ELSE {_NAMES.format(arr="con.conkey", rel="con.conrelid")} END,
-       i.indnkeyatts, rc.relname, {_NAMES.format(arr="con.confkey", rel="con.confrelid")},
-       con.confdeltype, con.confupdtype, {{setcols}},
+       CASE WHEN con.contype IN ('p', 'u') THEN i.indkey::int2[] ELSE con.conkey END,
+       i.indnkeyatts, con.confrelid, rc.relname, con.confkey,
+       con.confdeltype, con.confupdtype, {setcols},
        CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END
 FROM pg_constraint con
 LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u')
@@ -76,15 +74,20 @@ LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 WHERE con.conrelid = ANY(%(oids)s::oid[]) AND con.contype IN ('p', 'f', 'u', 'c')
 ORDER BY con.conrelid, con.conname
 """
-_SETCOLS = ("ARRAY(SELECT quote_ident(a.attname) FROM unnest(con.confdelsetcols) "
+_SETCOLS = ("CASE WHEN con.confdelsetcols IS NOT NULL THEN "
+            "ARRAY(SELECT quote_ident(a.attname) FROM unnest(con.confdelsetcols) "
             "WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = con.conrelid "
-            "AND a.attnum = k.num ORDER BY k.ord)")
+            "AND a.attnum = k.num ORDER BY k.ord) END")
+_ATTNAMES = """
+SELECT attrelid, attnum, attname FROM pg_attribute
+WHERE attrelid = ANY(%(oids)s::oid[]) AND attnum > 0
+"""
 
-_INDEXES = f"""
+_INDEXES = """
 SELECT i.indrelid, ic.relname, i.indisunique,
        EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = i.indrelid
                AND k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x')),
-       i.indnkeyatts, {_NAMES.format(arr="i.indkey::int2[]", rel="i.indrelid")},
+       i.indnkeyatts, i.indkey::int2[],
        CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END
 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
 WHERE i.indrelid = ANY(%(oids)s::oid[]) AND NOT i.indisprimary
@@ -123,12 +126,12 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
     if not found:
         return Schema(enums=enums, namespace=namespace)
     params["oids"] = [oid for oid, _, _ in found]
-    columns, odd = _columns(conn, params, dialect)
+    columns, odd, attnames = _columns(conn, params, dialect)
     if odd:
         columns.update(_inspector_columns(conn, dialect, schema,
                                           {n for o, n, _ in found if o in odd}, found))
-    constraints = _constraints(conn, params, dialect)
-    indexes = _indexes(conn, params, dialect)
+    constraints = _constraints(conn, params, dialect, attnames)
+    indexes = _indexes(conn, params, dialect, attnames)
     tables = {}
     for oid, name, comment in sorted(found, key=lambda r: r[1]):
         pk, fks, uqs, cks = constraints.get(oid, (None, [], [], []))
@@ -155,15 +158,19 @@ def _enums(conn, params: dict, schema: str | None) -> dict[str, tuple[str, ...]]
             in _rows(conn, _ENUMS.format(scope=scope), params) if visible or schema}
 
 
-def _columns(conn, params: dict, dialect: Dialect) -> tuple[dict, set]:
-    """Columns by table oid, and the oids of tables with a column whose type only the
-    inspector spells right."""
+def _columns(conn, params: dict, dialect: Dialect) -> tuple[dict, set, dict]:
+    """Columns by table oid; the oids of tables with a column whose type only the
+    inspector spells right; every column's name by (table oid, attnum)."""
     known = conn.dialect.ischema_names
-    out, odd = defaultdict(list), set()
+    out, odd, attnames, types = defaultdict(list), set(), {}, {}
     for (oid, name, type_text, not_null, default, identity, generated, comment,
-         typtype, collated) in _rows(conn, _COLUMNS, params):
-        if collated or typtype == "d" or (typtype != "e" and
-                                          not _sqlalchemy_knows(type_text, known)):
+         typtype, collated, attnum) in _rows(conn, _COLUMNS, params):
+        attnames[(oid, attnum)] = name
+        key = (type_text, typtype, collated)
+        neutral = types.get(key, False)
+        if neutral is False:
+            neutral = types[key] = _neutral_type(type_text, typtype, collated, known, dialect)
+        if neutral is None:
             odd.add(oid)
             continue
         if generated:
@@ -172,12 +179,19 @@ def _columns(conn, params: dict, dialect: Dialect) -> tuple[dict, set]:
         if default is not None and "nextval(" in default:
             auto, default = True, None
         out[oid].append(Column(
-            name=name, type=normalize_type(_spelling(type_text, typtype), dialect),
-            nullable=not not_null,
+            name=name, type=neutral, nullable=not not_null,
             default=normalize_default(default, dialect), autoincrement=auto,
             comment=comment,
             identity={"a": "ALWAYS", "d": "BY DEFAULT"}.get(identity)))
-    return out, odd
+    return out, odd, attnames
+
+
+def _neutral_type(type_text: str, typtype: str, collated: bool, known, dialect) -> str | None:
+    """The neutral type the inspector path gives, or None when only it can tell."""
+    if collated or typtype == "d" or (typtype != "e" and
+                                      not _sqlalchemy_knows(type_text, known)):
+        return None
+    return normalize_type(_spelling(type_text, typtype), dialect)
 
 
 def _spelling(type_text: str, typtype: str) -> str:
@@ -210,13 +224,17 @@ def _inspector_columns(conn, dialect: Dialect, schema, names: set[str], found) -
             for (_, name), rows in cols.items() if name in oid_of}
 
 
-def _constraints(conn, params: dict, dialect: Dialect) -> dict:
+def _constraints(conn, params: dict, dialect: Dialect, attnames: dict) -> dict:
     """oid -> (primary key, foreign keys, uniques, checks), each list by name."""
     setcols = _SETCOLS if conn.dialect.server_version_info >= (15,) else "NULL::text[]"
+    rows = _rows(conn, _CONSTRAINTS.format(setcols=setcols), params)
+    _add_attnames(conn, attnames, {r[5] for r in rows if r[2] == "f"} - set(params["oids"]))
     out = defaultdict(lambda: [None, [], [], []])
-    for (oid, name, kind, cols, nkey, ref_table, ref_cols, on_delete, on_update,
-         delete_cols, definition) in _rows(conn, _CONSTRAINTS.format(setcols=setcols), params):
+    for (oid, name, kind, nums, nkey, ref_oid, ref_table, ref_nums, on_delete, on_update,
+         delete_cols, definition) in rows:
         entry = out[oid]
+        cols = [attnames.get((oid, n)) for n in nums or ()]
+        ref_cols = [attnames.get((ref_oid, n)) for n in ref_nums or ()]
         if kind == "p":
             entry[0] = PrimaryKey(tuple(cols[:nkey]), name)
         elif kind == "u":
@@ -229,6 +247,14 @@ def _constraints(conn, params: dict, dialect: Dialect) -> dict:
             if check is not None:
                 entry[3].append(check)
     return out
+
+
+def _add_attnames(conn, attnames: dict, oids: set) -> None:
+    """Column names of tables a foreign key refers to outside the tables read."""
+    missing = sorted(oids)
+    if missing:
+        attnames.update(((rel, num), name) for rel, num, name
+                        in _rows(conn, _ATTNAMES, {"oids": missing}))
 
 
 def _action(code: str, columns: list[str] | None = None) -> str | None:
@@ -248,12 +274,12 @@ def _check(definition: str, name: str, dialect: Dialect) -> Check | None:
     return Check(canonical_sql(text, dialect), name)
 
 
-def _indexes(conn, params: dict, dialect: Dialect) -> dict:
+def _indexes(conn, params: dict, dialect: Dialect, attnames: dict) -> dict:
     """oid -> [(name, columns, unique, where)] for indexes that are neither a primary
     key's nor a constraint's, and not on expressions (the model has no place for them)."""
     out = defaultdict(list)
-    for oid, name, unique, backs_constraint, nkey, cols, where in _rows(conn, _INDEXES, params):
-        keys = cols[:nkey]
+    for oid, name, unique, backs_constraint, nkey, nums, where in _rows(conn, _INDEXES, params):
+        keys = [attnames.get((oid, n)) for n in nums[:nkey]]  # 0 (an expression): None
         if backs_constraint or any(c is None for c in keys):
             continue
         out[oid].append((name, tuple(keys), bool(unique),
