@@ -23,13 +23,7 @@ from pathlib import Path
 
 import pytest
 
-REAL_URL = os.environ.get("DBWORK_TEST_MONGODB_URL")
-STANDIN = not REAL_URL
-
-
-def standin_gap(reason: str):
-    """xfail(strict) on the stand-in only: on a real server the test must pass."""
-    return pytest.mark.xfail(STANDIN, strict=True, reason=f"nx-27017 stand-in: {reason}")
+from standin import REAL_URL, STANDIN, standin_gap  # noqa: F401  (re-exported)
 
 
 def _free_port() -> int:

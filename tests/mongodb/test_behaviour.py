@@ -13,7 +13,7 @@ from dbwork.errors import (DataCheckFailed, DataLossRefused, LockTimeout, Migrat
                            MigrationFailed, ParseError)
 from dbwork.execute.mongodb import LOCK_ID, LOCKS, MongoBackend
 
-from conftest import standin_gap
+from standin import STANDIN, standin_gap
 
 SEED = """
 db.createCollection('orders')
@@ -121,7 +121,6 @@ def test_pipeline_update_round_trip(seeded):
 
 
 def _apply_or_standin_gap(wb, text):
-    from conftest import STANDIN
     try:
         wb.migrate("pipeline", text)
     except MigrationFailed as e:

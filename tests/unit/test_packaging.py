@@ -25,3 +25,12 @@ def test_test_modules_have_unique_names():
     """pytest imports test files by basename (no packages): two alike break collection."""
     names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
     assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+def test_no_test_imports_from_conftest():
+    """Several conftest.py share the module name 'conftest': importing from it picks
+    whichever pytest loaded last. Shared helpers live in modules with unique names."""
+    pattern = "from " + "conftest import"  # (spelled so this file does not match)
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py")
+                 if pattern in p.read_text()]
+    assert offenders == []
