@@ -127,6 +127,8 @@ def _type_name(dt: exp.DataType) -> str | None:
     if dt.this == exp.DataType.Type.ARRAY:
         inner = dt.expressions[0] if dt.expressions else None
         return f"{normalize_datatype(inner, _PLAIN)}[]" if inner is not None else "ARRAY"
+    if not isinstance(dt.this, exp.DataType.Type):
+        return str(dt.this).upper()  # a type sqlglot keeps as text (oid, regclass, ...)
     name = dt.this.name
     if name in _SERIALS:
         return _SERIALS[name]

@@ -154,3 +154,10 @@ print(hashlib.sha256("\\n".join(render(op, Schema.of(t, c), get_dialect("sqlite"
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True).stdout for _ in range(4)}
     assert len(outs) == 1
+
+
+def test_types_sqlglot_keeps_as_text_normalise_too():
+    from dbwork.model.types import normalize_type
+    pg = get_dialect("postgresql")
+    assert [normalize_type(t, pg) for t in ("oid", "regclass", "regconfig")] == \
+        ["OID", "REGCLASS", "REGCONFIG"]
