@@ -12,5 +12,16 @@ out=$(mktemp -d)
 .venv/bin/jupyter nbconvert --to notebook --execute notebooks/01_quickstart.ipynb \
   --output-dir "$out" --output quickstart.ipynb > /dev/null 2>&1 || {
   echo "quickstart: the notebook failed; run it with --lab to see where" >&2; exit 1; }
-.venv/bin/jupyter nbconvert --to markdown --stdout "$out/quickstart.ipynb" 2> /dev/null
+# print each cell and its text output (the plain form of every dbwork result)
+.venv/bin/python - "$out/quickstart.ipynb" <<'PY'
+import sys, nbformat
+for cell in nbformat.read(sys.argv[1], 4).cells:
+    if cell.cell_type == "markdown":
+        print("\n" + cell.source + "\n")
+        continue
+    print("\n".join(">>> " + line for line in cell.source.splitlines()))
+    for out in cell.get("outputs", []):
+        text = out.get("text") or out.get("data", {}).get("text/plain", "")
+        print(text.rstrip())
+PY
 echo "quickstart: notebook ran top to bottom (executed copy: $out/quickstart.ipynb)"
