@@ -116,9 +116,6 @@ class CreateIndex(Operation):
     def describe(self):
         return f"create index {self.collection}.{self.index.describe()}"
 
-    def tables(self):
-        return (self.collection,)
-
 
 @dataclass(frozen=True)
 class DropIndex(Operation):
@@ -136,9 +133,6 @@ class DropIndex(Operation):
 
     def describe(self):
         return f"drop index {self.collection}.{self.index.describe()}"
-
-    def tables(self):
-        return (self.collection,)
 
 
 @dataclass(frozen=True)
@@ -163,9 +157,6 @@ class SetValidator(Operation):
             "set the validator of"
         return f"{what} {self.collection} (level {self.after.get('validationLevel')}, " \
                f"action {self.after.get('validationAction')})"
-
-    def tables(self):
-        return (self.collection,)
 
 
 # -- documents ------------------------------------------------------------------------
@@ -201,9 +192,6 @@ class RenameFields(Operation):
         pairs = ", ".join(f"{o} -> {n}" for o, n in self.renames)
         return f"rename field(s) in {self.collection}: {pairs}"
 
-    def tables(self):
-        return (self.collection,)
-
 
 @dataclass(frozen=True)
 class SetFields(Operation):
@@ -225,9 +213,6 @@ class SetFields(Operation):
 
     def describe(self):
         return f"add field(s) {', '.join(self.values)} to documents of {self.collection}"
-
-    def tables(self):
-        return (self.collection,)
 
 
 @dataclass(frozen=True)
@@ -251,9 +236,6 @@ class UnsetFields(Operation):
 
     def describe(self):
         return f"remove field(s) {', '.join(self.fields)} from documents of {self.collection}"
-
-    def tables(self):
-        return (self.collection,)
 
 
 @dataclass(frozen=True)
@@ -282,9 +264,6 @@ class UpdateDocuments(Operation):
             "update (" + ", ".join(self.update) + ")"
         return f"{what} of {'documents' if self.multi else 'one document'} in {self.collection}"
 
-    def tables(self):
-        return (self.collection,)
-
     def backed_up(self, backup: str) -> list[Operation]:
         flt = self.filter if self.multi else self.filter  # a superset for updateOne
         return [BackupDocuments(self.collection, backup, flt), replace(self, backup=backup)]
@@ -309,9 +288,6 @@ class DeleteDocuments(Operation):
     def describe(self):
         return f"delete {'documents' if self.multi else 'one document'} from {self.collection}"
 
-    def tables(self):
-        return (self.collection,)
-
     def backed_up(self, backup: str) -> list[Operation]:
         return [BackupDocuments(self.collection, backup, self.filter), replace(self, backup=backup)]
 
@@ -334,9 +310,6 @@ class InsertDocuments(Operation):
     def describe(self):
         return f"insert {len(self.documents)} document(s) into {self.collection}"
 
-    def tables(self):
-        return (self.collection,)
-
 
 @dataclass(frozen=True)
 class DeleteInserted(Operation):
@@ -352,9 +325,6 @@ class DeleteInserted(Operation):
 
     def describe(self):
         return f"delete the {len(self.ids)} inserted document(s) from {self.collection}"
-
-    def tables(self):
-        return (self.collection,)
 
 
 # -- backups --------------------------------------------------------------------------
@@ -421,9 +391,6 @@ class Restored(Operation):
 
     def describe(self):
         return f"documents of {self.collection} come back from {self.backup}"
-
-    def tables(self):
-        return (self.collection,)
 
 
 @dataclass(frozen=True)

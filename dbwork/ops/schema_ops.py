@@ -38,7 +38,13 @@ class Operation:
         raise NotImplementedError
 
     def tables(self) -> tuple[str, ...]:
-        return (getattr(self, "table"),) if isinstance(getattr(self, "table", None), str) else ()
+        """The tables (or collections) it touches: by default its ``table`` or
+        ``collection`` field."""
+        for attr in ("table", "collection"):
+            value = getattr(self, attr, None)
+            if isinstance(value, str):
+                return (value,)
+        return ()
 
     def loss(self) -> tuple[str, str] | None:
         """(what is destroyed, the table or collection whose rows hold it), or None.
