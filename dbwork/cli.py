@@ -2,6 +2,7 @@
 
     dbwork --url postgresql://app@db/shop --migrations migrations upgrade --dry-run
     dbwork pending | history | rollback [--steps N | --to VERSION] | migrate NAME FILE
+    dbwork lint FILE        (exit 1 when a finding is an error: a gate for CI)
     dbwork detect [PATH]
 
 The URL comes from --url, else $DBWORK_URL, else $DATABASE_URL, else the embedded
@@ -39,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     mg.add_argument("file")
     mg.add_argument("--dry-run", action="store_true")
     mg.add_argument("--allow-data-loss", action="store_true")
+    ln = sub.add_parser("lint", help="the risks of a change in FILE ('-': stdin), without running it")
+    ln.add_argument("file")
+    ln.add_argument("--dialect", help="the dialect FILE is written in")
     dt = sub.add_parser("detect", help="say which databases and tools a project uses")
     dt.add_argument("path", nargs="?", default=".")
     return p
@@ -47,8 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        print(_run(args))
-        return 0
+        text, status = _run(args)
+        print(text)
+        return status
     except DbworkError as e:
         print(f"dbwork: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
@@ -57,10 +62,11 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> str:
     if args.command == "detect":
         from . import detect
-        return str(detect(args.path))
+        return str(detect(args.path)), 0
     wb = _workbench(args)
     try:
-        return _COMMANDS[args.command](wb, args)
+        result = _COMMANDS[args.command](wb, args)
+        return result if isinstance(result, tuple) else (result, 0)
     finally:
         wb.close()
 
@@ -96,13 +102,31 @@ def _rollback(wb, args) -> str:
 
 
 def _migrate(wb, args) -> str:
-    text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
-    m = wb.migrate(args.name, text, dry_run=args.dry_run, allow_data_loss=args.allow_data_loss)
+    m = wb.migrate(args.name, _read(args.file), dry_run=args.dry_run,
+                   allow_data_loss=args.allow_data_loss)
     return str(m)
 
 
+def _lint(wb, args) -> tuple[str, int]:
+    findings = wb.lint(_read(args.file), dialect=args.dialect)
+    errors = [f for f in findings if f.severity == "error"]
+    text = "\n".join(str(f) for f in findings) or "no findings"
+    return text, 1 if errors else 0
+
+
+def _read(path: str) -> str:
+    from .errors import ConfigError
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+
+
 _COMMANDS = {"upgrade": _upgrade, "pending": _pending, "history": _history,
-             "rollback": _rollback, "migrate": _migrate}
+             "rollback": _rollback, "migrate": _migrate, "lint": _lint}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

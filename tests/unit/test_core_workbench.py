@@ -340,6 +340,23 @@ def test_cli_upgrade_and_history(tmp_path):
     assert main(["--url", url, "--migrations", str(tmp_path / "mig"), "upgrade"]) == 0
     assert main(["--url", url, "--migrations", str(tmp_path / "mig"), "pending"]) == 0
     assert main(["--url", "nosuch://x", "pending"]) == 1
+    assert main(["--url", url, "--migrations", str(tmp_path / "mig"), "migrate", "x",
+                 str(tmp_path / "missing.sql")]) == 1
+
+
+def test_cli_lint_is_a_gate(tmp_path, capsys):
+    from dbwork.cli import main
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    dbwork.connect(url, migrations=tmp_path / "mig").migrate("init", INIT)
+    safe = tmp_path / "safe.sql"
+    safe.write_text("ALTER TABLE orgs ADD COLUMN note TEXT;")
+    assert main(["--url", url, "--migrations", str(tmp_path / "mig"), "lint", str(safe)]) == 0
+    risky = tmp_path / "risky.sql"
+    risky.write_text("DROP TABLE users;")
+    status = main(["--url", url, "--migrations", str(tmp_path / "mig"), "lint", str(risky)])
+    out = capsys.readouterr().out
+    assert "DW101 error: drop table users" in out
+    assert status == 1
 
 
 def test_erd_falls_back_to_text_without_graphviz(wb, monkeypatch):
