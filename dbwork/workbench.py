@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from .execute.backend import HistoryRow
 from .execute.files import MigrationFiles, parse_script
 from .execute.runner import Buffer, run_down, run_up
 from .migration import Migration, Step
-from .parse.cell import split_cell, split_statements, validate_name
+from .parse.cell import Cell, split_cell, split_statements, validate_name
 from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
 from .url import DatabaseURL
 
@@ -82,17 +82,20 @@ class Workbench:
         different text for an applied name is refused (roll back first, or rename).
         """
         validate_name(name)
-        cell = split_cell(text)
-        source_checksum = _checksum(text)
-        existing = self.files.find(name)
+        change = _Change(name, split_cell(text), _checksum(text), allow_data_loss, dialect,
+                         desired, online)
+        return self._migrate(change, dry_run)
+
+    def _migrate(self, change: "_Change", dry_run: bool) -> Migration:
+        """Under the lock: report an applied twin, or plan, then apply or dry-run."""
+        existing = self.files.find(change.name)
         with self.backend.session(self.lock_timeout) as s:
-            applied = {r.version: r for r in s.history() if r.name == name and
-                       r.status in ("applied", "failed", "running")}
+            applied = [r for r in s.history() if r.name == change.name and
+                       r.status in ("applied", "failed", "running")]
             if applied:
-                row = max(applied.values(), key=lambda r: r.version)
-                return self._already(row, source_checksum, existing)
-            m = self._plan(s, name, cell, source_checksum, existing, allow_data_loss,
-                           dialect, desired, online)
+                row = max(applied, key=lambda r: r.version)
+                return self._already(row, change.source_checksum, existing)
+            m = self._plan(s, change, existing)
             if dry_run:
                 return self._dry_run(s, m)
             return self._apply(s, m)
@@ -112,14 +115,14 @@ class Workbench:
             m.path = existing.path
         return m
 
-    def _plan(self, s, name, cell, source_checksum, existing, allow_data_loss,
-              dialect, desired=False, online=False) -> Migration:
+    def _plan(self, s, change: "_Change", existing) -> Migration:
         from .plan import add_backups, plan_steps
         schema = s.introspect()
-        source = self._source_dialect(dialect)
+        cell = change.cell
+        source = self._source_dialect(change.dialect)
         version = existing.version if existing else self._new_version(s)
-        if desired:
-            ops, warnings = self._desired(cell, schema, source, desired, allow_data_loss)
+        if change.desired is not False:
+            ops, warnings = self._desired(cell, schema, source, change)
         else:
             ops, warnings = self._parse(cell, schema, source)
         ops, backup_warnings = add_backups(ops, schema, version)
@@ -127,12 +130,12 @@ class Workbench:
         warnings += backup_warnings
         if self.dialect.family == "sql":
             ops = self._backed_up_data_changes(ops, schema, version, cell)
-            if online:
+            if change.online:
                 ops = safety.make_online(ops, schema, self.dialect)
         checked = safety.review(ops, schema, self.dialect, s)
         warnings += checked.warnings
         losses = self._losses(s, ops)
-        if losses and not allow_data_loss:
+        if losses and not change.allow_data_loss:
             raise DataLossRefused(losses)
         warnings += [f"data loss allowed: {loss}" for loss in losses]
         steps = plan_steps(ops, schema, self.dialect, reversible=cell.down is None)
@@ -140,9 +143,9 @@ class Workbench:
             # the explicit down undoes the whole migration: it belongs to step 1, so
             # a rollback after a partial failure (MySQL, MongoDB) runs it too
             steps[0].reverse = self._explicit_down(cell)
-        m = Migration(version, name, steps, parent=self._head(s, version),
+        m = Migration(version, change.name, steps, parent=self._head(s, version),
                       dialect=self.dialect.name, created=_now(), source=cell.up,
-                      source_checksum=source_checksum, warnings=warnings,
+                      source_checksum=change.source_checksum, warnings=warnings,
                       explicit_down=cell.down is not None,
                       tables=_touched_tables(ops), checks=checked.checks)
         m.schema_before = schema
@@ -174,18 +177,19 @@ class Workbench:
                                         "(no primary key, or it changes the key)")
         return ops
 
-    def _desired(self, cell, schema, source, desired=True, allow_data_loss=False):
+    def _desired(self, cell, schema, source, change: "_Change"):
         """The operations from the live schema to the desired one (dbwork.diff):
-        ``desired`` is True (the cell's CREATE statements) or an already built Schema."""
+        ``change.desired`` is True (the cell's CREATE statements) or a built Schema."""
         from .diff.desired import plan_desired, plan_schema
         from .model.schema import Schema
-        if isinstance(desired, Schema):
-            planned = plan_schema(desired, schema, self.dialect,
-                                  allow_data_loss=allow_data_loss,
-                                  hint_style=getattr(self, "_hint_style", "sql"))
+        if isinstance(change.desired, Schema):
+            planned = plan_schema(change.desired, schema, self.dialect,
+                                  allow_data_loss=change.allow_data_loss,
+                                  hint_style=change.hint_style)
         else:
             planned = plan_desired(cell.up, schema, self.dialect, source=source,
-                                   first_line=cell.up_line, allow_data_loss=allow_data_loss)
+                                   first_line=cell.up_line,
+                                   allow_data_loss=change.allow_data_loss)
         return planned.ops, list(planned.warnings)
 
     def _explicit_down(self, cell) -> list[str]:
@@ -420,21 +424,9 @@ class Workbench:
             return self.migrate(name, value, dry_run=dry_run,
                                 allow_data_loss=allow_data_loss, desired=True)
         text = schema_text(value, self.dialect, kind)
-        cell = split_cell(text)
-        with self.backend.session(self.lock_timeout) as s:
-            rows = [r for r in s.history() if r.name == name and
-                    r.status in ("applied", "failed", "running")]
-            existing = self.files.find(name)
-            if rows:
-                return self._already(max(rows, key=lambda r: r.version), _checksum(text),
-                                     existing)
-            self._hint_style = kind
-            try:
-                m = self._plan(s, name, cell, _checksum(text), existing, allow_data_loss,
-                               None, value)
-            finally:
-                self._hint_style = "sql"
-            return self._dry_run(s, m) if dry_run else self._apply(s, m)
+        change = _Change(name, split_cell(text), _checksum(text), allow_data_loss,
+                         desired=value, hint_style=kind)
+        return self._migrate(change, dry_run)
 
     def existing_history(self, path: str | os.PathLike = "."):
         """Another tool's migrations under ``path`` (Alembic, Prisma, Flyway, Django,
@@ -485,6 +477,20 @@ class Workbench:
         """After a migration, rollback or upgrade: regenerate the docs if asked."""
         if self.docs_path:
             self._document(s.introspect() if s is not None else self.backend.introspect())
+
+
+@dataclass
+class _Change:
+    """What a caller asked to migrate: the name, the cell and how to plan it."""
+
+    name: str
+    cell: Cell
+    source_checksum: str
+    allow_data_loss: bool = False
+    dialect: str | None = None
+    desired: object = False     # False; True: the cell is the desired schema; or a Schema
+    online: bool = False
+    hint_style: str = "sql"     # how a rename question words its hint (sql, models, prisma)
 
 
 def _diagram(schema, tables=None, highlight=()):
