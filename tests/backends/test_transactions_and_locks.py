@@ -125,9 +125,8 @@ def test_killed_migrator_leaves_nothing_half_done_and_no_stale_lock(backend, bac
     back = wb.rollback(to=rows["setup"].version)
     assert [b.name for b in back] == ["after_crash", "slow"]
     assert all(b.status == "rolled_back" for b in back)
-    if "slow" in tables(wb):
-        pytest.xfail("workbench attaches a cell's explicit '-- migrate:down' to the last "
-                     "step, so undoing a partly-run migration (steps_done=1) skips it")
+    # the cell's explicit '-- migrate:down' belongs to step 1, so it runs
+    assert "slow" not in tables(wb)
 
 
 def in_slow_step(backend, wb) -> bool:
