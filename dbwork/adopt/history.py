@@ -161,14 +161,67 @@ def flyway_version_key(version: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.split(r"[._]", version))
 
 
+_FLYWAY_REPEATABLE = re.compile(r"^R__(.+)\.sql$")
+
+
 def _flyway(root: Path, files) -> list[Entry]:
-    out = []
+    """Versioned migrations (``V1_1__fix.sql``: id ``1.1``) in version order, then the
+    repeatable ones (``R__views.sql``: id ``R__views``) in name order, as Flyway runs
+    them."""
+    versioned, repeatable = [], []
     for p in files:
         m = _FLYWAY.match(p.name)
         if m:
-            out.append(Entry("flyway", m.group(1).replace("_", "."),
-                             m.group(2).replace("_", " "), _rel(root, p)))
-    return sorted(out, key=lambda e: flyway_version_key(e.id))
+            versioned.append(Entry("flyway", m.group(1).replace("_", "."),
+                                   m.group(2).replace("_", " "), _rel(root, p)))
+        elif m := _FLYWAY_REPEATABLE.match(p.name):
+            repeatable.append(Entry("flyway", p.stem, m.group(1).replace("_", " "),
+                                    _rel(root, p)))
+    return (sorted(versioned, key=lambda e: flyway_version_key(e.id))
+            + sorted(repeatable, key=lambda e: e.id))
+
+
+def _flyway_norm(version: str) -> tuple[int, ...]:
+    """``1.0`` and ``1`` are one version to Flyway: trailing zeros do not count."""
+    key = list(flyway_version_key(version))
+    while len(key) > 1 and key[-1] == 0:
+        key.pop()
+    return tuple(key)
+
+
+def _flyway_done(rows) -> tuple[set, tuple[int, ...] | None, set[str]]:
+    """(applied versions, baseline version, applied repeatable ids) from the rows of
+    flyway_schema_history (installed_rank, version, type, script, success) in rank
+    order. The latest row of a version or script decides: a failed row (success false)
+    or an undo does not count as applied; a BASELINE row covers every version up to
+    its own."""
+    latest_v, latest_r, baseline = {}, {}, None
+    for _rank, version, kind, script, success in rows:
+        kind, ok = str(kind or "").upper(), bool(success)
+        if version is None:
+            name = str(script).replace("\\", "/").rsplit("/", 1)[-1]
+            if name.lower().endswith(".sql"):
+                latest_r[name[:-4]] = ok
+            continue
+        try:
+            key = _flyway_norm(str(version))
+        except ValueError:
+            continue
+        if kind == "BASELINE":
+            if ok:
+                baseline = max(baseline or key, key)
+        elif kind != "SCHEMA":
+            latest_v[key] = ok and not kind.startswith("UNDO")
+    return ({k for k, ok in latest_v.items() if ok}, baseline,
+            {r for r, ok in latest_r.items() if ok})
+
+
+def _flyway_applied(e: Entry, done) -> bool:
+    versions, baseline, repeatable = done
+    if e.id.startswith("R__"):
+        return e.id in repeatable
+    key = _flyway_norm(e.id)
+    return key in versions or (baseline is not None and key <= baseline)
 
 
 # -- Django --------------------------------------------------------------------------------
@@ -201,13 +254,17 @@ def _dbmate(root: Path, files) -> list[Entry]:
 # -- what the database says ----------------------------------------------------------------
 def _with_applied(entries: list[Entry], url) -> list[Entry]:
     from dataclasses import replace
-    done = applied_ids(url, sorted({e.tool for e in entries}))
+    tools = sorted({e.tool for e in entries})
+    done = applied_ids(url, [t for t in tools if t != "flyway"])
+    flyway = _flyway_done(applied_rows(url, "flyway rows")) if "flyway" in tools else None
+    alembic = _alembic_applied(entries, done.get("alembic", set()))
     out = []
     for e in entries:
-        ids = done.get(e.tool, set())
-        if e.tool == "alembic":
-            ids = _alembic_applied(entries, ids)
-        out.append(replace(e, applied=e.id in ids))
+        if e.tool == "flyway":
+            applied = _flyway_applied(e, flyway)
+        else:
+            applied = e.id in (alembic if e.tool == "alembic" else done.get(e.tool, set()))
+        out.append(replace(e, applied=applied))
     return out
 
 
@@ -229,29 +286,40 @@ _QUERIES = {
                "WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL"),
     "flyway": ("flyway_schema_history", "SELECT version FROM flyway_schema_history "
                "WHERE success AND version IS NOT NULL"),
+    "flyway rows": ("flyway_schema_history", "SELECT installed_rank, version, type, "
+                    "script, success FROM flyway_schema_history ORDER BY installed_rank"),
     "django": ("django_migrations", "SELECT app, name FROM django_migrations"),
     "dbmate": ("schema_migrations", "SELECT version FROM schema_migrations"),
 }
 
 
 def applied_ids(url, tools) -> dict[str, set[str]]:
-    """Ids each tool's table records as applied (a missing table: none applied)."""
+    """Ids each tool's table records as applied (a missing table: none applied).
+    Flyway's plain version list ignores repeatable, undone and baselined migrations:
+    ``existing_history`` reads its whole table through ``applied_rows``."""
+    rows = _query(url, list(tools))
+    return {tool: {f"{r[0]}.{r[1]}" if tool == "django" else str(r[0]) for r in rs}
+            for tool, rs in rows.items()}
+
+
+def applied_rows(url, query: str) -> list[tuple]:
+    """The rows of one of ``_QUERIES`` (e.g. ``"flyway rows"``); none without the table."""
+    return _query(url, [query])[query]
+
+
+def _query(url, queries: list[str]) -> dict[str, list[tuple]]:
     import sqlalchemy as sa
 
     from ..url import DatabaseURL
     u = url if isinstance(url, DatabaseURL) else DatabaseURL.parse(str(url))
     engine = sa.create_engine(u.sqlalchemy_url())
-    out: dict[str, set[str]] = {}
+    out: dict[str, list[tuple]] = {}
     try:
         with engine.connect() as c:
             names = set(sa.inspect(c).get_table_names())
-            for tool in tools:
-                table, query = _QUERIES[tool]
-                if table not in names:
-                    out[tool] = set()
-                    continue
-                rows = c.execute(sa.text(query)).fetchall()
-                out[tool] = {f"{r[0]}.{r[1]}" if tool == "django" else str(r[0]) for r in rows}
+            for q in queries:
+                table, sql = _QUERIES[q]
+                out[q] = [tuple(r) for r in c.execute(sa.text(sql))] if table in names else []
     finally:
         engine.dispose()
     return out
