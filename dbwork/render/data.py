@@ -22,11 +22,11 @@ def quote(name: str, dialect: Dialect) -> str:
 
 def render_data(op, schema: Schema, dialect: Dialect) -> list[str]:
     if isinstance(op, BackupRows):
-        return _backup(op, dialect)
+        return _backup(op, schema, dialect) + _backup_sequences(op, schema, dialect)
     return _restore(op, schema, dialect)
 
 
-def _backup(op: BackupRows, d: Dialect) -> list[str]:
+def _backup(op: BackupRows, schema: Schema, d: Dialect) -> list[str]:
     q = lambda n: quote(n, d)  # noqa: E731
     cols = ", ".join(q(c) for c in op.columns)
     if d.name == "mssql":  # T-SQL has no CREATE TABLE ... AS
@@ -59,7 +59,56 @@ def _restore(op: RestoreRows, schema: Schema, d: Dialect) -> list[str]:
             sets = ", ".join(f"{q(c)} = bak.{q(c)}" for c in values)
             out = [f"UPDATE {t} SET {sets} FROM {b} AS bak WHERE {on}"]
     out.append(f"DROP TABLE {b}")
+    if _counters(op, schema, d):
+        out.append(f"DROP TABLE {q(seq_backup(op.backup))}")
     return out
+
+
+def seq_backup(backup: str) -> str:
+    """The table that keeps a dropped table's counter positions next to its rows."""
+    return f"{backup}_seq"
+
+
+def _counters(op, schema: Schema, d: Dialect) -> list[str]:
+    """Auto-increment columns whose counter a whole-table backup (the one before a DROP
+    TABLE: no key) keeps. SQLite is left out: its restored table is a new table, and
+    SQLite promises AUTOINCREMENT ids above the largest one that table ever held, which
+    after a restore is the largest restored id (plain INTEGER PRIMARY KEY reuses
+    max(rowid) + 1 by design); dbwork's SQLite model does not mark AUTOINCREMENT."""
+    if op.key or d.name not in ("postgresql", "mysql") or not schema.has_table(op.table):
+        return []
+    return [c.name for c in schema.table(op.table).columns
+            if c.autoincrement and c.name in op.columns]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _backup_sequences(op: BackupRows, schema: Schema, d: Dialect) -> list[str]:
+    """Keep each counter's next value in ``<backup>_seq`` (column_name, next_value), so
+    a restore continues after ids deleted before the drop instead of reusing them.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> from dbwork.model import Column, PrimaryKey, Table
+    >>> t = Table("t", (Column("id", "INTEGER", False, autoincrement=True),), PrimaryKey(("id",)))
+    >>> _backup_sequences(BackupRows("t", "b", ("id",)), Schema.of(t), get_dialect("mysql"))
+    ["CREATE TABLE b_seq AS SELECT 'id' AS column_name, AUTO_INCREMENT AS next_value FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't'"]
+    """
+    cols = _counters(op, schema, d)
+    if not cols:
+        return []
+    target = quote(seq_backup(op.backup), d)
+    if d.name == "mysql":
+        return [f"CREATE TABLE {target} AS SELECT {_literal(cols[0])} AS column_name, "
+                "AUTO_INCREMENT AS next_value FROM information_schema.TABLES WHERE "
+                f"TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {_literal(op.table)}"]
+    table = _literal(quote(op.table, d))
+    parts = [f"SELECT CAST({_literal(c)} AS TEXT) AS column_name, "
+             "last_value + increment_by AS next_value FROM pg_sequences WHERE "
+             "format('%I.%I', schemaname, sequencename) = "
+             f"pg_get_serial_sequence({table}, {_literal(c)})" for c in cols]
+    return [f"CREATE TABLE {target} AS " + " UNION ALL ".join(parts)]
 
 
 def _always_identity(op: RestoreRows, schema: Schema, d: Dialect) -> list[str]:
@@ -73,15 +122,38 @@ def _always_identity(op: RestoreRows, schema: Schema, d: Dialect) -> list[str]:
 
 
 def _reset_sequences(op: RestoreRows, schema: Schema, d: Dialect) -> list[str]:
-    """After re-inserting rows with their ids, move PostgreSQL's serial sequences past
-    them, or the next insert would collide."""
+    """After re-inserting rows with their ids, move the counters past them, or the next
+    insert would collide; and back to where they were before the drop (kept in
+    ``<backup>_seq``), or ids deleted before it would be handed out again. Never below
+    max(id) + 1."""
+    kept = _counters(op, schema, d)
+    if d.name == "mysql":
+        return _reset_auto_increment(op, kept[0], d) if kept else []
     if d.name != "postgresql" or not schema.has_table(op.table):
         return []
     out = []
+    t = quote(op.table, d)
     for c in schema.table(op.table).columns:
         if c.autoincrement:
             col = quote(c.name, d)
-            out.append(
-                f"SELECT setval(pg_get_serial_sequence('{op.table}', '{c.name}'), "
-                f"COALESCE(MAX({col}), 0) + 1, false) FROM {quote(op.table, d)}")
+            nxt = f"COALESCE(MAX({col}), 0) + 1"
+            if c.name in kept:
+                nxt = (f"GREATEST({nxt}, (SELECT MAX(next_value) FROM "
+                       f"{quote(seq_backup(op.backup), d)} WHERE column_name = "
+                       f"{_literal(c.name)}))")
+            out.append(f"SELECT setval(pg_get_serial_sequence({_literal(t)}, "
+                       f"{_literal(c.name)}), {nxt}, false) FROM {t}")
     return out
+
+
+def _reset_auto_increment(op: RestoreRows, column: str, d: Dialect) -> list[str]:
+    """MySQL/MariaDB take ``ALTER TABLE t AUTO_INCREMENT = n`` with a literal only: the
+    value is computed into a session variable and the statement prepared from it (the
+    rollback check accepts PREPARE/EXECUTE as known commands)."""
+    t, col = quote(op.table, d), quote(column, d)
+    return [
+        f"SET @dbwork_next = (SELECT GREATEST(COALESCE((SELECT MAX({col}) FROM {t}), 0) + 1, "
+        f"COALESCE((SELECT MAX(next_value) FROM {quote(seq_backup(op.backup), d)}), 0)))",
+        f"SET @dbwork_sql = CONCAT('ALTER TABLE {t} AUTO_INCREMENT = ', @dbwork_next)",
+        "PREPARE dbwork_stmt FROM @dbwork_sql",
+        "EXECUTE dbwork_stmt"]   # replaced by the next PREPARE, freed with the session

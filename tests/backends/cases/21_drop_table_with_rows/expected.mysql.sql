@@ -1,5 +1,6 @@
 -- step 1: back up notes rows into _dbwork_bak_VERSION_1
 CREATE TABLE _dbwork_bak_VERSION_1 AS SELECT id, body FROM notes;
+CREATE TABLE _dbwork_bak_VERSION_1_seq AS SELECT 'id' AS column_name, AUTO_INCREMENT AS next_value FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'notes';
 
 -- step 2: drop table notes and all its rows
 DROP TABLE notes;
@@ -14,4 +15,9 @@ CREATE TABLE notes (
 
 -- step 1: back up notes rows into _dbwork_bak_VERSION_1
 INSERT INTO notes (id, body) SELECT id, body FROM _dbwork_bak_VERSION_1;
+SET @dbwork_next = (SELECT GREATEST(COALESCE((SELECT MAX(id) FROM notes), 0) + 1, COALESCE((SELECT MAX(next_value) FROM _dbwork_bak_VERSION_1_seq), 0)));
+SET @dbwork_sql = CONCAT('ALTER TABLE notes AUTO_INCREMENT = ', @dbwork_next);
+PREPARE dbwork_stmt FROM @dbwork_sql;
+EXECUTE dbwork_stmt;
 DROP TABLE _dbwork_bak_VERSION_1;
+DROP TABLE _dbwork_bak_VERSION_1_seq;

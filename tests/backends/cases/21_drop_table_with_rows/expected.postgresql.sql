@@ -1,5 +1,6 @@
 -- step 1: back up notes rows into _dbwork_bak_VERSION_1
 CREATE TABLE _dbwork_bak_VERSION_1 AS SELECT id, body FROM notes;
+CREATE TABLE _dbwork_bak_VERSION_1_seq AS SELECT CAST('id' AS TEXT) AS column_name, last_value + increment_by AS next_value FROM pg_sequences WHERE format('%I.%I', schemaname, sequencename) = pg_get_serial_sequence('notes', 'id');
 
 -- step 2: drop table notes and all its rows
 DROP TABLE notes;
@@ -14,5 +15,6 @@ CREATE TABLE notes (
 
 -- step 1: back up notes rows into _dbwork_bak_VERSION_1
 INSERT INTO notes (id, body) SELECT id, body FROM _dbwork_bak_VERSION_1;
-SELECT setval(pg_get_serial_sequence('notes', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM notes;
+SELECT setval(pg_get_serial_sequence('notes', 'id'), GREATEST(COALESCE(MAX(id), 0) + 1, (SELECT MAX(next_value) FROM _dbwork_bak_VERSION_1_seq WHERE column_name = 'id')), false) FROM notes;
 DROP TABLE _dbwork_bak_VERSION_1;
+DROP TABLE _dbwork_bak_VERSION_1_seq;
