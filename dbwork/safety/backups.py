@@ -20,6 +20,7 @@ from ..errors import ConfigError
 from ..render.data import quote
 
 PREFIX = "_dbwork_bak_"
+COMPANION = "_seq"   # a dropped table's id counter, kept beside its rows' backup
 _NAME = re.compile(r"^_dbwork_bak_(\d+)_(\d+)$")
 _COMMENT = re.compile(r"back up (?:rows of )?(\S+) .*?into (_dbwork_bak_\d+_\d+)")
 COLUMNS = ["backup", "source", "version", "rows", "created", "migration", "status"]
@@ -39,7 +40,14 @@ def source_of(backup: str, up_script: str) -> str | None:
 
 
 def backup_tables(conn) -> list[str]:
-    return sorted(n for n in sa.inspect(conn).get_table_names() if n.startswith(PREFIX))
+    """Backup tables; a backup's counter companion (``<backup>_seq``) is part of it."""
+    return sorted(n for n in sa.inspect(conn).get_table_names()
+                  if n.startswith(PREFIX) and not n.endswith(COMPANION))
+
+
+def _companions(conn) -> set[str]:
+    return {n for n in sa.inspect(conn).get_table_names()
+            if n.startswith(PREFIX) and n.endswith(COMPANION)}
 
 
 def list_backups(backend) -> list[dict]:
@@ -47,13 +55,16 @@ def list_backups(backend) -> list[dict]:
     history = {r.version: r for r in backend.history()}
     out = []
     with backend.connect() as conn:
+        companions = _companions(conn)
         for name in backup_tables(conn):
             parsed = parse_backup_name(name)
             version = parsed[0] if parsed else None
             row = history.get(version)
             rows = int(conn.exec_driver_sql(
                 f"SELECT COUNT(*) FROM {quote(name, backend.dialect)}").scalar())
+            companion = name + COMPANION if name + COMPANION in companions else None
             out.append({"backup": name, "source": source_of(name, row.up) if row else None,
+                        "companion": companion,
                         "version": version, "rows": rows,
                         "created": (row.applied_at if row else None) or _version_time(version),
                         "migration": row.name if row else None,
@@ -114,6 +125,8 @@ def purge_backups(backend, lock_timeout: float, version=None, older_than=None) -
     with backend.session(lock_timeout) as s:
         for b in chosen:
             s.execute(f"DROP TABLE {quote(b['backup'], backend.dialect)}")
+            if b.get("companion"):
+                s.execute(f"DROP TABLE {quote(b['companion'], backend.dialect)}")
             if b["status"] == "applied":
                 b["note"] = (f"migration {b['version']} is still applied: its rollback "
                              "can no longer restore these values")

@@ -47,13 +47,25 @@ def bak_tables(wb) -> list[str]:
 @pytest.mark.parametrize("backend, create", CASES,
                          ids=[f"{k}-{i}" for i, (k, _) in enumerate(CASES)])
 def test_counter_continues_after_restore(create, wb):
-    if True:
-        wb.migrate("create_t", create, dry_run=False)
-        drop_and_roll_back(wb, "INSERT INTO t (v) VALUES ('{v}')")
-        assert [r[0] for r in rows(wb, "SELECT id FROM t ORDER BY id")] == [1, 2, 3]
-        run(wb, "INSERT INTO t (v) VALUES ('new')")
-        assert rows(wb, "SELECT id FROM t WHERE v = 'new'")[0][0] == 6   # not 4
-        assert bak_tables(wb) == []           # the backup and its counters are dropped
+    wb.migrate("create_t", create, dry_run=False)
+    drop_and_roll_back(wb, "INSERT INTO t (v) VALUES ('{v}')")
+    assert [r[0] for r in rows(wb, "SELECT id FROM t ORDER BY id")] == [1, 2, 3]
+    run(wb, "INSERT INTO t (v) VALUES ('new')")
+    assert rows(wb, "SELECT id FROM t WHERE v = 'new'")[0][0] == 6   # not 4
+    assert bak_tables(wb) == []           # the backup and its counters are dropped
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mariadb"])
+def test_counter_companion_is_listed_and_purged_with_its_backup(wb):
+    wb.migrate("create_t", TABLE["postgresql"][0] if wb.dialect.name == "postgresql"
+               else TABLE["mariadb"][0])
+    run(wb, "INSERT INTO t (v) VALUES ('a')")
+    m = wb.migrate("drop_t", "DROP TABLE t;", allow_data_loss=True)
+    assert len(bak_tables(wb)) == 2                       # rows + id counter
+    listed = wb.backups()
+    assert listed["backup"].tolist() == [f"_dbwork_bak_{m.version}_1"]
+    wb.purge_backups(version=m.version)
+    assert bak_tables(wb) == []
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
