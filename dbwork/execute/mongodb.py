@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -103,10 +104,12 @@ class MongoBackend:
         self._ping()
         lock = DocumentLock(self.db, self.lock_lease)
         lock.acquire(lock_timeout, self.display_url)
+        keeper = lock.keep_alive()
         try:
             ensure_history(self.db)
             yield MongoSession(self, lock)
         finally:
+            keeper.set()
             lock.release()
 
     def close(self) -> None:
@@ -221,6 +224,24 @@ class DocumentLock:
 
     def release(self) -> None:
         self.coll.delete_one({"_id": LOCK_ID, "owner": self.owner})
+
+    def keep_alive(self) -> threading.Event:
+        """Renew the lease from a daemon thread every third of it, so one command
+        that runs longer than the lease does not lose the lock; the thread dies with
+        the process, so a crashed holder's lease still runs out. Set the returned
+        event to stop it."""
+        stop = threading.Event()
+
+        def renew_until_stopped():
+            while not stop.wait(self.lease / 3):
+                try:
+                    self.renew()
+                except Exception:  # the server went away: the lease will run out
+                    return
+
+        threading.Thread(target=renew_until_stopped, name="dbwork-lock-lease",
+                         daemon=True).start()
+        return stop
 
 
 # -- commands -------------------------------------------------------------------------

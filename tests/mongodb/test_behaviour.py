@@ -230,6 +230,23 @@ def test_an_expired_lock_is_taken_over(seeded):
     assert db[LOCKS].count_documents({}) == 0
 
 
+def test_the_holder_keeps_its_lease_alive_while_it_works(seeded):
+    """A command longer than the lease does not lose the lock: a daemon thread renews
+    it every third of the lease, and stops when the session ends."""
+    backend = MongoBackend(seeded.url, lock_lease=0.6)
+    db = backend.db
+    with backend.session(1.0):
+        first = db[LOCKS].find_one({"_id": LOCK_ID})["expires"]
+        time.sleep(1.0)                       # longer than the lease
+        lock = db[LOCKS].find_one({"_id": LOCK_ID})
+        assert lock["expires"] > first and lock["expires"] > time.time()
+        other = MongoBackend(seeded.url)
+        with pytest.raises(LockTimeout):
+            with other.session(0.3):
+                pass
+    assert db[LOCKS].count_documents({}) == 0
+
+
 def test_a_live_lock_of_a_crashed_holder_blocks_until_it_expires(seeded):
     db = seeded.backend.db
     db[LOCKS].insert_one({"_id": LOCK_ID, "owner": "crashed:2", "expires": time.time() + 2.5})
