@@ -25,6 +25,7 @@ from typing import Any
 
 from bson import Decimal128, Int64, ObjectId, Regex
 from bson.binary import Binary, UuidRepresentation
+from bson.errors import BSONError
 
 from ..errors import IrreversibleError, ObjectExistsError, ParseError, UnknownObjectError
 from ..model.documents import (VALIDATION_KEYS, Collection, DocumentSchema, IndexSpec,
@@ -295,7 +296,7 @@ class _Parser:
         args = self.arguments()
         try:
             return fn(*args)
-        except (TypeError, ValueError, ArithmeticError) as e:
+        except (TypeError, ValueError, ArithmeticError, BSONError) as e:
             raise self.error(f"bad argument to {name}(): {e}", t) from None
 
 

@@ -163,8 +163,8 @@ class _Builder:
         if not t.columns:
             raise ParseError(f"table {name} has no columns", self.st.line, self.st.column)
         t = _with_table_properties(t, tree.args.get("properties"), self.dialect)
-        for fk in t.foreign_keys:
-            self._check_reference(fk, t)
+        t = replace(t, foreign_keys=tuple(self._check_reference(fk, t)
+                                          for fk in t.foreign_keys))
         ops: list[Operation] = [CreateTable(t)]
         ops += [CreateIndex(i) for i in indexes]
         return ops
@@ -240,6 +240,9 @@ class _Builder:
         if isinstance(node, exp.PrimaryKeyColumnConstraint):
             raise ParseError("PRIMARY KEY needs its columns", self.st.line, self.st.column)
         if isinstance(node, exp.ForeignKey):
+            if node.args.get("reference") is None:
+                raise ParseError("FOREIGN KEY needs REFERENCES table (columns)",
+                                 self.st.line, self.st.column, self.st.text)
             return self._reference(tuple(_names(node.expressions)),
                                    node.args["reference"], name)
         if isinstance(node, exp.UniqueColumnConstraint):
@@ -262,9 +265,21 @@ class _Builder:
                           _action(opts, "DELETE"), _action(opts, "UPDATE"))
 
     def _check_reference(self, fk: ForeignKey, own: Table) -> ForeignKey:
+        """The foreign key with its referenced columns checked (and, when omitted,
+        taken from the referenced table's primary key, as SQL does)."""
         target = own if fk.ref_table == own.name else self.schema.table(fk.ref_table)
+        if not fk.columns:
+            raise ParseError("FOREIGN KEY needs its columns", self.st.line, self.st.column,
+                             self.st.text)
+        if not fk.ref_columns and target.primary_key:
+            fk = replace(fk, ref_columns=target.primary_key.columns)
         for c in fk.ref_columns:
             target.column(c)
+        if len(fk.ref_columns) != len(fk.columns):
+            raise ParseError(
+                f"FOREIGN KEY ({', '.join(fk.columns)}) names {len(fk.columns)} column(s) but "
+                f"REFERENCES {fk.ref_table} ({', '.join(fk.ref_columns)}) "
+                f"{len(fk.ref_columns)}", self.st.line, self.st.column, self.st.text)
         return fk
 
     # -- indexes -----------------------------------------------------------------------
@@ -369,7 +384,7 @@ class _Builder:
                 for c in _constraint_columns(con):
                     t.column(c)
                 if isinstance(con, ForeignKey):
-                    self._check_reference(con, t)
+                    con = self._check_reference(con, t)
                 out.append(AddConstraint(table, _named(con, table)))
             return out
         return self._raw(tree, "this ALTER TABLE action is not modelled")
@@ -377,7 +392,10 @@ class _Builder:
     def _add_column(self, t: Table, a: exp.ColumnDef) -> list[Operation]:
         col, cons = self._column(a, t.name)
         out: list[Operation] = [AddColumn(t.name, col)]
-        out += [AddConstraint(t.name, _named(c, t.name)) for c in cons]
+        with_col = t.with_column(col)
+        out += [AddConstraint(t.name, _named(self._check_reference(c, with_col)
+                                             if isinstance(c, ForeignKey) else c, t.name))
+                for c in cons]
         return out
 
     def _alter_column(self, t: Table, a: exp.AlterColumn) -> AlterColumn:

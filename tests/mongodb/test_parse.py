@@ -77,6 +77,7 @@ def test_down_section_translates_without_a_schema():
     ("db.orders.frobnicate()", 1, 11, "unsupported command"),
     ("db.orders.insertOne({a: 1, a: 2})", 1, 28, "duplicate key"),
     ("db.orders.insertOne({a: 1 # })", 1, 27, "unexpected character"),
+    ("db.orders.insertOne({_id: ObjectId('64b7fc2a')})", 1, 27, "bad argument to ObjectId()"),
 ])
 def test_malformed_input_has_line_and_column(text, line, column, words):
     with pytest.raises(ParseError) as e:

@@ -118,6 +118,13 @@ def test_later_statements_see_earlier_ones():
      UnknownObjectError, "nope"),
     ("DROP TABLE orgs", Exception, "referenced by users"),
     ("UPDATE users SET age = 1", IrreversibleError, "migrate:down"),
+    ("ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY REFERENCES orgs (id)", ParseError,
+     "FOREIGN KEY needs its columns"),
+    ("ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (age) orgs (id)", ParseError,
+     "needs REFERENCES"),
+    ("ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (age, org_id) REFERENCES orgs (id)",
+     ParseError, "names 2 column(s) but REFERENCES orgs (id) 1"),
+    ("ALTER TABLE users ADD COLUMN boss INT REFERENCES nope (id)", UnknownObjectError, "nope"),
     ("   ", ParseError, "empty"),
     ("CREATE TABLE t (a INT);\nCREATE TABLE u (a VARCHAR(10) DEFAULT 'x", ParseError,
      "unterminated string, quoted name or comment (line 2"),
@@ -158,3 +165,8 @@ def test_transpiles_from_another_dialect():
                      mysql, Schema(), source=pg).ops
     assert op.table.column("id").autoincrement
     assert op.table.column("at").default == "CURRENT_TIMESTAMP()"
+
+
+def test_foreign_key_without_referenced_columns_takes_the_primary_key():
+    [op] = ops_of("ALTER TABLE users ADD CONSTRAINT fk_boss FOREIGN KEY (age) REFERENCES orgs")
+    assert op.constraint == ForeignKey(("age",), "orgs", ("id",), "fk_boss")
