@@ -305,6 +305,45 @@ def drop_default_not_null(op, ctx):
                 "that omit it will fail")
 
 
+def drop_not_null(op, ctx):
+    if isinstance(op, AlterColumn) and not op.before.nullable and op.after.nullable:
+        return (f"{op.table}.{op.before.name} may now hold NULL: readers that assume a "
+                "value will meet NULLs")
+
+
+_NAME_LIMIT = {"postgresql": 63, "mysql": 64, "mssql": 128}
+
+
+def identifier_too_long(op, ctx):
+    """PostgreSQL cuts names over 63 bytes without a word (two names can then clash,
+    and the schema no longer matches the migration); MySQL refuses names over 64."""
+    limit = _NAME_LIMIT.get(ctx.dialect.name)
+    if limit is None:
+        return None
+    long = [n for n in _names_created(op) if len(n.encode()) > limit]
+    if long:
+        return (f"name(s) longer than {ctx.dialect.name}'s {limit} bytes: "
+                + ", ".join(long))
+
+
+def _names_created(op) -> list[str]:
+    if isinstance(op, CreateTable):
+        t = op.table
+        return [t.name] + [c.name for c in t.columns] + [i.name for i in t.indexes] + \
+            [c.name for c in t.constraints() if c.name]
+    if isinstance(op, RenameTable):
+        return [op.new]
+    if isinstance(op, AddColumn):
+        return [op.column.name]
+    if isinstance(op, RenameColumn):
+        return [op.new]
+    if isinstance(op, CreateIndex):
+        return [op.index.name]
+    if isinstance(op, AddConstraint) and op.constraint.name:
+        return [op.constraint.name]
+    return []
+
+
 def type_change_indexed(op, ctx):
     if isinstance(op, AlterColumn) and op.before.type != op.after.type:
         t = ctx.schema.tables.get(op.table)
@@ -780,6 +819,12 @@ RULES: tuple[Rule, ...] = (
     _rule("DW143", INFO, "check constraint uses a dropped column", "The check goes with "
           "the column.", "Check that the rule is enforced elsewhere.",
           check_mentions_dropped),
+    _rule("DW144", INFO, "drop NOT NULL", "Code that reads the column may assume it "
+          "always has a value.", "Make readers handle NULL before relaxing the column.",
+          drop_not_null),
+    _rule("DW145", ERROR, "identifier too long", "PostgreSQL silently cuts names over 63 "
+          "bytes (two names can then clash); MySQL refuses names over 64.",
+          "Use a shorter name.", identifier_too_long),
     _rule("DW201", ERROR, "UPDATE without WHERE", "Every row is changed.",
           "Add a WHERE clause; for big tables update in batches.", update_no_where),
     _rule("DW202", ERROR, "DELETE without WHERE", "Every row is deleted.",
