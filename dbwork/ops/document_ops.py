@@ -238,8 +238,21 @@ class UnsetFields(Operation):
         return f"remove field(s) {', '.join(self.fields)} from documents of {self.collection}"
 
 
+class _RestoredFromBackup:
+    """A data operation whose matching documents are copied aside by the step before
+    it (for updateOne/deleteOne, every match: a superset); its reverse restores them."""
+
+    def reverse(self):
+        if self.backup is None:
+            raise IrreversibleError(self.describe(), "no backup of the documents it changes")
+        return Restored(self.collection, self.backup)
+
+    def backed_up(self, backup: str) -> list[Operation]:
+        return [BackupDocuments(self.collection, backup, self.filter), replace(self, backup=backup)]
+
+
 @dataclass(frozen=True)
-class UpdateDocuments(Operation):
+class UpdateDocuments(_RestoredFromBackup, Operation):
     """Any other update (operators or a pipeline). With ``backup``, the matching
     documents were copied aside by the step before, whose reverse restores them."""
 
@@ -254,23 +267,14 @@ class UpdateDocuments(Operation):
     def apply(self, schema):
         return schema
 
-    def reverse(self):
-        if self.backup is None:
-            raise IrreversibleError(self.describe(), "no backup of the documents it changes")
-        return Restored(self.collection, self.backup)
-
     def describe(self):
         what = "pipeline update" if isinstance(self.update, list) else \
             "update (" + ", ".join(self.update) + ")"
         return f"{what} of {'documents' if self.multi else 'one document'} in {self.collection}"
 
-    def backed_up(self, backup: str) -> list[Operation]:
-        flt = self.filter if self.multi else self.filter  # a superset for updateOne
-        return [BackupDocuments(self.collection, backup, flt), replace(self, backup=backup)]
-
 
 @dataclass(frozen=True)
-class DeleteDocuments(Operation):
+class DeleteDocuments(_RestoredFromBackup, Operation):
     collection: str
     filter: dict
     multi: bool = True
@@ -280,16 +284,8 @@ class DeleteDocuments(Operation):
     def apply(self, schema):
         return schema
 
-    def reverse(self):
-        if self.backup is None:
-            raise IrreversibleError(self.describe(), "no backup of the documents it deletes")
-        return Restored(self.collection, self.backup)
-
     def describe(self):
         return f"delete {'documents' if self.multi else 'one document'} from {self.collection}"
-
-    def backed_up(self, backup: str) -> list[Operation]:
-        return [BackupDocuments(self.collection, backup, self.filter), replace(self, backup=backup)]
 
 
 @dataclass(frozen=True)
