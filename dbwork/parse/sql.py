@@ -178,7 +178,7 @@ class _Builder:
             return t
         if isinstance(node, exp.IndexColumnConstraint):
             cols = tuple(_names(node.expressions))
-            name = node.this.name if node.this else f"ix_{t.name}_{'_'.join(cols)}"
+            name = node.this.name if node.this else self.dialect.fit(f"ix_{t.name}_{'_'.join(cols)}")
             indexes.append(Index(name, t.name, cols))
             return t
         con = self._constraint(node, t.name)
@@ -296,7 +296,7 @@ class _Builder:
             t.column(col.name)
             cols.append(col.name)
         where = params.args.get("where")
-        name = idx.this.name if idx.this else f"ix_{table}_{'_'.join(cols)}"
+        name = idx.this.name if idx.this else self.dialect.fit(f"ix_{table}_{'_'.join(cols)}")
         if tree.args.get("exists") and any(i.name == name for i in t.indexes):
             self.warnings.append(f"index {name} exists already: statement skipped")
             return []
@@ -385,7 +385,7 @@ class _Builder:
                     t.column(c)
                 if isinstance(con, ForeignKey):
                     con = self._check_reference(con, t)
-                out.append(AddConstraint(table, _named(con, table)))
+                out.append(AddConstraint(table, _named(con, table, self.dialect)))
             return out
         return self._raw(tree, "this ALTER TABLE action is not modelled")
 
@@ -394,7 +394,8 @@ class _Builder:
         out: list[Operation] = [AddColumn(t.name, col)]
         with_col = t.with_column(col)
         out += [AddConstraint(t.name, _named(self._check_reference(c, with_col)
-                                             if isinstance(c, ForeignKey) else c, t.name))
+                                             if isinstance(c, ForeignKey) else c, t.name,
+                                             self.dialect))
                 for c in cons]
         return out
 
@@ -456,7 +457,7 @@ def _constraint_columns(con) -> tuple[str, ...]:
     return getattr(con, "columns", ())
 
 
-def _named(con, table: str):
+def _named(con, table: str, dialect: Dialect):
     """Give an unnamed constraint added by ALTER a conventional name, so it can be
     dropped by name later (and in the rollback)."""
     if con.name or isinstance(con, PrimaryKey):
@@ -464,7 +465,7 @@ def _named(con, table: str):
     cols = "_".join(getattr(con, "columns", ()))
     prefix = {ForeignKey: "fk", Unique: "uq", Check: "ck"}[type(con)]
     suffix = cols or str(zlib.crc32(con.expression.encode()) % 10_000)  # stable across runs
-    return replace(con, name=f"{prefix}_{table}_{suffix}"[:63])
+    return replace(con, name=dialect.fit(f"{prefix}_{table}_{suffix}"))
 
 
 def _with_not_null(t: Table, columns) -> Table:
