@@ -65,6 +65,21 @@ def parse_sql(text: str, dialect: Dialect, schema: Schema, *, first_line: int = 
     return Parsed(b.ops, b.schema, b.warnings)
 
 
+def fold_unquoted(tree: exp.Expression, dialect: Dialect) -> exp.Expression:
+    """Unquoted names as the target engine stores them (PostgreSQL lower-cases them);
+    quoted names keep their case and their quotes (sqlglot's ``Identifier.quoted``).
+
+    >>> from dbwork.dialects import get_dialect
+    >>> t = sqlglot.parse_one('CREATE TABLE Post (Id INT, "userId" INT)', read="postgres")
+    >>> fold_unquoted(t, get_dialect("postgresql")).sql("postgres")
+    'CREATE TABLE post (id INT, "userId" INT)'
+    """
+    if dialect.folds_unquoted != "lower" or tree is None:
+        return tree
+    from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+    return normalize_identifiers(tree, dialect="postgres")
+
+
 class _Builder:
     def __init__(self, dialect: Dialect, source: Dialect, schema: Schema, allow_raw: bool,
                  allow_dml: bool = False):
@@ -90,7 +105,8 @@ class _Builder:
         if special is not None:
             return special
         try:
-            return sqlglot.parse_one(st.text, read=self.source.sqlglot)
+            return fold_unquoted(sqlglot.parse_one(st.text, read=self.source.sqlglot),
+                                 self.dialect)
         except SqlglotParseError as e:
             err = e.errors[0] if e.errors else {}
             line = err.get("line", 1)
