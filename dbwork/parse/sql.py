@@ -80,6 +80,28 @@ def fold_unquoted(tree: exp.Expression, dialect: Dialect) -> exp.Expression:
     return normalize_identifiers(tree, dialect="postgres")
 
 
+def check_lengths(tree: exp.Expression, dialect: Dialect, st: Statement) -> None:
+    """Refuse a name longer than the engine keeps, before anything runs: PostgreSQL
+    would cut it silently (and the model would not match the database), MySQL refuses.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> t = sqlglot.parse_one("CREATE TABLE t (" + "é" * 32 + " INT)", read="postgres")
+    >>> check_lengths(t, get_dialect("postgresql"), Statement("", 1, 1))
+    Traceback (most recent call last):
+    ...
+    dbwork.errors.ParseError: identifier 'éééééééééééééééééééééééééééééééé' is 64 bytes long; postgresql keeps at most 63 (line 1, column 1)
+    """
+    if dialect.max_identifier is None or tree is None:
+        return
+    for ident in tree.find_all(exp.Identifier):
+        name = ident.this if isinstance(ident.this, str) else ""
+        n = dialect.identifier_length(name)
+        if n > dialect.max_identifier:
+            unit = "bytes" if dialect.max_identifier_bytes else "characters"
+            raise ParseError(f"identifier {name!r} is {n} {unit} long; {dialect.name} keeps "
+                             f"at most {dialect.max_identifier}", st.line, st.column, st.text)
+
+
 class _Builder:
     def __init__(self, dialect: Dialect, source: Dialect, schema: Schema, allow_raw: bool,
                  allow_dml: bool = False):
@@ -95,6 +117,7 @@ class _Builder:
         self.st = st
         _check_punctuation(st, self.source)
         tree = self._parse(st)
+        check_lengths(tree, self.dialect, st)
         check_qualifiers(tree, self.schema, st)  # one schema per connection (parse/sql_extra)
         for op in self._dispatch(tree):
             self.schema = op.apply(self.schema)
