@@ -172,7 +172,7 @@ def hostile_names(backend: str):
     words = st.text(_ALPHABET, min_size=1, max_size=12).map(lambda s: "N" + s)
     reserved = st.sampled_from(RESERVED)
     mixed = st.tuples(reserved, words).map(lambda p: p[0] + p[1])
-    at_limit = words.map(lambda s: (s * 70)[: LIMIT[backend] - 4] + "Ende")
+    at_limit = words.map(lambda s: _cut(s * 70, LIMIT[backend] - 4, backend) + "Ende")
     return st.one_of(reserved, words, mixed, at_limit).filter(lambda s: _fits(s, backend))
 
 
@@ -181,7 +181,7 @@ def test_generated_identifiers_round_trip(backend_name, make_wb):
     wb = make_wb(backend_name)
     counter = iter(range(10_000))
 
-    @settings(max_examples=6, derandomize=True, deadline=None, database=None,
+    @settings(max_examples=8, derandomize=True, deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow])
     @given(base=hostile_names(backend_name))
