@@ -85,6 +85,24 @@ class Dialect:
         return len(name.encode("utf-8")) if self.max_identifier_bytes else len(name)
 
 
+def fold_unquoted(tree, dialect: Dialect):
+    """A sqlglot tree with unquoted names as ``dialect``'s engine stores them
+    (PostgreSQL lower-cases them); quoted names keep their case and quotes
+    (``Identifier.quoted``). Every reader of a person's SQL goes through it, so the
+    model names what the engine made.
+
+    >>> import sqlglot
+    >>> from dbwork.dialects import get_dialect
+    >>> t = sqlglot.parse_one('CREATE TABLE Post (Id INT, "userId" INT)', read="postgres")
+    >>> fold_unquoted(t, get_dialect("postgresql")).sql("postgres")
+    'CREATE TABLE post (id INT, "userId" INT)'
+    """
+    if dialect.folds_unquoted != "lower" or tree is None:
+        return tree
+    from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+    return normalize_identifiers(tree, dialect="postgres")
+
+
 @lru_cache(maxsize=None)
 def _preparer(sa_name: str):
     """SQLAlchemy's IdentifierPreparer for a dialect name (no driver is imported)."""

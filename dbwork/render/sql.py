@@ -404,7 +404,22 @@ def _remove_enum_value(op: Operations, o: RemoveEnumValue, schema, dialect):
         if col.default is not None:
             _execute(op, f"ALTER TABLE {q(table)} ALTER COLUMN {q(column)} SET DEFAULT "
                          f"{col.default}")
+    _execute(op, _retype_leftovers(q(old), q(o.name)))
     _execute(op, f"DROP TYPE {q(old)}")
+
+
+def _retype_leftovers(old: str, new: str) -> str:
+    """Columns the model does not show (backup tables of later migrations, made with
+    CREATE TABLE ... AS SELECT) that still use the old type: move them to the new one,
+    found in the catalog, so DROP TYPE does not fail on them."""
+    return ("DO $$DECLARE r record; BEGIN FOR r IN SELECT c.relname, a.attname "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            f"WHERE a.atttypid = {_literal(old)}::regtype AND c.relkind = 'r' "
+            "AND NOT a.attisdropped AND pg_table_is_visible(c.oid) LOOP "
+            "EXECUTE 'ALTER TABLE ' || quote_ident(r.relname) || ' ALTER COLUMN ' || "
+            f"quote_ident(r.attname) || ' TYPE ' || {_literal(new)} || ' USING ' || "
+            f"quote_ident(r.attname) || '::text::' || {_literal(new)}; "
+            "END LOOP; END$$")  # no format(): offline rendering doubles every %
 
 
 def _no_comments_on_sqlite(dialect: Dialect) -> None:
