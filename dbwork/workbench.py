@@ -116,7 +116,7 @@ class Workbench:
         return m
 
     def _plan(self, s, change: "_Change", existing) -> Migration:
-        from .plan import add_backups, plan_steps
+        from .plan import add_backups, order_warnings, plan_steps
         schema = s.introspect()
         cell = change.cell
         source = self._source_dialect(change.dialect)
@@ -127,7 +127,7 @@ class Workbench:
             ops, warnings = self._parse(cell, schema, source)
         ops, backup_warnings = add_backups(ops, schema, version)
         ops = concurrent_indexes(ops, schema, self.dialect, s.count_rows)  # backends: dbwork.passes
-        warnings += backup_warnings
+        warnings += backup_warnings + order_warnings(ops, schema, self.dialect)
         if self.dialect.family == "sql":
             ops = self._backed_up_data_changes(ops, schema, version, cell)
             if change.online:

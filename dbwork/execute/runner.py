@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from ..errors import MigrationFailed
+from ..errors import MigrationFailed, RestoreMismatch
 from ..migration import Migration, Step
 from .backend import HistoryRow
 
@@ -117,8 +117,19 @@ def _run_step(sink, m: Migration, step: Step, statements: list[str], index: int)
             else:
                 m.status, m.error = "failed", f"step {step.number}: {reason}"
                 sink.write_history(history_row(m, "failed"))
-            raise MigrationFailed(m.version, statement, reason, step.number,
-                                  sink.transactional, m.steps_done) from None
+            raise _failure(m, step, statement, reason, sink.transactional) from None
+
+
+def _failure(m: Migration, step: Step, statement: str, reason: str, transactional: bool):
+    """The error for a failed statement; a failed restore check names its backup."""
+    from ..render.data import is_verify_statement
+    if is_verify_statement(statement):
+        import re
+        found = re.search(r"_dbwork_bak_\d+_\d+", statement)
+        return RestoreMismatch(m.version, statement, reason, step.number, transactional,
+                               m.steps_done, found.group(0) if found else "")
+    return MigrationFailed(m.version, statement, reason, step.number, transactional,
+                           m.steps_done)
 
 
 def _reason(e: Exception) -> str:
