@@ -50,7 +50,8 @@ class Workbench:
     """
 
     def __init__(self, url: str | DatabaseURL, migrations: str | os.PathLike | None = None,
-                 *, lock_timeout: float = 30.0, source_dialect: str | None = None):
+                 *, lock_timeout: float = 30.0, source_dialect: str | None = None,
+                 consent_rows: int | None = 10_000, consent_all_rows: bool = True):
         self.url = url if isinstance(url, DatabaseURL) else DatabaseURL.parse(url)
         self.backend = open_backend(self.url)
         self.dialect = self.backend.dialect
@@ -59,6 +60,9 @@ class Workbench:
         self.files = MigrationFiles(Path(migrations) if migrations else base / DEFAULT_MIGRATIONS)
         self.lock_timeout = lock_timeout
         self.source_dialect = source_dialect
+        # an UPDATE/DELETE of more rows than this (or of every row) asks allow_data_loss
+        self.consent_rows = consent_rows
+        self.consent_all_rows = consent_all_rows
 
     def __repr__(self) -> str:
         return f"<Workbench {self.backend.display_url} migrations={self.files.directory}>"
@@ -135,6 +139,9 @@ class Workbench:
         checked = safety.review(ops, schema, self.dialect, s)
         warnings += checked.warnings
         losses = self._losses(s, ops)
+        held, big = self._backup_contents(s, ops)
+        warnings += held
+        losses += big
         if losses and not change.allow_data_loss:
             raise DataLossRefused(losses)
         warnings += [f"data loss allowed: {loss}" for loss in losses]
@@ -217,6 +224,35 @@ class Workbench:
             if n:
                 out.append(f"{what} over {n} row(s)")
         return out
+
+    def _backup_contents(self, s, ops) -> tuple[list[str], list[str]]:
+        """What each backup will hold (for the card), and the UPDATE/DELETE statements
+        that touch enough rows to need consent: every row of a non-empty table, or more
+        than ``consent_rows`` (None: no limit)."""
+        from .ops.data_ops import BackupRows
+        from .safety.dml import BackupChangedRows
+        held, big = [], []
+        for op in ops:
+            if isinstance(op, BackupChangedRows):
+                n, total = self._rows_matched(s, op.table, op.where), s.count_rows(op.table)
+                held.append(f"backup {op.backup} holds {n} of {total} row(s) of {op.table} "
+                            "(whole rows, restored by key on rollback)")
+                if (n and n == total and self.consent_all_rows) or \
+                        (self.consent_rows is not None and n > self.consent_rows):
+                    big.append(f"a data statement changes {n} of {total} row(s) of {op.table}")
+            elif isinstance(op, BackupRows) and s.count_rows(op.table):
+                what = ("whole rows" if not op.key else
+                        f"column(s) {', '.join(c for c in op.columns if c not in op.key)} by key")
+                held.append(f"backup {op.backup} holds {what} of {s.count_rows(op.table)} "
+                            f"row(s) of {op.table}")
+        return held, big
+
+    def _rows_matched(self, s, table: str, where: str | None) -> int:
+        from .render.data import quote
+        if where is None:
+            return s.count_rows(table)
+        sql = f"SELECT COUNT(*) FROM {quote(table, self.dialect)} WHERE {where}"
+        return int(s.query(sql.replace(":", "\\:"))[0][0])
 
     def _dry_run(self, s, m: Migration) -> Migration:
         buffer = Buffer(s.transactional)
