@@ -338,7 +338,8 @@ class Workbench:
                     m.notes.append("dry run: nothing was changed")
                 else:
                     progress_mode(s, m)  # backends: see dbwork.passes
-                    run_down(s, m, done)
+                    run_down(s, m, done, in_flight=row.status in ("running", "failed"))
+                    self._drop_orphans(s, m, {m.version})
                 out.append(m)
             self._after_change(s) if out and not dry_run else None
             return out
@@ -366,6 +367,8 @@ class Workbench:
                     raise MigrationConflict(
                         f"migration {m.name} ({m.version}) is marked '{row.status}': "
                         "roll it back first")
+            if not dry_run:   # a re-applied file would collide with its old backup's name
+                self._drop_orphans(s, None)
             out = []
             for m in files:
                 row = rows.get(m.version)
@@ -508,6 +511,16 @@ class Workbench:
                 pass
         target.write_text(schema_markdown(schema, diagram=svg))
         return target
+
+    def _drop_orphans(self, s, m: Migration | None, versions=None) -> None:
+        """Backups left behind by a crash whose migration is rolled back (see
+        :func:`dbwork.safety.backups.drop_orphans`); noted on ``m``."""
+        if self.dialect.family != "sql":
+            return
+        from .safety.backups import drop_orphans
+        for name in drop_orphans(s, self.dialect, versions):
+            if m is not None:
+                m.notes.append(f"removed backup {name}, left behind by an interrupted step")
 
     def _after_change(self, s=None) -> None:
         """After a migration, rollback or upgrade: regenerate the docs if asked."""
