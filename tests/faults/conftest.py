@@ -39,3 +39,21 @@ def make_target(tmp_path):
     for w, drop in made:
         w.close()
         drop()
+
+
+def _hypothesis_profiles() -> None:
+    """CI: a fixed, derandomized run of 200 examples per test, nothing written to disk;
+    nightly (DBWORK_FUZZ_PROFILE=nightly, scripts/fuzz_nightly.sh): many more."""
+    import os
+    try:
+        from hypothesis import settings
+    except ModuleNotFoundError:  # the dev extra is not installed
+        return
+    settings.register_profile("ci", max_examples=200, derandomize=True, database=None,
+                              deadline=None, print_blob=True)
+    settings.register_profile("nightly", max_examples=int(os.environ.get(
+        "DBWORK_FUZZ_EXAMPLES", "20000")), database=None, deadline=None, print_blob=True)
+    settings.load_profile(os.environ.get("DBWORK_FUZZ_PROFILE", "ci"))
+
+
+_hypothesis_profiles()

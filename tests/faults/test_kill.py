@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 
 CHILD = Path(__file__).with_name("child.py")
-ROWS = {"sqlite": 200_000, "postgresql": 200_000, "mariadb": 200_000}
+ROWS = {"sqlite": 100_000, "postgresql": 100_000, "mariadb": 100_000}
 TRIALS = int(os.environ.get("DBWORK_FAULT_TRIALS", "5"))
 SEED = int(os.environ.get("DBWORK_FAULT_SEED", "11"))
 CHANGE = "ALTER TABLE t DROP COLUMN b;\nDROP TABLE u;\nCREATE TABLE v (id INTEGER PRIMARY KEY);\n"
@@ -165,12 +165,18 @@ def test_kill_at_random_points(make_target, tmp_path, kind):
     sqlfile.write_text(CHANGE)
     fill(wb, kind, ROWS[kind])
     start = state(wb)
+    began = time.monotonic()      # one whole run first: how long a migration takes here
+    done = spawn(url, wb.files.directory, sqlfile)
+    assert done.communicate(timeout=300)[0].strip() == "applied"
+    duration = time.monotonic() - began
+    settle(wb, start)
     outcomes = []
     for trial in range(TRIALS):
         p = spawn(url, wb.files.directory, sqlfile)
-        time.sleep(rng.uniform(0.8, 3.0))
+        time.sleep(rng.uniform(0.3, 1.0) * duration)   # process start is part of the run
         kill(p)
         rows = {r.name: r for r in wb.backend.history()}
         outcomes.append(rows["change"].status if "change" in rows else None)
         settle(wb, start)
+    print(kind, outcomes)   # None: killed before history; running: mid-way; applied
     assert len(outcomes) == TRIALS
