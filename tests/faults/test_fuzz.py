@@ -148,7 +148,7 @@ def test_fuzzed_names_and_values_survive_drop_and_rollback_on_sqlite(tmp_path_fa
         except DbworkError:
             return
         with wb.backend.connect() as conn:
-            conn.exec_driver_sql(f"INSERT INTO t VALUES (1, ?)", (value,))
+            conn.exec_driver_sql("INSERT INTO t VALUES (1, ?)", (value,))
             conn.commit()
         try:
             wb.migrate("d", f"ALTER TABLE t DROP COLUMN {c};", allow_data_loss=True)

@@ -171,7 +171,7 @@ def test_kill_at_random_points(make_target, tmp_path, kind):
     duration = time.monotonic() - began
     settle(wb, start)
     outcomes = []
-    for trial in range(TRIALS):
+    for _ in range(TRIALS):
         p = spawn(url, wb.files.directory, sqlfile)
         time.sleep(rng.uniform(0.3, 1.0) * duration)   # process start is part of the run
         kill(p)
