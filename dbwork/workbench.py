@@ -338,7 +338,9 @@ class Workbench:
                     m.notes.append("dry run: nothing was changed")
                 else:
                     progress_mode(s, m)  # backends: see dbwork.passes
-                    run_down(s, m, done, in_flight=row.status in ("running", "failed"))
+                    # 'running': the migrator died mid-step, which may have run unrecorded;
+                    # 'failed': the failing statement raised, so that step did not take effect
+                    run_down(s, m, done, in_flight=row.status == "running")
                     self._drop_orphans(s, m, {m.version})
                 out.append(m)
             self._after_change(s) if out and not dry_run else None
