@@ -235,6 +235,10 @@ class Workbench:
         for op in ops:
             if isinstance(op, BackupChangedRows):
                 n, total = self._rows_matched(s, op.table, op.where), s.count_rows(op.table)
+                if n is None:   # its WHERE needs what an earlier statement of the cell makes
+                    held.append(f"backup {op.backup} holds the rows of {op.table} the "
+                                "statement changes (not counted before it runs)")
+                    continue
                 held.append(f"backup {op.backup} holds {n} of {total} row(s) of {op.table} "
                             "(whole rows, restored by key on rollback)")
                 if (n and n == total and self.consent_all_rows) or \
@@ -247,12 +251,17 @@ class Workbench:
                             f"row(s) of {op.table}")
         return held, big
 
-    def _rows_matched(self, s, table: str, where: str | None) -> int:
+    def _rows_matched(self, s, table: str, where: str | None) -> int | None:
         from .render.data import quote
         if where is None:
             return s.count_rows(table)
         sql = f"SELECT COUNT(*) FROM {quote(table, self.dialect)} WHERE {where}"
-        return int(s.query(sql.replace(":", "\\:"))[0][0])
+        conn = getattr(s, "conn", None)
+        try:   # a savepoint: a failed count must not abort PostgreSQL's transaction
+            with conn.begin_nested():
+                return int(s.query(sql.replace(":", "\\:"))[0][0])
+        except Exception:  # the driver's error: the WHERE cannot be evaluated yet
+            return None
 
     def _dry_run(self, s, m: Migration) -> Migration:
         buffer = Buffer(s.transactional)

@@ -70,3 +70,13 @@ def test_the_threshold_is_configurable(backend_url, tmp_path):
 def test_an_empty_table_needs_no_consent(wb):
     wb.migrate("setup", SETUP)
     assert wb.migrate("wipe", "DELETE FROM users;").status == "applied"
+
+
+def test_a_where_that_needs_an_earlier_statement_is_not_counted_and_still_applies(wb):
+    seeded(wb)
+    m = wb.migrate("two", "CREATE TABLE gone (id INTEGER PRIMARY KEY);\n"
+                          "DELETE FROM users WHERE id IN (SELECT id FROM gone);")
+    assert m.status == "applied"
+    assert any("not counted before it runs" in w for w in m.warnings), m.warnings
+    wb.rollback()
+    assert len(rows(wb)) == 5
