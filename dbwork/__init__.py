@@ -22,7 +22,8 @@ __version__ = "0.1.0"
 
 _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefused",
            "DbworkError", "IrreversibleError", "LockTimeout", "MigrationConflict",
-           "MigrationFailed", "ObjectExistsError", "ParseError", "UnknownObjectError",
+           "MigrationFailed", "ObjectExistsError", "ParseError", "StatementFailed",
+           "UnknownObjectError",
            "UnsupportedError")
 
 # public name -> the module that defines it
