@@ -59,7 +59,8 @@ def state(wb):
         h = hashlib.sha256()
         for table in ("t", "u"):
             if table in user:
-                for row in conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY id"):
+                names = ", ".join(sorted(c["name"] for c in insp.get_columns(table)))
+                for row in conn.exec_driver_sql(f"SELECT {names} FROM {table} ORDER BY id"):
                     h.update(repr(tuple(row)).encode())
         return user, cols, h.hexdigest()
 
