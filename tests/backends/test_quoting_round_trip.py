@@ -204,6 +204,7 @@ def test_unquoted_names_fold_as_postgresql_folds_them(make_wb):
     schema = wb.schema()
     assert set(schema.tables) == {"post"} and set(schema.enums) == {"AccountType"}
     assert [c.name for c in schema.table("post").columns] == ["id", "kind", "n"]
+    # every row of the table (1 of 1): consent (issue 11 point 8)
     m = wb.migrate("bump", "UPDATE Post SET N = N + 1 WHERE ID = 1", allow_data_loss=True)
     assert "back up rows of post" in m.up
     wb.migrate("more", "ALTER TYPE \"AccountType\" ADD VALUE 'Team'")

@@ -54,10 +54,13 @@ def state(wb):
         names = sorted(insp.get_table_names())
         user = [n for n in names if not n.startswith(("dbwork_", "_dbwork_"))]
         cols = [c["name"] for c in insp.get_columns("t")] if "t" in user else []
+        if wb.dialect.name == "postgresql":
+            cols.sort()   # PostgreSQL cannot put a re-added column back in place (warned)
         h = hashlib.sha256()
         for table in ("t", "u"):
             if table in user:
-                for row in conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY id"):
+                names = ", ".join(sorted(c["name"] for c in insp.get_columns(table)))
+                for row in conn.exec_driver_sql(f"SELECT {names} FROM {table} ORDER BY id"):
                     h.update(repr(tuple(row)).encode())
         return user, cols, h.hexdigest()
 
@@ -97,9 +100,11 @@ def settle(wb, start):
 
 
 def in_statement(wb, backend, prefix: str) -> bool:
+    # this database only: other test runs share the server
     q = {"postgresql": "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '{p}%%' "
-                       "AND pid <> pg_backend_pid()",
-         "mariadb": "SELECT count(*) FROM information_schema.processlist WHERE info LIKE '{p}%%'"}
+                       "AND pid <> pg_backend_pid() AND datname = current_database()",
+         "mariadb": "SELECT count(*) FROM information_schema.processlist WHERE info LIKE '{p}%%' "
+                    "AND db = DATABASE()"}
     with wb.backend.connect() as conn:
         return conn.exec_driver_sql(q[backend].format(p=prefix)).scalar() > 0
 
