@@ -225,3 +225,25 @@ def differences(p, ch) -> list[Difference]:
                 for c, (live, seed) in fields.items()]
     out += [Difference(p.table, tuple(r[k] for k in p.key), "extra") for r in ch.deletes]
     return out
+
+
+def cli_seed(wb, env, check: bool, reset: bool, as_json: bool) -> tuple[str, int]:
+    """``dbwork seed``: (text, exit status); with ``check``, 1 when there is drift."""
+    import json
+    result = drift(wb, env) if check else load(wb, find_sets(seeds_dir(wb), env), reset, env)
+    status = 1 if check and result else 0
+    if as_json:
+        return json.dumps(result.to_dict(), default=str, sort_keys=True), status
+    return repr(result), status
+
+
+def seed_cell(wb, table: str, text: str, env=None, key=None, reset=False) -> SeedReport:
+    """``%%seed``: rows as CSV, JSON or YAML text. With ``env`` the rows are also kept
+    as seeds/<env>/<table>.<format> (checked first, so a bad cell writes no file)."""
+    from .rows import sniff
+    fmt = sniff(text)
+    sets = [_with_key(parse_text(text, table, fmt), key)]
+    report = load(wb, sets, reset, env)
+    if env is not None:
+        save_set(seeds_dir(wb), env, table, text, fmt, as_key(key))
+    return report
