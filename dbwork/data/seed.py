@@ -191,7 +191,7 @@ def drift(wb, env: str | None = None) -> SeedDrift:
 
 
 def _drift_sql(wb, sets):
-    from .sql_io import delete_text, upsert_text
+    from .sql_io import delete_text, update_text, upsert_text
     with wb.backend.connect() as conn:
         s = _Reader(conn, wb.dialect)
         schema = s.introspect()
@@ -201,7 +201,8 @@ def _drift_sql(wb, sets):
     for t in order:
         p, ch = prepared[t], changes[t]
         diffs += differences(p, ch)
-        text += upsert_text(p, sorted(ch.inserts + [i for i, _ in ch.updates]), wb.dialect)
+        text += upsert_text(p, ch.inserts, wb.dialect)
+        text += update_text(p, [i for i, _ in ch.updates], wb.dialect)
         text += [f"-- extra row (delete only with reset): {stmt}"
                  for stmt in delete_text(p, ch.deletes, wb.dialect)]
     return diffs, "\n".join(text)

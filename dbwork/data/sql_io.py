@@ -111,28 +111,36 @@ class SqlWriter:
 
     # -- upsert ----------------------------------------------------------------------
     def upsert(self, p: Prepared, change: TableChange, fks) -> list[int]:
-        """Insert and update the changed rows; deferred FK columns go in as NULL.
-        Returns the rows whose deferred columns still need their values."""
+        """New rows through the dialect's upsert, changed rows by an UPDATE on the key
+        (an upsert's insert half is checked for NOT NULL before the conflict is seen);
+        deferred FK columns go in as NULL. Returns the rows whose deferred columns
+        still need their values."""
         later = deferred_columns(fks)
-        todo = change.inserts + [i for i, _ in change.updates]
-        groups: dict[tuple, list[int]] = {}
-        for i in sorted(todo):
-            cols = tuple(c for c in p.columns if c in p.rows[i]) or p.key
-            groups.setdefault(cols, []).append(i)
-        for cols, idx in groups.items():
+        updates = [i for i, _ in change.updates]
+        for cols, idx in _groups(p, change.inserts):
             stmt = upsert_statement(p.table, cols, p.key, self.dialect)
             params = [{c: None if c in later else self._value(p, i, c) for c in cols}
                       for i in idx]
             self._run(stmt, params, p, idx, "write")
-        return [i for i in sorted(todo) if any(p.rows[i].get(c) is not None for c in later)]
+        for cols, idx in _groups(p, updates):
+            rest = tuple(c for c in cols if c not in p.key)
+            if rest:
+                stmt, params = self._update(p, rest, idx, later)
+                self._run(stmt, params, p, idx, "update")
+        todo = sorted(change.inserts + updates)
+        return [i for i in todo if any(p.rows[i].get(c) is not None for c in later)]
 
-    def set_deferred(self, p: Prepared, fks, idx: list[int]) -> None:
-        cols = deferred_columns(fks)
+    def _update(self, p: Prepared, cols, idx, later=()):
         t = table_clause(p.table, cols + p.key)
         where = sa.and_(*[t.c[k] == sa.bindparam(f"k_{k}") for k in p.key])
         stmt = sa.update(t).where(where).values({c: sa.bindparam(f"v_{c}") for c in cols})
         params = [{**{f"k_{k}": self._value(p, i, k) for k in p.key},
-                   **{f"v_{c}": self._value(p, i, c) for c in cols}} for i in idx]
+                   **{f"v_{c}": None if c in later else self._value(p, i, c) for c in cols}}
+                  for i in idx]
+        return stmt, params
+
+    def set_deferred(self, p: Prepared, fks, idx: list[int]) -> None:
+        stmt, params = self._update(p, deferred_columns(fks), idx)
         self._run(stmt, params, p, idx, "set the deferred foreign key of")
 
     def _value(self, p: Prepared, i: int, c: str):
@@ -159,6 +167,15 @@ class SqlWriter:
             except sa.exc.DBAPIError:
                 return p.lines[idx[n]] if idx is not None else None
         return None
+
+
+def _groups(p: Prepared, idx: list[int]):
+    """Row indexes grouped by the columns they give (one executemany per group)."""
+    groups: dict[tuple, list[int]] = {}
+    for i in sorted(idx):
+        cols = tuple(c for c in p.columns if c in p.rows[i]) or p.key
+        groups.setdefault(cols, []).append(i)
+    return groups.items()
 
 
 def drop_table(s, name: str) -> None:
@@ -215,6 +232,19 @@ def upsert_text(p: Prepared, idx: list[int], dialect) -> list[str]:
         else:
             keys = ", ".join(quote(k, d) for k in p.key)
             out.append(f"{head} ON CONFLICT ({keys}) DO NOTHING;")
+    return out
+
+
+def update_text(p: Prepared, idx: list[int], dialect) -> list[str]:
+    """UPDATE statements that set the seed's values on rows that exist."""
+    d, out = dialect, []
+    for i in idx:
+        row = p.rows[i]
+        sets = ", ".join(f"{quote(c, d)} = {literal(row[c], d.name)}" for c in p.columns
+                         if c in row and c not in p.key)
+        if sets:
+            where = " AND ".join(f"{quote(k, d)} = {literal(row[k], d.name)}" for k in p.key)
+            out.append(f"UPDATE {quote(p.table, d)} SET {sets} WHERE {where};")
     return out
 
 
