@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 import uuid
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 _LENGTH = re.compile(r"\((\d+)\)")
@@ -35,6 +36,7 @@ _TRUE = {"1", "t", "true", "y", "yes", "on"}
 _FALSE = {"0", "f", "false", "n", "no", "off"}
 
 
+@lru_cache(maxsize=1024)  # a schema has a few types; asked once per value
 def kind_of(type_text: str) -> str:
     """int, bool, decimal, float, datetime, date, time, json, uuid, bytes, enum or text."""
     upper = (type_text or "").upper().strip()
@@ -47,6 +49,7 @@ def kind_of(type_text: str) -> str:
     return "text"
 
 
+@lru_cache(maxsize=1024)
 def max_length(type_text: str) -> int | None:
     """VARCHAR(40) -> 40; None when the type has no length limit."""
     if kind_of(type_text) != "text":
@@ -59,6 +62,11 @@ def enum_values(type_text: str, enums: dict | None = None) -> tuple[str, ...] | 
     """The allowed values of a MySQL ENUM('a', 'b') or a PostgreSQL enum type."""
     if enums and type_text in enums:
         return tuple(enums[type_text])
+    return _inline_enum(type_text)
+
+
+@lru_cache(maxsize=1024)
+def _inline_enum(type_text: str) -> tuple[str, ...] | None:
     if kind_of(type_text) == "enum":
         return tuple(re.findall(r"'((?:[^']|'')*)'", type_text))
     return None
