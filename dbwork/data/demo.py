@@ -258,8 +258,8 @@ def _ints(col, bound, unique, start):
     lo, hi = bound.get("lo", lo), bound.get("hi", hi)
     if "hi" in bound and "lo" not in bound:
         lo = min(lo, hi)
-    if "lo" in bound and "hi" not in bound:
-        hi = max(hi, lo + 10_000)
+    if "lo" in bound and "hi" not in bound and hi <= lo:
+        hi = lo + 1000
     if unique:
         first = max(int(bound.get("lo", 1)), 1) + start - 1
         return lambda rng, i: first + i

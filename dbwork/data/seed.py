@@ -58,11 +58,26 @@ def save_set(root: Path, env: str | None, table: str, text: str, fmt: str,
             other.unlink()
     suffix = {"csv": ".csv", "json": ".json", "yaml": ".yaml"}[fmt]
     body = text if text.endswith("\n") else text + "\n"
-    if key and fmt == "csv" and not body.lstrip().startswith("#"):
-        body = f"# key: {','.join(key)}\n{body}"
+    if key:
+        body = _with_key_text(body, fmt, key)
     path = folder / f"{table}{suffix}"
     path.write_text(body, encoding="utf-8")
     return path
+
+
+def _with_key_text(body: str, fmt: str, key: tuple[str, ...]) -> str:
+    """The file text with its key recorded, so a later load upserts by it too."""
+    import json
+    if fmt == "csv":
+        return body if body.lstrip().startswith("#") else f"# key: {','.join(key)}\n{body}"
+    if fmt == "json":
+        doc = json.loads(body)
+        rows = doc["rows"] if isinstance(doc, dict) else doc
+        return json.dumps({"key": list(key), "rows": rows}, indent=1, default=str) + "\n"
+    if body.lstrip().startswith(("key:", "rows:")):
+        return body
+    return f"key: [{', '.join(key)}]\nrows:\n" + "".join(f"  {ln}" for ln in
+                                                         body.splitlines(keepends=True))
 
 
 def gather(wb, table, rows, env, key, text_format=None) -> list[SeedSet]:
