@@ -236,3 +236,13 @@ def test_credentials_never_in_seed_errors(backend, tmp_path):
     with pytest.raises(dbwork.DbworkError) as e:
         w.seed("t", [{"id": 1}])
     assert "s3cretpw" not in str(e.value)
+
+
+def test_a_failed_reset_keeps_every_row_and_leaves_no_backup(shop):
+    shop.seed("countries", COUNTRIES + [{"code": "IT", "name": "Italy"}])
+    before = set(shop.backups()["backup"])
+    with pytest.raises(SeedError, match="cities"):   # the engine refuses the orphan city
+        shop.seed({"countries": COUNTRIES, "cities": [{"id": 1, "name": "X", "country": "ZZ"}]},
+                  reset=True)
+    assert rows(shop, "SELECT code FROM countries ORDER BY code") == [("DE",), ("FR",), ("IT",)]
+    assert set(shop.backups()["backup"]) == before
