@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import random
 
-import sqlalchemy as sa
-
 from ..errors import SeedError
 from ..render.data import quote
 from .demo import Pools, generate_table, plan_tables, progress_bar
