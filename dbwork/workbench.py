@@ -432,7 +432,7 @@ class Workbench:
         """Generate ``rows`` realistic rows per table from the live schema (types,
         lengths, NOT NULL, simple CHECKs, enums, uniques, foreign keys to existing
         parents), deterministic for ``seed``, through each backend's bulk path."""
-        from .data.demo import load_demo
+        from .data.demo_io import load_demo
         return load_demo(self, tables, rows, seed, progress)
 
     # -- desired state and adoption (owned by the issue-5 engineer) -------------------

@@ -5,7 +5,7 @@ emails, cities, dates and amounts look plausible (Faker, when installed, supplie
 pools of words; the choice among them is ours, so a million rows stay fast).
 Deterministic: the same schema, row count and seed give the same rows.
 
-Generation (:func:`generate_table`) is pure; :func:`load_demo` loads through each
+Generation (:func:`generate_table`) is pure; :func:`dbwork.data.demo_io.load_demo` loads through each
 backend's bulk path: COPY on PostgreSQL, executemany (multi-row INSERTs) on MariaDB
 and SQLite, insert_many on MongoDB.
 
@@ -362,15 +362,3 @@ def progress_bar(total: int, enabled: bool | None, desc: str):
     except ImportError:
         return None
     return tqdm(total=total, desc=desc, unit="row")
-
-
-def load_demo(wb, tables, rows: int, seed: int, progress):
-    """Generate and load demo rows into every table named (default: all)."""
-    if not isinstance(rows, int) or rows < 1:
-        from ..errors import ConfigError
-        raise ConfigError(f"rows must be a positive whole number, not {rows!r}")
-    if wb.dialect.family == "document":
-        from .demo_io import load_documents
-        return load_documents(wb, tables, rows, seed, progress)
-    from .demo_io import load_sql
-    return load_sql(wb, tables, rows, seed, progress)

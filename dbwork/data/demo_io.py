@@ -15,6 +15,16 @@ from .sql_io import _reason, driver_value, seed_session
 CHUNK = 5000
 
 
+def load_demo(wb, tables, rows: int, seed: int, progress):
+    """Generate and load demo rows into every table named (default: all)."""
+    if not isinstance(rows, int) or rows < 1:
+        from ..errors import ConfigError
+        raise ConfigError(f"rows must be a positive whole number, not {rows!r}")
+    if wb.dialect.family == "document":
+        return load_documents(wb, tables, rows, seed, progress)
+    return load_sql(wb, tables, rows, seed, progress)
+
+
 def load_sql(wb, tables, rows: int, seed: int, progress) -> SeedReport:
     d = wb.dialect
     with seed_session(wb.backend, wb.lock_timeout) as s:
