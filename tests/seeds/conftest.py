@@ -29,7 +29,7 @@ backend = _backends.backend          # sqlite | postgresql | mariadb
 backend_url = _backends.backend_url
 mongo_server = _mongo.mongo_server
 mongo_url = _mongo.mongo_url
-create_database = _backends.create_database
+make_wb = _backends.make_wb          # make_wb(kind): another fresh database
 
 
 @pytest.fixture

@@ -71,25 +71,16 @@ def test_engine_enforces_what_demo_data_honours(shop):
         conn.rollback()
 
 
-def test_same_seed_same_rows_other_seed_other_rows(backend, tmp_path):
-    import dbwork
-    from conftest import create_database
+def test_same_seed_same_rows_other_seed_other_rows(backend, make_wb):
     made = []
-    try:
-        for n in range(3):
-            url, drop = create_database(backend, tmp_path / f"d{n}")
-            (tmp_path / f"d{n}").mkdir(exist_ok=True)
-            w = dbwork.connect(url, migrations=tmp_path / f"m{n}")
-            made.append((w, drop))
-            w.migrate("shop", SCHEMA)
-            w.demo_data(rows=50, seed=5 if n < 2 else 6)
-        first, second, other = (table_rows(w, "customers") for w, _ in made)
-        assert first == second
-        assert first != other
-    finally:
-        for w, drop in made:
-            w.close()
-            drop()
+    for n in range(3):
+        w = make_wb(backend)
+        w.migrate("shop", SCHEMA)
+        w.demo_data(rows=50, seed=5 if n < 2 else 6)
+        made.append(w)
+    first, second, other = (table_rows(w, "customers") for w in made)
+    assert first == second
+    assert first != other
 
 
 def test_demo_data_on_some_tables_uses_existing_parents(shop):
