@@ -22,14 +22,14 @@ __version__ = "0.1.0"
 
 _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefused",
            "DbworkError", "IrreversibleError", "LockTimeout", "MigrationConflict",
-           "MigrationFailed", "ObjectExistsError", "ParseError", "StatementFailed",
-           "UnknownObjectError",
-           "UnsupportedError")
+           "MigrationFailed", "ObjectExistsError", "ParseError", "SeedError",
+           "StatementFailed", "UnknownObjectError", "UnsupportedError")
 
 # public name -> the module that defines it
 _LAZY = {**{name: ".errors" for name in _ERRORS},
          "Migration": ".migration", "Step": ".migration", "Schema": ".model",
-         "Workbench": ".workbench", "connect": ".workbench"}
+         "Workbench": ".workbench", "connect": ".workbench",
+         "SeedReport": ".data.report", "SeedDrift": ".data.report"}
 
 
 def __getattr__(name: str):
@@ -55,6 +55,6 @@ def load_ipython_extension(ipython):
     _load(ipython)
 
 
-__all__ = [*_ERRORS, "Migration", "Schema", "Step", "Workbench", "connect", "detect",
-           "load_ipython_extension"]
+__all__ = [*_ERRORS, "Migration", "Schema", "SeedDrift", "SeedReport", "Step", "Workbench",
+           "connect", "detect", "load_ipython_extension"]
 __all__.sort()

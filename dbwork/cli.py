@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     ln = sub.add_parser("lint", help="the risks of a change in FILE ('-': stdin), without running it")
     ln.add_argument("file")
     ln.add_argument("--dialect", help="the dialect FILE is written in")
+    sd = sub.add_parser("seed", help="load the seed sets under seeds/ (--check: exit 1 on drift)")
+    sd.add_argument("--env", help="the environment's folder under seeds/")
+    sd.add_argument("--check", action="store_true", help="report drift; change nothing")
+    sd.add_argument("--reset", action="store_true", help="delete rows not in the seed (backed up)")
+    sd.add_argument("--json", action="store_true", help="the report as JSON")
     dt = sub.add_parser("detect", help="say which databases and tools a project uses")
     dt.add_argument("path", nargs="?", default=".")
     return p
@@ -125,7 +130,12 @@ def _read(path: str) -> str:
         raise ConfigError(f"cannot read {path}: {e.strerror}") from None
 
 
-_COMMANDS = {"upgrade": _upgrade, "pending": _pending, "history": _history,
+def _seed(wb, args) -> tuple[str, int]:
+    from .data.seed import cli_seed
+    return cli_seed(wb, args.env, args.check, args.reset, args.json)
+
+
+_COMMANDS = {"seed": _seed, "upgrade": _upgrade, "pending": _pending, "history": _history,
              "rollback": _rollback, "migrate": _migrate, "lint": _lint}
 
 if __name__ == "__main__":  # pragma: no cover

@@ -176,3 +176,20 @@ class DataCheckFailed(DbworkError):
         self.examples = examples
         ex = f"; e.g. {examples[:3]}" if examples else ""
         super().__init__(f"{problem}: {count} row(s) {detail}{ex}".rstrip())
+
+
+class SeedError(DbworkError):
+    """A seed set cannot be loaded: names the source file, line and column (1-based
+    line in the file; column is the field name). Nothing of the set was kept.
+
+    >>> print(SeedError("no such column", source="seeds/dev/users.csv", line=3, column="emial"))
+    seeds/dev/users.csv, line 3, column 'emial': no such column
+    """
+
+    def __init__(self, message: str, source: str | None = None, line: int | None = None,
+                 column: str | None = None, table: str | None = None):
+        self.source, self.line, self.column, self.table = source, line, column, table
+        where = [source] if source else []
+        where += [f"line {line}"] if line is not None else []
+        where += [f"column '{column}'"] if column else []
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)

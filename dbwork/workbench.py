@@ -458,6 +458,34 @@ class Workbench:
         from .safety.backups import purge_backups
         return purge_backups(self.backend, self.lock_timeout, version, older_than)
 
+    # -- seed data (dbwork.data) ------------------------------------------------------
+    def seed(self, table=None, rows=None, env: str | None = None, key=None,
+             reset: bool = False, format: str | None = None):
+        """Upsert seed rows (a list of dicts, a DataFrame, a CSV/JSON/YAML path; with
+        ``format``, text in it) by primary key or the unique ``key``; no table: every
+        set under seeds/[env]/, in foreign-key order. ``reset``: the table's rows
+        become exactly the seed (deleted rows are backed up first). -> SeedReport
+
+        >>> # wb.seed("countries", [{"code": "FR", "name": "France"}]).frame
+        """
+        from .data import seed as seeding
+        sets = seeding.gather(self, table, rows, env, key, format)
+        return seeding.load(self, sets, reset, env)
+
+    def seed_drift(self, env: str | None = None):
+        """Rows that differ from the seed files of ``env`` (missing, extra, changed
+        field by field); ``.fix()`` upserts the seed, ``.sql`` is the fix as text."""
+        from .data.seed import drift
+        return drift(self, env)
+
+    def demo_data(self, tables=None, rows: int = 1000, seed: int = 42,
+                  progress: bool | None = None):
+        """Generate ``rows`` realistic rows per table from the live schema (types,
+        lengths, NOT NULL, simple CHECKs, enums, uniques, foreign keys to existing
+        parents), deterministic for ``seed``, through each backend's bulk path."""
+        from .data.demo_io import load_demo
+        return load_demo(self, tables, rows, seed, progress)
+
     # -- desired state and adoption (owned by the issue-5 engineer) -------------------
     docs_path: str | os.PathLike | None = None   # schema docs regenerated after changes
 

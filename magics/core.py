@@ -1,4 +1,4 @@
-"""The notebook layer: %detect, %%migrate, %rollback, %upgrade, %history, %erd, %backups.
+"""The notebook layer: %detect, %%migrate, %%seed, %rollback, %upgrade, %history, %erd, %backups.
 
 Each magic is a short adapter over a :class:`dbwork.Workbench`: parse the magic's
 arguments, call one Workbench method, return its result (so ``_`` holds it). A dbwork
@@ -272,6 +272,20 @@ class DbworkMagics(Magics):
         if line.strip():
             raise UsageError("%backups takes no arguments")
         return self._wb().backups()
+
+    @magic_arguments()
+    @argument("table", help="the table (or collection) to seed")
+    @argument("--env", default=None, help="keep the rows as seeds/ENV/TABLE.<format>")
+    @argument("--key", default=None, help="upsert by this unique key (default: the primary key)")
+    @argument("--reset", action="store_true",
+              help="make the table's rows exactly these (deleted rows are backed up)")
+    @cell_magic
+    def seed(self, line, cell):
+        """%%seed TABLE [--env ENV] [--key COLS] [--reset]: upsert the rows in the cell
+        (CSV with a header, JSON or YAML); a second run changes nothing."""
+        from dbwork.data.seed import seed_cell
+        args = self._args(self.seed, line)
+        return seed_cell(self._wb(), args.table, cell, args.env, args.key, args.reset)
 
     # -- helpers ----------------------------------------------------------------------
     def _args(self, fn, line):
