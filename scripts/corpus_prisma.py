@@ -29,7 +29,7 @@ from pathlib import Path
 PG_ADMIN = os.environ.get("DBWORK_PG_URL", "postgresql://root@127.0.0.1:5432/test")
 MYSQL_ADMIN = os.environ.get("DBWORK_MYSQL_URL", "mariadb://root@127.0.0.1:3306/test")
 TARGETS = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mariadb",
-           "sqlite": "sqlite"}
+           "sqlite": "sqlite", "cockroachdb": "postgresql", "sqlserver": "postgresql"}
 TOOL_TABLES = {"dbwork_history", "dbwork_lock", "dbwork_backups"}
 
 
@@ -111,7 +111,7 @@ def run_sql_case(path: Path, kind: str, tmp: Path) -> tuple[str, str]:
             try:
                 m = wb.migrate_to("prisma", str(path), allow_data_loss=True)
             except Exception as e:
-                return family("apply", e), _tb(e)
+                return family("apply", e.__cause__ or e), _tb(e)
             if m.status != "applied":
                 return family("apply", f"status {m.status}"), ""
             try:
@@ -157,6 +157,8 @@ def run_refusal_case(path: Path, prov: str, tmp: Path) -> tuple[str, str]:
 
 
 def _tb(e: BaseException) -> str:
+    if e.__cause__ is not None:
+        e = e.__cause__
     return "".join(traceback.format_exception_only(type(e), e)).strip()[:400]
 
 

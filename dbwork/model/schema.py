@@ -234,7 +234,7 @@ class Schema:
     def enum_users(self, name: str) -> list[tuple[str, str]]:
         """(table, column) pairs whose column is typed with enum ``name``."""
         return [(t.name, c.name) for t in self.tables.values() for c in t.columns
-                if c.type == name]
+                if c.type.removesuffix("[]") in (name, '"' + name.replace('"', '""') + '"')]
 
     def find_index(self, name: str) -> Index:
         for t in self.tables.values():
