@@ -55,7 +55,7 @@ _NATIVE = {
     "NText": "TEXT", "Image": "BLOB",
 }
 _ACTIONS = {"Cascade": "CASCADE", "SetNull": "SET NULL", "SetDefault": "SET DEFAULT",
-            "Restrict": "RESTRICT", "NoAction": None}
+            "Restrict": None, "NoAction": None}  # the model's None: NO ACTION/RESTRICT
 # the longest name each engine keeps (Prisma's connectors: max_identifier_length)
 _NAME_LIMIT = {"postgresql": 63, "mysql": 64, "sqlite": 10000}
 _PROVIDERS = {"postgresql": "postgresql", "postgres": "postgresql",
@@ -216,7 +216,7 @@ def _default(attr: Attr | None, f: Field, ctx: _Context) -> str | None:
     d = ctx.dialect
     if isinstance(value, Call):
         if value.name == "now":
-            return normalize_default("CURRENT_TIMESTAMP", d)
+            return normalize_default(_now(f, ctx), d)
         if value.name == "dbgenerated" and value.args:
             return normalize_default(str(value.args[0]), d)
         return None  # uuid(), cuid(), nanoid(), ulid(), sequence(): made by the client
@@ -239,6 +239,16 @@ def _enum_value(value: str, f: Field, ctx: _Context) -> str:
     """An enum default names the Prisma value; the database holds its @map name."""
     values = ctx.enums.get(f.type if isinstance(f.type, str) else "", (None, {}))[1]
     return values.get(value, value)
+
+
+def _now(f: Field, ctx: _Context) -> str:
+    """MySQL's CURRENT_TIMESTAMP carries the column's precision (DATETIME(3) -> (3))."""
+    if ctx.dialect.name != "mysql":
+        return "CURRENT_TIMESTAMP"
+    native = next((a for a in f.attrs if a.name.startswith("db.")), None)
+    precision = native.args[0] if native is not None and native.args else \
+        (None if native is not None else 3)
+    return f"CURRENT_TIMESTAMP({precision})" if precision is not None else "CURRENT_TIMESTAMP"
 
 
 def _list_default(values: list, f: Field, ctx: _Context) -> str:
@@ -265,7 +275,11 @@ def _table(m: _Model, ctx: _Context) -> Table:
             indexes.append(_index(a, m, ctx))
     fks = tuple(_foreign_key(m, f, ctx) for f in m.block.fields
                 if _relation_fields(f)) if ctx.foreign_keys else ()
-    pk = PrimaryKey(pk_cols, pk_name or _name(m.table, [], "_pkey", ctx)) if pk_cols else None
+    if ctx.dialect.name == "mysql":
+        pk_name = None  # MySQL names every primary key PRIMARY (introspected: None)
+    if pk_name is None and ctx.dialect.name != "mysql":
+        pk_name = _name(m.table, [], "_pkey", ctx)
+    pk = PrimaryKey(pk_cols, pk_name) if pk_cols else None
     return Table(m.table, tuple(cols.values()), pk, foreign_keys=fks,
                  indexes=tuple(sorted(indexes, key=lambda i: i.name)))
 
@@ -282,7 +296,35 @@ def _index(a: Attr, m: _Model, ctx: _Context) -> Index:
     if name is None and a.name == "index" and a.kwargs.get("name") is not None:
         name = str(a.kwargs["name"])  # Prisma 2: @@index(name: ...) was the index name
     return Index(name or _name(m.table, list(columns), "_key" if unique else "_idx", ctx),
-                 m.table, columns, unique)
+                 m.table, columns, unique, options=_index_options(a, m))
+
+
+def _index_options(a: Attr, m: _Model) -> tuple[tuple[str, str], ...]:
+    """``type: Gin``/``@@fulltext`` and each field's ``sort``, ``ops`` and ``length``."""
+    out = []
+    method = "fulltext" if a.name == "fulltext" else a.kwargs.get("type")
+    if method is not None:
+        out.append(("using", str(method).lower()))
+    fields = a.arg("fields")
+    for item in fields if isinstance(fields, list) else [fields]:
+        if not isinstance(item, Call):
+            continue
+        col = m.columns[item.name].name
+        if str(item.kwargs.get("sort", "")).lower() == "desc":
+            out.append((f"sort:{col}", "DESC"))
+        if "length" in item.kwargs:
+            out.append((f"length:{col}", str(int(item.kwargs["length"]))))
+        ops = item.kwargs.get("ops")
+        if ops is not None:
+            out.append((f"ops:{col}", _ops_name(ops)))
+    return tuple(out)
+
+
+def _ops_name(ops) -> str:
+    """``raw("gin_trgm_ops")`` as written; ``JsonbPathOps`` -> ``jsonb_path_ops``."""
+    if isinstance(ops, Call) and ops.name == "raw" and ops.args:
+        return str(ops.args[0])
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", str(ops)).lower()
 
 
 def _index_columns(a: Attr, m: _Model) -> tuple[str, ...]:
@@ -330,7 +372,7 @@ def _foreign_key(m: _Model, f: Field, ctx: _Context) -> ForeignKey:
     optional = f.optional or any(m.columns[str(x)].nullable for x in _relation_fields(f))
     on_delete = rel.kwargs.get("onDelete")
     on_update = rel.kwargs.get("onUpdate")
-    delete = _action(on_delete, m, f) if on_delete else ("SET NULL" if optional else "RESTRICT")
+    delete = _action(on_delete, m, f) if on_delete else ("SET NULL" if optional else None)
     update = _action(on_update, m, f) if on_update else "CASCADE"
     return ForeignKey(tuple(cols), target.table, tuple(ref_cols),
                       _attr_map(rel) or _name(m.table, cols, "_fkey", ctx), delete, update)
@@ -362,11 +404,10 @@ def _join_tables(ctx: _Context) -> list[Table]:
             if not f.many or other is None or _relation_fields(f):
                 continue
             name = _relation_name(f)
-            back = [g for g in other.block.fields if g.many and g.type == m.block.name
-                    and _relation_name(g) == name and (g is not f or other is m)]
-            back = [g for g in back if g is not f] or ([f] if other is m else [])
-            if not back:
-                continue
+            back = [g for g in other.block.fields if g is not f and g.type == m.block.name
+                    and _relation_name(g) == name]
+            if len(back) != 1 or not back[0].many or _relation_fields(back[0]):
+                continue  # one-to-many (the other side holds the key), or not paired
             a, b = sorted([m.block.name, other.block.name])
             table = "_" + (name or f"{a}To{b}")
             if table not in seen:

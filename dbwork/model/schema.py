@@ -70,6 +70,10 @@ class Index:
     columns: tuple[str, ...]
     unique: bool = False
     where: str | None = None
+    # how it is built, as written: ("using", "gin"|"hash"|"fulltext"...), ("sort:<col>",
+    # "DESC"), ("ops:<col>", "gin_trgm_ops"), ("length:<col>", "500"). Not compared:
+    # introspection does not read them back (a change of method alone is not diffed).
+    options: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

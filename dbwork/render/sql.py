@@ -13,6 +13,8 @@ Pure: no connection is opened; Alembic writes each statement to a buffer.
 """
 from __future__ import annotations
 
+import re
+
 from contextlib import contextmanager
 from typing import Callable
 
@@ -279,7 +281,43 @@ def _create_index(op: Operations, o: CreateIndex, schema, dialect):
     kw = _where_kw(i, dialect)
     if o.concurrently and dialect.concurrent_index:
         kw["postgresql_concurrently"] = True
-    op.create_index(i.name, i.table, list(i.columns), unique=i.unique, **kw)
+    columns, built = index_build(i, dialect)
+    op.create_index(i.name, i.table, columns, unique=i.unique, **kw, **built)
+
+
+def index_build(i: Index, dialect: Dialect) -> tuple[list, dict]:
+    """The columns (a name, or text with its sort order, operator class or prefix
+    length) and keywords (method) that ``Index.options`` ask for on ``dialect``."""
+    opts = dict(i.options)
+    columns = []
+    for c in i.columns:
+        extra = ""
+        if dialect.name == "mysql" and f"length:{c}" in opts:
+            extra += f"({int(opts[f'length:{c}'])})"
+        if dialect.name == "postgresql" and f"ops:{c}" in opts:
+            extra += " " + _opclass(opts[f"ops:{c}"])
+        if opts.get(f"sort:{c}") == "DESC":
+            extra += " DESC"
+        columns.append(sa.text(_sa_quote(c, dialect) + extra) if extra else c)
+    using = (opts.get("using") or "").lower()
+    kw = {}
+    if dialect.name == "postgresql" and using and using != "btree":
+        kw["postgresql_using"] = using
+    elif dialect.name == "mysql" and using in ("fulltext", "spatial"):
+        kw["mysql_prefix"] = using.upper()
+    return columns, kw
+
+
+def _sa_quote(name: str, dialect: Dialect) -> str:
+    """SQLAlchemy's own quoting for ``dialect`` (what it uses for plain columns)."""
+    sa_dialect = sa.engine.url.make_url(f"{dialect.alembic}://").get_dialect()()
+    return sa_dialect.identifier_preparer.quote(name)
+
+
+def _opclass(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?", name):
+        raise UnsupportedError(f"not an operator class name: {name!r}")
+    return name
 
 
 def _drop_index(op: Operations, o: DropIndex, schema, dialect):
