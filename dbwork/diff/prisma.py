@@ -191,8 +191,7 @@ def _enum_type(name: str, ctx: _Context) -> str:
     Prisma's stand-ins (MySQL's inline ENUM is text here, SQLite has none)."""
     db_name = ctx.enums[name][0]
     if ctx.dialect.name == "postgresql":
-        return db_name if re.fullmatch(r"[a-z_][a-z0-9_$]*", db_name) else \
-            '"' + db_name.replace('"', '""') + '"'
+        return ctx.dialect.quote(db_name)
     return "VARCHAR(191)" if ctx.dialect.name == "mysql" else "TEXT"
 
 

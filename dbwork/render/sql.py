@@ -74,7 +74,8 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
 def sa_column(c: Column, dialect: Dialect, primary_key: bool = False) -> sa.Column:
     kw = dict(nullable=c.nullable, autoincrement=bool(c.autoincrement), comment=c.comment)
     if c.default is not None:
-        kw["server_default"] = sa.text(_default_text(c, dialect))
+        # colons escaped: a JSON default '{"a":1}' holds no bind parameter
+        kw["server_default"] = sa.text(_default_text(c, dialect).replace(":", "\\:"))
     if c.on_update is not None and dialect.name == "mysql":
         # SQLAlchemy writes MySQL's ON UPDATE only as part of the default clause
         default = c.default if c.default is not None else "NULL"
@@ -96,6 +97,10 @@ def _default_text(c: Column, dialect: Dialect) -> str:
     a BOOLEAN (MySQL's TINYINT(1) written for PostgreSQL)."""
     if dialect.name == "postgresql" and type_family(c.type) == "bool" and c.default in ("0", "1"):
         return "TRUE" if c.default == "1" else "FALSE"
+    if dialect.name == "postgresql" and c.type.endswith("[]") and \
+            c.default.upper().startswith("ARRAY[") and c.default.endswith("]"):
+        # ARRAY[] has no type of its own: cast to the column's, as PostgreSQL reports it
+        return f"{c.default}::{type_text(c.type, dialect)}"
     return c.default
 
 
@@ -298,7 +303,7 @@ def index_build(i: Index, dialect: Dialect) -> tuple[list, dict]:
             extra += " " + _opclass(opts[f"ops:{c}"])
         if opts.get(f"sort:{c}") == "DESC":
             extra += " DESC"
-        columns.append(sa.text(_sa_quote(c, dialect) + extra) if extra else c)
+        columns.append(sa.text(dialect.quote(c) + extra) if extra else c)
     using = (opts.get("using") or "").lower()
     kw = {}
     if dialect.name == "postgresql" and using and using != "btree":
@@ -306,12 +311,6 @@ def index_build(i: Index, dialect: Dialect) -> tuple[list, dict]:
     elif dialect.name == "mysql" and using in ("fulltext", "spatial"):
         kw["mysql_prefix"] = using.upper()
     return columns, kw
-
-
-def _sa_quote(name: str, dialect: Dialect) -> str:
-    """SQLAlchemy's own quoting for ``dialect`` (what it uses for plain columns)."""
-    sa_dialect = sa.engine.url.make_url(f"{dialect.alembic}://").get_dialect()()
-    return sa_dialect.identifier_preparer.quote(name)
 
 
 def _opclass(name: str) -> str:
