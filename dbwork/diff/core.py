@@ -27,6 +27,7 @@ from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex
                               CreateTable, DropColumn, DropConstraint, DropIndex,
                               DropTable, Operation, RenameColumn, RenameTable)
 from ..ops.enum_ops import AddEnumValue, CreateEnum
+from ..ops.extension_ops import CreateExtension
 from .quirks import desired_table, fk_indexes, index_name, same_column, same_key
 
 
@@ -64,6 +65,7 @@ def diff(live: Schema, desired: Schema, dialect: Dialect,
     table names; ``column_renames`` maps (new table, old column) -> new column."""
     plan = _Plan()
     live = _renamed(live, table_renames or {}, column_renames or {}, plan)
+    plan.enums += [CreateExtension(n) for n in sorted(desired.extensions - live.extensions)]
     _diff_enums(live, desired, plan)
     desired = Schema({n: desired_table(t, dialect) for n, t in desired.tables.items()})
     gone = sorted(n for n in set(live.tables) - set(desired.tables)

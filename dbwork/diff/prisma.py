@@ -98,7 +98,21 @@ def schema_from_prisma(text: str, dialect: Dialect) -> Schema:
     tables = [_table(m, ctx) for m in ctx.models.values()] + _join_tables(ctx)
     enums = {name: tuple(values.values()) for name, values in ctx.enums.values()} \
         if dialect.name == "postgresql" else {}
-    return Schema({t.name: t for t in tables}, enums)
+    return Schema({t.name: t for t in tables}, enums,
+                  extensions=_extensions(source, dialect))
+
+
+def _extensions(source: Block | None, dialect: Dialect) -> frozenset:
+    """``extensions = [citext, pg_trgm(schema: "x"), postgis(version: "3")]`` (the
+    postgresqlExtensions preview feature): created on PostgreSQL before the tables."""
+    wanted = (source.props if source else {}).get("extensions")
+    if dialect.name != "postgresql" or not isinstance(wanted, list):
+        return frozenset()
+    names = set()
+    for item in wanted:
+        name = item.kwargs.get("map", item.name) if isinstance(item, Call) else item
+        names.add(str(name))
+    return frozenset(names)
 
 
 def prisma_provider(text: str) -> str | None:
@@ -201,6 +215,9 @@ def _native(attr: Attr, ctx: _Context) -> str:
     args = [str(a) for a in attr.args]
     if args and args[0].lower() == "max":
         return "TEXT"
+    if args == ["0"] and base in ("Timestamp", "DateTime", "Time") and \
+            ctx.dialect.name == "mysql":
+        return text  # MySQL: precision 0 is the default and is reported without it
     if args:
         if " " in text and text.split(" ", 1)[1] == "UNSIGNED":
             return text
@@ -247,7 +264,8 @@ def _now(f: Field, ctx: _Context) -> str:
     native = next((a for a in f.attrs if a.name.startswith("db.")), None)
     precision = native.args[0] if native is not None and native.args else \
         (None if native is not None else 3)
-    return f"CURRENT_TIMESTAMP({precision})" if precision is not None else "CURRENT_TIMESTAMP"
+    return f"CURRENT_TIMESTAMP({precision})" if precision not in (None, 0, "0") \
+        else "CURRENT_TIMESTAMP"
 
 
 def _list_default(values: list, f: Field, ctx: _Context) -> str:

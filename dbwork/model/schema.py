@@ -182,6 +182,9 @@ class Schema:
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # the database schema (namespace) these tables live in, when introspection knows it
     namespace: str | None = field(default=None, repr=False, compare=False)
+    # PostgreSQL extensions installed (introspected) or wanted (a Prisma datasource's
+    # extensions = [...]); not compared: a desired state that names none keeps them
+    extensions: frozenset = field(default=frozenset(), repr=False, compare=False)
 
     @classmethod
     def of(cls, *tables: Table) -> "Schema":
@@ -230,6 +233,10 @@ class Schema:
             for fk in t.foreign_keys:
                 if fk.ref_table == table and t.name != table:
                     yield t, fk
+
+    def with_extensions(self, names) -> "Schema":
+        """The schema with its set of extensions replaced (pure)."""
+        return replace(self, extensions=frozenset(names))
 
     def with_enums(self, enums: dict[str, tuple[str, ...]]) -> "Schema":
         """The schema with its enum types replaced (pure)."""

@@ -34,6 +34,7 @@ from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
 from .types import LiteralType, sa_type, type_text
 from ..ops.comment_ops import SetColumnComment, SetTableComment
+from ..ops.extension_ops import CreateExtension, DropExtension
 from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, RemoveEnumValue
 
 
@@ -493,6 +494,18 @@ def _set_column_comment(op: Operations, o: SetColumnComment, schema, dialect):
                                   replace(col, comment=o.after)), schema, dialect)
 
 
+def _create_extension(op: Operations, o, schema, dialect):
+    if dialect.name != "postgresql":
+        raise UnsupportedError(f"CREATE EXTENSION {o.name}: extensions exist only on PostgreSQL")
+    _execute(op, f"CREATE EXTENSION {_q(o.name, dialect)}")
+
+
+def _drop_extension(op: Operations, o, schema, dialect):
+    if dialect.name != "postgresql":
+        raise UnsupportedError(f"DROP EXTENSION {o.name}: extensions exist only on PostgreSQL")
+    _execute(op, f"DROP EXTENSION {_q(o.name, dialect)}")
+
+
 def register_renderer(op_type: type, renderer: Callable) -> None:
     """Add the SQL renderer of an operation defined outside this module (safety's
     online and data-backup operations): ``renderer(operations, op, schema, dialect)``."""
@@ -507,4 +520,5 @@ _RENDERERS: dict[type, Callable] = {
     CreateEnum: _create_enum, DropEnum: _drop_enum, AddEnumValue: _add_enum_value,
     RemoveEnumValue: _remove_enum_value, SetTableComment: _set_table_comment,
     SetColumnComment: _set_column_comment,
+    CreateExtension: _create_extension, DropExtension: _drop_extension,
 }
