@@ -186,6 +186,8 @@ def _type_text(f: Field, where: str, ctx: _Context) -> str:
         if f.type.name != "Unsupported" or not f.type.args:
             raise ParseError(f"prisma: unsupported field type {f.type.name} for {where}")
         text = str(f.type.args[0])
+        if '"' not in text:  # PostgreSQL's own types are reported in upper case
+            text = text.upper()
     elif f.type in ctx.enums:
         text = _enum_type(f.type, ctx)
     else:
@@ -234,7 +236,10 @@ def _default(attr: Attr | None, f: Field, ctx: _Context) -> str | None:
         if value.name == "now":
             return normalize_default(_now(f, ctx), d)
         if value.name == "dbgenerated" and value.args:
-            return normalize_default(str(value.args[0]), d)
+            text = str(value.args[0])
+            if d.name == "mysql" and not re.fullmatch(r"\(.*\)", text.strip()):
+                text = f"({text})"  # MySQL takes an expression default in parentheses
+            return text if d.name == "mysql" else normalize_default(text, d)
         return None  # uuid(), cuid(), nanoid(), ulid(), sequence(): made by the client
     if isinstance(value, list):
         return _list_default(value, f, ctx) if d.name == "postgresql" else None
