@@ -236,10 +236,7 @@ def _default(attr: Attr | None, f: Field, ctx: _Context) -> str | None:
         if value.name == "now":
             return normalize_default(_now(f, ctx), d)
         if value.name == "dbgenerated" and value.args:
-            text = str(value.args[0])
-            if d.name == "mysql" and not re.fullmatch(r"\(.*\)", text.strip()):
-                text = f"({text})"  # MySQL takes an expression default in parentheses
-            return text if d.name == "mysql" else normalize_default(text, d)
+            return normalize_default(str(value.args[0]), d)
         return None  # uuid(), cuid(), nanoid(), ulid(), sequence(): made by the client
     if isinstance(value, list):
         return _list_default(value, f, ctx) if d.name == "postgresql" else None

@@ -102,7 +102,13 @@ def _default_text(c: Column, dialect: Dialect) -> str:
             c.default.upper().startswith("ARRAY[") and c.default.endswith("]"):
         # ARRAY[] has no type of its own: cast to the column's, as PostgreSQL reports it
         return f"{c.default}::{type_text(c.type, dialect)}"
+    if dialect.name == "mysql" and not _MYSQL_PLAIN_DEFAULT.fullmatch(c.default.strip()):
+        return f"({c.default})"  # MySQL/MariaDB take an expression default in parentheses
     return c.default
+
+
+_MYSQL_PLAIN_DEFAULT = re.compile(r"'(?:[^']|'')*'|-?\d+(\.\d+)?|NULL|TRUE|FALSE|b'[01]*'"
+                                  r"|CURRENT_TIMESTAMP(\(\d?\))?|NOW\(\d?\)|\(.*\)", re.I)
 
 
 _SERIALS = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
