@@ -4,9 +4,10 @@ still reports every statement-level finding; DW108 says "a table with rows" only
 it counted rows, and says nothing when it counted none."""
 from __future__ import annotations
 
-import pytest
+import importlib.util
+from pathlib import Path
 
-from conftest import make_database
+import pytest
 
 import dbwork
 from dbwork.cli import main
@@ -18,6 +19,18 @@ ALTER TABLE orders DROP COLUMN note;
 ALTER TABLE users RENAME COLUMN name TO full_name;
 DROP TABLE legacy;
 """
+
+
+def _safety_conftest():
+    """tests/safety/conftest.py by path ("conftest" alone is ambiguous across dirs)."""
+    path = Path(__file__).with_name("conftest.py")
+    spec = importlib.util.spec_from_file_location("safety_conftest", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_database = _safety_conftest().make_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "mysql"])
