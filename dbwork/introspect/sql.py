@@ -29,13 +29,16 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
                only: set[str] | None = None) -> Schema:
     """Read every user table of ``conn``'s database into a neutral Schema (or only the
     tables named in ``only``, when the caller knows which ones changed)."""
+    if FAST_POSTGRESQL and dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        from .postgresql_fast import introspect as fast  # same Schema, ~5x faster
+        return fast(conn, dialect, schema, only)
     found = _introspect(conn, dialect, schema, only)
     if dialect.name == "postgresql":
-        found = found.with_extensions(_extensions(conn))
+        found = found.with_extensions(extensions(conn))
     return found
 
 
-def _extensions(conn: sa.Connection) -> frozenset:
+def extensions(conn: sa.Connection) -> frozenset:
     """Installed PostgreSQL extensions (plpgsql, always there, left out)."""
     rows = conn.execute(sa.text("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'"))
     return frozenset(r[0] for r in rows)
@@ -43,9 +46,6 @@ def _extensions(conn: sa.Connection) -> frozenset:
 
 def _introspect(conn: sa.Connection, dialect: Dialect, schema: str | None,
                 only: set[str] | None) -> Schema:
-    if FAST_POSTGRESQL and dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        from .postgresql_fast import introspect as fast  # same Schema, ~5x faster
-        return fast(conn, dialect, schema, only)
     insp = sa.inspect(conn)
     namespace = schema or _current_schema(conn, dialect)
     if schema is None and namespace and namespace != insp.default_schema_name:
