@@ -23,7 +23,8 @@ __version__ = "0.1.0"
 _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefused",
            "DbworkError", "IrreversibleError", "LockTimeout", "MigrationConflict",
            "MigrationFailed", "ObjectExistsError", "ParseError", "StatementFailed",
-           "UnknownObjectError", "UnsupportedError")
+           "UnknownObjectError",
+           "UnsupportedError")
 
 # public name -> the module that defines it
 _LAZY = {**{name: ".errors" for name in _ERRORS},

@@ -28,6 +28,9 @@ class Dialect:
     type_names: dict[str, str] = field(default_factory=dict)
     # type text this dialect reports -> neutral type (applied after sqlglot's parse)
     type_aliases: dict[str, str] = field(default_factory=dict)
+    # sqlglot type names this dialect keeps as they are instead of folding them into a
+    # neutral family name (MySQL's LONGBLOB is not a BLOB: folding it loses values)
+    native_types: frozenset = frozenset()
     can_run_here: bool = True      # False: render only (SQL Server)
     note: str = ""
     # longest identifier the engine keeps (PostgreSQL 63 bytes, MySQL 64 characters)

@@ -68,7 +68,25 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
     ctx = MigrationContext.configure(
         dialect_name=dialect.alembic, opts={"as_sql": True, "output_buffer": sink})
     handler(Operations(ctx), op, schema, dialect)
+    if isinstance(op, AddColumn) and dialect.name == "mysql":
+        return _placed(sink.statements, op, schema, dialect)
     return sink.statements
+
+
+def _placed(statements: list[str], op: AddColumn, schema: Schema, dialect: Dialect) -> list[str]:
+    """MySQL/MariaDB put a column where it stood (``FIRST`` / ``AFTER prev``), so a
+    rollback of DROP COLUMN restores the column order too. Alembic has no keyword for
+    it: the clause is added to its ADD COLUMN statement."""
+    cols = schema.table(op.table).columns
+    if op.position is None or op.position >= len(cols):
+        return statements
+    where = " FIRST" if op.position <= 0 else f" AFTER {_q(cols[op.position - 1].name, dialect)}"
+    out = list(statements)
+    for i, st in enumerate(out):
+        if st.upper().startswith("ALTER TABLE") and " ADD COLUMN " in st.upper():
+            out[i] = st + where
+            break
+    return out
 
 
 # -- model -> SQLAlchemy ---------------------------------------------------------------
