@@ -104,3 +104,19 @@ def read_serverless(source: Source) -> Report:
         report.connection("dynamodb-local", "dynamodb", f"http://127.0.0.1:{port}", line,
                           RANK["compose"], evidence=f"serverless-dynamodb-local on port {port}")
     return report
+
+
+_TF_DYNAMO = re.compile(r"""^\s*resource\s+"aws_dynamodb_(?:global_)?table"\s""", re.M)
+
+
+def read_terraform(source: Source) -> Report:
+    """``resource "aws_dynamodb_table" ...`` in a Terraform file: dynamodb.
+
+    >>> [f.line for f in read_terraform(Source("main.tf", 'resource "aws_dynamodb_table" "t" {\\n}')).findings]
+    [1]
+    """
+    report = Report(source)
+    m = _TF_DYNAMO.search(source.text) if "aws_dynamodb" in source.text else None
+    if m:
+        report.technology("dynamodb", source.line_at(m.start() + len(m.group(0)) - len(m.group(0).lstrip())))
+    return report

@@ -62,18 +62,23 @@ def read(source: Source) -> Report:
     if not isinstance(services, dict):
         return report
     for name, service in services.items():
-        if isinstance(service, dict) and isinstance(service.get("image"), str):
+        if isinstance(service, dict) and (isinstance(service.get("image"), str)
+                                          or "build" in service):
             _service(report, name, service)
     return report
 
 
 def _service(report: Report, name: str, service: dict) -> None:
     lookup = lambda n: (lambda v: v.value if v else None)(report.source.env(n))  # noqa: E731
-    image = interpolate(service["image"], lookup)[0]
-    tech = technology_of_image(image)
+    image = interpolate(str(service.get("image") or ""), lookup)[0]
+    tech = technology_of_image(image) if image else None
+    hint = None
+    if tech is None:
+        tech, hint = _technology_by_hint(service)
     if tech is None:
         return
-    line = service.key_line.get("image")
+    line = service.key_line.get("image") or service.key_line.get("command") \
+        or service.key_line.get("ports") or service.key_line.get("build")
     report.technology(tech, line)
     env = _environment(service.get("environment"), lookup)
     port = _published(service.get("ports"), DEFAULT_PORT[tech], lookup)
@@ -81,8 +86,30 @@ def _service(report: Report, name: str, service: dict) -> None:
     if _TESTY.search(name) or _TESTY.search(report.source.name.replace("compose", "")):
         rank = RANK["test"]
     url = _url(tech, env, port or DEFAULT_PORT[tech])
-    shown = f"{name}: image {image}" + (f", host port {port}" if port else ", port not published")
+    shown = f"{name}: image {image or '(built)'}" + (f" ({hint})" if hint else "") + \
+        (f", host port {port}" if port else ", port not published")
     report.connection(name, tech, url, line, rank, evidence=shown)
+
+
+_MONGOD = re.compile(r"(^|[\s/\"'\[,])mongod($|[\s\"',\]])")
+
+
+def _technology_by_hint(service: dict) -> tuple[str | None, str | None]:
+    """A service whose image does not say what it is (a private image, a build): MongoDB
+    by its ``mongod`` command or entrypoint, or by the port 27017 it exposes."""
+    for key in ("command", "entrypoint"):
+        value = service.get(key)
+        text = " ".join(map(str, value)) if isinstance(value, list) else str(value or "")
+        if _MONGOD.search(text):
+            return "mongodb", f"{key} runs mongod"
+    ports = service.get("ports") if isinstance(service.get("ports"), list) else []
+    exposed = service.get("expose") if isinstance(service.get("expose"), list) else []
+    for item in ports + exposed:
+        target = str(item.get("target")) if isinstance(item, dict) else \
+            str(item).split("/")[0].rsplit(":", 1)[-1]
+        if target == "27017":
+            return "mongodb", "port 27017"
+    return None, None
 
 
 def _environment(value, lookup) -> dict[str, str]:

@@ -39,14 +39,26 @@ def read(source: Source) -> Report:
     tree = ast.parse(source.text, filename=source.rel)
     ev = _Evaluator(source)
     for node in _statements(tree.body):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name = node.targets[0].id
+        target = _assigned_name(node)
+        if target is not None:
+            name = target
             if name == "DATABASES" and isinstance(node.value, ast.Dict):
                 report.tool("django", node.lineno)
                 _databases(report, ev, node.value)
             else:
                 ev.names[name] = ev.eval(node.value)
     return report
+
+
+def _assigned_name(node) -> str | None:
+    """``NAME = value`` or ``NAME: Type = value`` (an annotated assignment)."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+            and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+            and node.value is not None:
+        return node.target.id
+    return None
 
 
 def _statements(body):

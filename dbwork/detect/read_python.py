@@ -24,15 +24,17 @@ PACKAGES = {
     "motor": ("technology", "mongodb"), "mongoengine": ("technology", "mongodb"),
     "beanie": ("technology", "mongodb"), "redis": ("technology", "redis"),
     "aioredis": ("technology", "redis"), "pynamodb": ("technology", "dynamodb"),
-    "boto3": ("technology", "dynamodb"), "azure-cosmos": ("technology", "cosmosdb"),
+    "azure-cosmos": ("technology", "cosmosdb"),
     "pyodbc": ("technology", "sqlserver"), "pymssql": ("technology", "sqlserver"),
     "mssql-django": ("technology", "sqlserver"), "aiosqlite": ("technology", "sqlite"),
     "sqlalchemy": ("tool", "sqlalchemy"), "flask-sqlalchemy": ("tool", "sqlalchemy"),
     "sqlmodel": ("tool", "sqlalchemy"), "alembic": ("tool", "alembic"),
     "flask-migrate": ("tool", "alembic"), "django": ("tool", "django"),
 }
-# boto3 is the whole AWS SDK: it hints at DynamoDB, no more
-WEAK = {"boto3"}
+# boto3 is the whole AWS SDK (S3, SQS, ...): alone it says nothing about DynamoDB; a
+# DynamoDB resource or client in the code does (read_source)
+WEAK: set[str] = set()
+_DYNAMO_CALL = re.compile(r"""\b(?:resource|client)\(\s*(?:service_name\s*=\s*)?["']dynamodb["']""")
 DEV_GROUPS = re.compile(r"^(dev|devel|develop|development|test|tests|testing|lint|docs?|ci|"
                         r"typing|qa|e2e)$", re.I)
 _DEV_FILE = re.compile(r"(^|[._/-])(dev|devel|test|tests|testing|lint|ci|docs)([._/-]|$)", re.I)
@@ -125,3 +127,23 @@ def _line(text: str, requirement: str) -> int | None:
         if m:
             return text.count("\n", 0, m.start()) + 1
     return None
+
+
+def read_source(source: Source) -> Report:
+    """A Python file that opens DynamoDB through boto3 (``boto3.resource("dynamodb")``,
+    ``session.client("dynamodb")``): the dynamodb technology, at that line.
+
+    >>> [f.line for f in read_source(Source("app.py", "import boto3\\ns3 = boto3.client('s3')\\n")).findings]
+    []
+    >>> [(f.name, f.line) for f in read_source(Source("db.py", "t = boto3.resource('dynamodb')\\n")).findings]
+    [('dynamodb', 1)]
+    """
+    report = Report(source)
+    if "dynamodb" not in source.text:
+        return report
+    for m in _DYNAMO_CALL.finditer(source.text):
+        line = source.line_at(m.start())
+        if not source.line_text(line).lstrip().startswith("#"):
+            report.technology("dynamodb", line)
+            break
+    return report

@@ -21,8 +21,12 @@ _START = re.compile(r"\bnew\s+DataSource\s*\(\s*\{|\bTypeOrmModule\.forRoot\s*\(
                     r"|\bcreateConnection\s*\(\s*\{")
 
 
+_EXAMPLE = re.compile(r"\.(example|sample|template|dist)$")
+
+
 def read_ormconfig(source: Source) -> Report:
-    """``ormconfig.json``: one object or a list of named connections.
+    """``ormconfig.json`` (or ``ormconfig.json.example``, ranked as an example): one
+    object or a list of named connections.
 
     >>> [c.url for c in read_ormconfig(Source("ormconfig.json", '{"type": "sqlite", "database": "db.sqlite"}')).candidates]
     ['sqlite:///db.sqlite']
@@ -40,7 +44,7 @@ def read_ormconfig(source: Source) -> Report:
                      if isinstance(v, (str, int))}
             line = source.line_at(source.text.find('"type"')) if i == 0 else None
             name = "typeorm" if item.get("name", "default") == "default" else f"typeorm.{item['name']}"
-            _add(report, name, props, line)
+            _add(report, name, props, line, _EXAMPLE.search(source.name) is not None)
     return report
 
 
@@ -63,11 +67,12 @@ def read_source(source: Source) -> Report:
     return report
 
 
-def _add(report: Report, name: str, props: dict, line: int | None) -> None:
+def _add(report: Report, name: str, props: dict, line: int | None,
+         example: bool = False) -> None:
     kind = props.get("type")
     tech = TYPES.get(kind.value) if isinstance(kind, Value) and isinstance(kind.value, str) else None
     if tech is None:
         return
     report.technology(tech, line)
     url, used = config_url(tech, props, report.source.env, report.source.dir)
-    report.connection(name, tech, url, line, RANK["config"], used)
+    report.connection(name, tech, url, line, RANK["example" if example else "config"], used)

@@ -26,6 +26,8 @@ from ..model.schema import ForeignKey, Index, PrimaryKey, Schema, Table
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
                               CreateTable, DropColumn, DropConstraint, DropIndex,
                               DropTable, Operation, RenameColumn, RenameTable)
+from ..ops.enum_ops import AddEnumValue, CreateEnum
+from ..ops.extension_ops import CreateExtension
 from .quirks import desired_table, fk_indexes, index_name, same_column, same_key
 
 
@@ -39,6 +41,7 @@ class _Plan:
     """Operations grouped by phase; ``ops()`` gives them in the safe order."""
 
     renames: list = field(default_factory=list)
+    enums: list = field(default_factory=list)         # create types / add values first
     drop_fks: list = field(default_factory=list)
     drop_keys: list = field(default_factory=list)     # indexes, uniques, checks, PKs
     drop_columns: list = field(default_factory=list)
@@ -50,7 +53,7 @@ class _Plan:
     add_fks: list = field(default_factory=list)
 
     def ops(self) -> list[Operation]:
-        return (self.renames + self.drop_fks + self.drop_keys + self.drop_columns
+        return (self.renames + self.enums + self.drop_fks + self.drop_keys + self.drop_columns
                 + self.drop_tables + self.create_tables + self.add_columns
                 + self.alter_columns + self.add_keys + self.add_fks)
 
@@ -62,6 +65,8 @@ def diff(live: Schema, desired: Schema, dialect: Dialect,
     table names; ``column_renames`` maps (new table, old column) -> new column."""
     plan = _Plan()
     live = _renamed(live, table_renames or {}, column_renames or {}, plan)
+    plan.enums += [CreateExtension(n) for n in sorted(desired.extensions - live.extensions)]
+    _diff_enums(live, desired, plan)
     desired = Schema({n: desired_table(t, dialect) for n, t in desired.tables.items()})
     gone = sorted(n for n in set(live.tables) - set(desired.tables)
                   if n not in TOOL_TABLES)
@@ -72,6 +77,22 @@ def diff(live: Schema, desired: Schema, dialect: Dialect,
     for name in sorted(set(live.tables) & set(desired.tables)):
         _diff_table(live.tables[name], desired.tables[name], dialect, plan)
     return plan.ops()
+
+
+def _diff_enums(live: Schema, desired: Schema, plan: _Plan) -> None:
+    """Enum types the desired state names: created, or given their new values (in
+    place, after their neighbour). A live type the desired state does not name stays:
+    desired-state SQL and models do not list types."""
+    for name, values in sorted(desired.enums.items()):
+        if name not in live.enums:
+            plan.enums.append(CreateEnum(name, tuple(values)))
+            continue
+        have = list(live.enums[name])
+        for pos, value in enumerate(values):
+            if value not in have:
+                after = values[pos - 1] if pos and values[pos - 1] in have else None
+                plan.enums.append(AddEnumValue(name, value, tuple(have), after=after))
+                have.insert(have.index(after) + 1 if after else len(have), value)
 
 
 def _renamed(live: Schema, tables: dict, columns: dict, plan: _Plan) -> Schema:

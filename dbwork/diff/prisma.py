@@ -1,8 +1,12 @@
 """A Prisma schema file -> the neutral Schema that ``prisma migrate`` would build
-(pure). Models with scalar fields, ``@id``/``@@id``, ``@default``, ``@unique``,
-``@@unique``, ``@@index``, ``@relation(fields, references, onDelete, onUpdate)``,
-optional ``?``, native types ``@db.VarChar(n)`` and ``@map``/``@@map`` names. Names of
-keys and indexes follow Prisma's own conventions (``users_email_key``, ``posts_pkey``).
+(pure). Read by :mod:`dbwork.diff.prisma_syntax`; here the Prisma rules: scalar and
+``@db.*`` native types, ``@id``/``@@id``, ``@default`` (autoincrement, now,
+dbgenerated, literals, lists), ``@unique``/``@@unique``, ``@@index`` (fields with or
+without brackets, ``map:``/``name:``), relations with their referential actions,
+implicit many-to-many tables (``_AToB``), enums (real types on PostgreSQL),
+``@map``/``@@map``, ``relationMode = "prisma"`` (no foreign keys) and Prisma's own
+names (``User_pkey``, ``User_email_key``, ``Post_authorId_idx``, ``Post_authorId_fkey``)
+shortened to the engine's limit the way Prisma shortens them.
 
 >>> from dbwork.dialects import get_dialect
 >>> text = '''
@@ -21,13 +25,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..dialects.base import Dialect
-from ..errors import ParseError
+from ..errors import ConfigError, ParseError
 from ..model.expressions import normalize_default
 from ..model.schema import Column, ForeignKey, Index, PrimaryKey, Schema, Table
 from ..model.types import normalize_type
-
-_BLOCK = re.compile(r"^\s*(model|enum|type|view)\s+(\w+)\s*\{(.*?)^\s*\}", re.S | re.M)
-_FIELD = re.compile(r"^\s*(\w+)\s+(\w+)(\[\])?(\?)?\s*(.*)$")
+from .prisma_syntax import Attr, Block, Call, Field, Str, read_blocks
 
 # Prisma scalar -> the type prisma migrate writes, per dialect
 _TYPES = {
@@ -42,164 +44,416 @@ _TYPES = {
                "Boolean": "BOOLEAN", "DateTime": "DATETIME", "Float": "REAL",
                "Decimal": "DECIMAL", "Json": "JSONB", "Bytes": "BLOB"},
 }
+# @db.<Name> -> SQL type text (arguments appended); names not listed: upper-cased
+_NATIVE = {
+    "DoublePrecision": "DOUBLE PRECISION", "Timestamptz": "TIMESTAMPTZ", "Timetz": "TIMETZ",
+    "JsonB": "JSONB", "ByteA": "BYTEA", "VarBit": "VARBIT", "Integer": "INTEGER",
+    "UnsignedInt": "INT UNSIGNED", "UnsignedBigInt": "BIGINT UNSIGNED",
+    "UnsignedSmallInt": "SMALLINT UNSIGNED", "UnsignedTinyInt": "TINYINT UNSIGNED",
+    "UnsignedMediumInt": "MEDIUMINT UNSIGNED", "UniqueIdentifier": "UUID",
+    "DateTime2": "TIMESTAMP", "DateTimeOffset": "TIMESTAMPTZ", "SmallMoney": "MONEY",
+    "NText": "TEXT", "Image": "BLOB",
+}
 _ACTIONS = {"Cascade": "CASCADE", "SetNull": "SET NULL", "SetDefault": "SET DEFAULT",
-            "Restrict": None, "NoAction": None}
+            "Restrict": None, "NoAction": None}  # the model's None: NO ACTION/RESTRICT
+# the longest name each engine keeps (Prisma's connectors: max_identifier_length)
+_NAME_LIMIT = {"postgresql": 63, "mysql": 64, "sqlite": 10000}
+_PROVIDERS = {"postgresql": "postgresql", "postgres": "postgresql",
+              "cockroachdb": "postgresql", "mysql": "mysql", "sqlite": "sqlite",
+              "sqlserver": "mssql", "mongodb": "mongodb"}
 
 
 @dataclass
 class _Model:
-    name: str
+    block: Block
     table: str
-    fields: list = field(default_factory=list)      # (name, column, attrs)
-    relations: list = field(default_factory=list)   # (attrs, optional)
-    block_attrs: list = field(default_factory=list)
+    columns: dict = field(default_factory=dict)     # field name -> Column
+
+
+@dataclass
+class _Context:
+    dialect: Dialect
+    enums: dict                                     # Prisma name -> (db name, values)
+    models: dict = field(default_factory=dict)      # Prisma name -> _Model
+    foreign_keys: bool = True                       # relationMode = "prisma": none
+    relations: set = field(default_factory=set)     # model, view and type names
+
+    @property
+    def limit(self) -> int:
+        return _NAME_LIMIT.get(self.dialect.name, 63)
 
 
 def schema_from_prisma(text: str, dialect: Dialect) -> Schema:
     """The schema a Prisma schema text describes, as ``prisma migrate`` builds it."""
-    blocks = list(_BLOCK.finditer(_strip_comments(text)))
-    enums = {b.group(2) for b in blocks if b.group(1) == "enum"}
-    models = {b.group(2) for b in blocks if b.group(1) == "model"}
-    parsed = [_model(b.group(2), b.group(3), dialect, enums, models)
-              for b in blocks if b.group(1) == "model"]
-    tables = {m.name: m.table for m in parsed}
-    return Schema.of(*(_table(m, tables, parsed) for m in parsed))
+    blocks = read_blocks(text)
+    source = next((b for b in blocks if b.kind == "datasource"), None)
+    _check_provider(source, dialect)
+    ctx = _Context(dialect, {b.name: (_mapped(b.attrs) or b.name, dict(b.values))
+                             for b in blocks if b.kind == "enum"})
+    ctx.relations = {b.name for b in blocks if b.kind in ("model", "view", "type")}
+    ctx.foreign_keys = str((source.props if source else {}).get("relationMode", "")) != "prisma"
+    for b in blocks:
+        if b.kind == "model":
+            ctx.models[b.name] = _model(b, ctx)
+    tables = [_table(m, ctx) for m in ctx.models.values()] + _join_tables(ctx)
+    enums = {name: tuple(values.values()) for name, values in ctx.enums.values()} \
+        if dialect.name == "postgresql" else {}
+    return Schema({t.name: t for t in tables}, enums,
+                  extensions=_extensions(source, dialect))
 
 
-def _strip_comments(text: str) -> str:
-    return "\n".join(re.sub(r"(?<!:)//.*$", "", line) for line in text.splitlines())
+def _extensions(source: Block | None, dialect: Dialect) -> frozenset:
+    """``extensions = [citext, pg_trgm(schema: "x"), postgis(version: "3")]`` (the
+    postgresqlExtensions preview feature): created on PostgreSQL before the tables."""
+    wanted = (source.props if source else {}).get("extensions")
+    if dialect.name != "postgresql" or not isinstance(wanted, list):
+        return frozenset()
+    names = set()
+    for item in wanted:
+        name = item.kwargs.get("map", item.name) if isinstance(item, Call) else item
+        names.add(str(name))
+    return frozenset(names)
 
 
-def _model(name: str, body: str, dialect: Dialect, enums: set, models: set) -> _Model:
-    m = _Model(name, name)
-    for line in body.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith("@@"):
-            if line.startswith("@@map"):
-                m.table = _string_arg(line)
-            else:
-                m.block_attrs.append(line)
-            continue
-        f = _FIELD.match(line)
-        if not f:
-            raise ParseError(f"prisma: cannot read the field line in model {name}: {line}")
-        fname, ftype, many, optional, attrs = f.groups()
-        if ftype in models or many:
-            if "@relation" in attrs and "fields:" in attrs:
-                m.relations.append((ftype, attrs, bool(optional)))
-            continue
-        m.fields.append((fname, _column(fname, ftype, bool(optional), attrs, dialect, enums),
-                         attrs))
+def prisma_provider(text: str) -> str | None:
+    """The datasource provider a schema text names (None without a datasource).
+
+    >>> prisma_provider('datasource db { provider = "mongodb" url = env("U") }')
+    'mongodb'
+    """
+    source = next((b for b in read_blocks(text) if b.kind == "datasource"), None)
+    value = source.props.get("provider") if source else None
+    return str(value) if value is not None else None
+
+
+def _check_provider(source: Block | None, dialect: Dialect) -> None:
+    provider = str(source.props.get("provider", "")) if source else ""
+    if not provider:
+        return
+    if provider not in _PROVIDERS:
+        raise ConfigError(f"prisma: unknown datasource provider {provider!r}")
+    want = _PROVIDERS[provider]
+    document = dialect.family == "document"
+    if (want == "mongodb") != document:
+        raise ConfigError(
+            f"prisma: this schema's datasource provider is {provider}, a "
+            f"{'document' if want == 'mongodb' else 'SQL'} database; it cannot be applied "
+            f"to this {dialect.name} database as a desired state. Connect dbwork to a "
+            f"{'MongoDB' if want == 'mongodb' else 'SQL'} database for it.")
+    if document:
+        raise ConfigError("prisma: a mongodb schema as a desired state is not supported "
+                          "yet; use mongosh-style migrations for MongoDB")
+
+
+def _mapped(attrs: list[Attr]) -> str | None:
+    a = next((a for a in attrs if a.name == "map"), None)
+    return str(a.arg("name")) if a is not None and a.arg("name") is not None else None
+
+
+# -- models and columns --------------------------------------------------------------
+def _model(b: Block, ctx: _Context) -> _Model:
+    m = _Model(b, _mapped(b.attrs) or b.name)
+    for f in b.fields:
+        if _is_scalar(f, ctx):
+            m.columns[f.name] = _column(f, m, ctx)
     return m
 
 
-def _column(name: str, ptype: str, optional: bool, attrs: str, dialect: Dialect,
-            enums: set) -> Column:
-    native = re.search(r"@db\.(\w+)(\(([^)]*)\))?", attrs)
-    if native:
-        type_text = native.group(1).upper() + (f"({native.group(3)})" if native.group(2) else "")
-    elif ptype in enums:
-        type_text = "TEXT"
+def _is_scalar(f: Field, ctx: _Context) -> bool:
+    """A column (scalar, enum, Unsupported) or a relation field (no column)."""
+    if isinstance(f.type, Call) or f.type in ctx.enums or f.type in _TYPES["postgresql"]:
+        return True
+    if f.type in ctx.relations:
+        return False
+    raise ParseError(f"prisma: unsupported field type {f.type} for {f.name}")
+
+
+def _column(f: Field, m: _Model, ctx: _Context) -> Column:
+    mapped = f.attr("map")
+    name = str(mapped.arg("name")) if mapped is not None else f.name
+    type_text = _type_text(f, f"{m.block.name}.{f.name}", ctx)
+    default = f.attr("default")
+    auto = default is not None and isinstance(default.arg("value"), Call) and \
+        default.arg("value").name == "autoincrement"
+    return Column(name, normalize_type(type_text, ctx.dialect),
+                  nullable=f.optional and f.attr("id") is None,
+                  default=None if auto else _default(default, f, ctx),
+                  autoincrement=auto and ctx.dialect.name != "sqlite")
+
+
+def _type_text(f: Field, where: str, ctx: _Context) -> str:
+    if isinstance(f.type, Call):
+        if f.type.name != "Unsupported" or not f.type.args:
+            raise ParseError(f"prisma: unsupported field type {f.type.name} for {where}")
+        text = str(f.type.args[0])
+        if '"' not in text:  # PostgreSQL's own types are reported in upper case
+            text = text.upper()
+    elif f.type in ctx.enums:
+        text = _enum_type(f.type, ctx)
     else:
-        try:
-            type_text = _TYPES.get(dialect.name, _TYPES["postgresql"])[ptype]
-        except KeyError:
-            raise ParseError(f"prisma: unsupported field type {ptype} for {name}") from None
-    mapped = re.search(r"@map\(\s*\"([^\"]+)\"", attrs)
-    auto = "autoincrement()" in attrs
-    default = None if auto else _default(attrs, ptype, dialect)
-    return Column(mapped.group(1) if mapped else name, normalize_type(type_text, dialect),
-                  nullable=optional and "@id" not in attrs, default=default,
-                  autoincrement=auto and dialect.name != "sqlite")
-
-
-def _default(attrs: str, ptype: str, dialect: Dialect) -> str | None:
-    m = re.search(r"@default\((.*)\)", attrs)
-    if not m:
-        return None
-    arg = _balanced(m.group(1)).strip()
-    if arg in ("now()",):
-        return normalize_default("CURRENT_TIMESTAMP", dialect)
-    if arg.endswith("()"):  # uuid(), cuid(), dbgenerated(): not a database default
-        return None
-    if arg.startswith('"'):
-        return normalize_default("'" + arg[1:-1].replace("'", "''") + "'", dialect)
-    if arg in ("true", "false"):
-        return normalize_default(arg.upper(), dialect)
-    if re.fullmatch(r"-?\d+(\.\d+)?", arg):
-        return normalize_default(arg, dialect)
-    return normalize_default(f"'{arg}'", dialect)  # an enum value
-
-
-def _balanced(text: str) -> str:
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            if depth == 0:
-                return text[:i]
-            depth -= 1
+        native = next((a for a in f.attrs if a.name.startswith("db.")), None)
+        text = _native(native, ctx) if native is not None else \
+            _TYPES.get(ctx.dialect.name, _TYPES["postgresql"])[f.type]
+    if f.many:
+        if ctx.dialect.name != "postgresql":
+            raise ParseError(f"prisma: {where} is a scalar list ({f.type}[]), which only "
+                             f"PostgreSQL stores; {ctx.dialect.name} has no array columns")
+        text += "[]"
     return text
 
 
-def _table(m: _Model, tables: dict, models: list) -> Table:
-    col = {f: c.name for f, c, _ in m.fields}
-    cols = tuple(c for _, c, _ in m.fields)
-    pk = [col[f] for f, _, a in m.fields if re.search(r"@id\b", a)]
-    indexes, pk_cols = [], tuple(pk)
-    for f, c, a in m.fields:
-        if re.search(r"@unique\b", a):
-            indexes.append(Index(f"{m.table}_{c.name}_key", m.table, (c.name,), True))
-    for attr in m.block_attrs:
-        names = tuple(col.get(n.strip(), n.strip()) for n in _list_arg(attr))
-        if attr.startswith("@@id"):
-            pk_cols = names
-        elif attr.startswith("@@unique"):
-            indexes.append(Index(_named(attr) or f"{m.table}_{'_'.join(names)}_key",
-                                 m.table, names, True))
-        elif attr.startswith("@@index"):
-            indexes.append(Index(_named(attr) or f"{m.table}_{'_'.join(names)}_idx",
-                                 m.table, names))
-    fks = tuple(_foreign_key(m, col, target, attrs, optional, tables, models)
-                for target, attrs, optional in m.relations)
-    return Table(m.table, cols, PrimaryKey(pk_cols, f"{m.table}_pkey") if pk_cols else None,
-                 foreign_keys=fks, indexes=tuple(sorted(indexes, key=lambda i: i.name)))
+def _enum_type(name: str, ctx: _Context) -> str:
+    """PostgreSQL: the enum type itself (quoted as format_type writes it); elsewhere
+    Prisma's stand-ins (MySQL's inline ENUM is text here, SQLite has none)."""
+    db_name = ctx.enums[name][0]
+    if ctx.dialect.name == "postgresql":
+        return ctx.dialect.quote(db_name)
+    return "VARCHAR(191)" if ctx.dialect.name == "mysql" else "TEXT"
 
 
-def _foreign_key(m: _Model, col: dict, target: str, attrs: str, optional: bool,
-                 tables: dict, models: list) -> ForeignKey:
-    fields = [col.get(n.strip(), n.strip()) for n in _named_list(attrs, "fields")]
-    ref_model = next(x for x in models if x.name == target)
-    ref_col = {f: c.name for f, c, _ in ref_model.fields}
-    refs = [ref_col.get(n.strip(), n.strip()) for n in _named_list(attrs, "references")]
-    on_delete = re.search(r"onDelete:\s*(\w+)", attrs)
-    on_update = re.search(r"onUpdate:\s*(\w+)", attrs)
-    delete = _ACTIONS[on_delete.group(1)] if on_delete else ("SET NULL" if optional else None)
-    update = _ACTIONS[on_update.group(1)] if on_update else "CASCADE"
-    return ForeignKey(tuple(fields), tables[target], tuple(refs),
-                      f"{m.table}_{'_'.join(fields)}_fkey", delete, update)
+def _native(attr: Attr, ctx: _Context) -> str:
+    base = attr.name[3:]
+    text = _NATIVE.get(base, base.upper())
+    args = [str(a) for a in attr.args]
+    if args and args[0].lower() == "max":
+        return "TEXT"
+    if args == ["0"] and base in ("Timestamp", "DateTime", "Time") and \
+            ctx.dialect.name == "mysql":
+        return text  # MySQL: precision 0 is the default and is reported without it
+    if args:
+        if " " in text and text.split(" ", 1)[1] == "UNSIGNED":
+            return text
+        text += f"({', '.join(args)})"
+    return text
 
 
-def _list_arg(attr: str) -> list[str]:
-    m = re.search(r"\[([^\]]*)\]", attr)
-    return [x for x in m.group(1).split(",") if x.strip()] if m else []
+def _default(attr: Attr | None, f: Field, ctx: _Context) -> str | None:
+    if attr is None:
+        return None
+    value = attr.arg("value")
+    d = ctx.dialect
+    if isinstance(value, Call):
+        if value.name == "now":
+            return normalize_default(_now(f, ctx), d)
+        if value.name == "dbgenerated" and value.args:
+            return normalize_default(str(value.args[0]), d)
+        return None  # uuid(), cuid(), nanoid(), ulid(), sequence(): made by the client
+    if isinstance(value, list):
+        return _list_default(value, f, ctx) if d.name == "postgresql" else None
+    return normalize_default(_literal(value, f, ctx), d)
 
 
-def _named_list(attrs: str, key: str) -> list[str]:
-    m = re.search(key + r":\s*\[([^\]]*)\]", attrs)
-    return [x for x in m.group(1).split(",") if x.strip()] if m else []
+def _literal(value, f: Field, ctx: _Context) -> str:
+    if isinstance(value, Str):
+        return "'" + value.value.replace("'", "''") + "'"
+    if isinstance(value, bool) or value in ("true", "false"):
+        return str(value).upper()
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "'" + str(_enum_value(value, f, ctx)).replace("'", "''") + "'"
 
 
-def _named(attr: str) -> str | None:
-    m = re.search(r"(?:map|name):\s*\"([^\"]+)\"", attr)
-    return m.group(1) if m else None
+def _enum_value(value: str, f: Field, ctx: _Context) -> str:
+    """An enum default names the Prisma value; the database holds its @map name."""
+    values = ctx.enums.get(f.type if isinstance(f.type, str) else "", (None, {}))[1]
+    return values.get(value, value)
 
 
-def _string_arg(attr: str) -> str:
-    m = re.search(r"\(\s*\"([^\"]+)\"", attr)
-    if not m:
-        raise ParseError(f"prisma: expected a quoted name in {attr}")
-    return m.group(1)
+def _now(f: Field, ctx: _Context) -> str:
+    """MySQL's CURRENT_TIMESTAMP carries the column's precision (DATETIME(3) -> (3))."""
+    if ctx.dialect.name != "mysql":
+        return "CURRENT_TIMESTAMP"
+    native = next((a for a in f.attrs if a.name.startswith("db.")), None)
+    precision = native.args[0] if native is not None and native.args else \
+        (None if native is not None else 3)
+    return f"CURRENT_TIMESTAMP({precision})" if precision not in (None, 0, "0") \
+        else "CURRENT_TIMESTAMP"
+
+
+def _list_default(values: list, f: Field, ctx: _Context) -> str:
+    type_text = _type_text(f, f.name, ctx)
+    items = ", ".join(_literal(v, f, ctx) for v in values)
+    return normalize_default(f"ARRAY[{items}]::{type_text}", ctx.dialect)
+
+
+# -- keys, indexes, relations --------------------------------------------------------
+def _table(m: _Model, ctx: _Context) -> Table:
+    cols = m.columns
+    pk_fields = [f for f in m.block.fields if f.attr("id") is not None]
+    pk_cols, pk_name = tuple(cols[f.name].name for f in pk_fields), None
+    if pk_fields:
+        pk_name = _attr_map(pk_fields[0].attr("id"))
+    indexes = [Index(_attr_map(f.attr("unique")) or _name(m.table, [cols[f.name].name],
+                                                          "_key", ctx),
+                     m.table, (cols[f.name].name,), True)
+               for f in m.block.fields if f.attr("unique") is not None and f.name in cols]
+    for a in m.block.attrs:
+        if a.name == "id":
+            pk_cols, pk_name = _index_columns(a, m), _attr_map(a)
+        elif a.name in ("unique", "index", "fulltext"):
+            indexes.append(_index(a, m, ctx))
+    fks = tuple(_foreign_key(m, f, ctx) for f in m.block.fields
+                if _relation_fields(f)) if ctx.foreign_keys else ()
+    if ctx.dialect.name == "mysql":
+        pk_name = None  # MySQL names every primary key PRIMARY (introspected: None)
+    if pk_name is None and ctx.dialect.name != "mysql":
+        pk_name = _name(m.table, [], "_pkey", ctx)
+    pk = PrimaryKey(pk_cols, pk_name) if pk_cols else None
+    return Table(m.table, tuple(cols.values()), pk, foreign_keys=fks,
+                 indexes=tuple(sorted(indexes, key=lambda i: i.name)))
+
+
+def _attr_map(a: Attr | None) -> str | None:
+    value = a.kwargs.get("map") if a is not None else None
+    return str(value) if value is not None else None
+
+
+def _index(a: Attr, m: _Model, ctx: _Context) -> Index:
+    columns = _index_columns(a, m)
+    unique = a.name == "unique"
+    name = _attr_map(a)
+    if name is None and a.name == "index" and a.kwargs.get("name") is not None:
+        name = str(a.kwargs["name"])  # Prisma 2: @@index(name: ...) was the index name
+    return Index(name or _name(m.table, list(columns), "_key" if unique else "_idx", ctx),
+                 m.table, columns, unique, options=_index_options(a, m))
+
+
+def _index_options(a: Attr, m: _Model) -> tuple[tuple[str, str], ...]:
+    """``type: Gin``/``@@fulltext`` and each field's ``sort``, ``ops`` and ``length``."""
+    out = []
+    method = "fulltext" if a.name == "fulltext" else a.kwargs.get("type")
+    if method is not None:
+        out.append(("using", str(method).lower()))
+    fields = a.arg("fields")
+    for item in fields if isinstance(fields, list) else [fields]:
+        if not isinstance(item, Call):
+            continue
+        col = m.columns[item.name].name
+        if str(item.kwargs.get("sort", "")).lower() == "desc":
+            out.append((f"sort:{col}", "DESC"))
+        if "length" in item.kwargs:
+            out.append((f"length:{col}", str(int(item.kwargs["length"]))))
+        ops = item.kwargs.get("ops")
+        if ops is not None:
+            out.append((f"ops:{col}", _ops_name(ops)))
+    return tuple(out)
+
+
+def _ops_name(ops) -> str:
+    """``raw("gin_trgm_ops")`` as written; ``JsonbPathOps`` -> ``jsonb_path_ops``."""
+    if isinstance(ops, Call) and ops.name == "raw" and ops.args:
+        return str(ops.args[0])
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", str(ops)).lower()
+
+
+def _index_columns(a: Attr, m: _Model) -> tuple[str, ...]:
+    """``fields`` (named or first positional), with or without brackets; each a field
+    name or ``field(sort: Desc, ops: ..., length: n)`` (the column is what counts)."""
+    fields = a.arg("fields")
+    if fields is None:
+        raise ParseError(f"prisma: @@{a.name} in model {m.block.name} names no fields")
+    out = []
+    for item in fields if isinstance(fields, list) else [fields]:
+        fname = item.name if isinstance(item, Call) else str(item)
+        if fname not in m.columns:
+            raise ParseError(f"prisma: @@{a.name} in model {m.block.name} names {fname!r}, "
+                             "which is not a scalar field of the model")
+        out.append(m.columns[fname].name)
+    return tuple(out)
+
+
+def _name(table: str, columns: list[str], suffix: str, ctx: _Context) -> str:
+    """Prisma's default constraint name, shortened as Prisma's ConstraintNames does:
+    ``{table}_{cols}`` cut to (limit - len(suffix)) bytes when it reaches it."""
+    body = "_".join([table, *columns]) if columns else table
+    keep = ctx.limit - len(suffix)
+    raw = body.encode()
+    if len(raw) >= keep:
+        body = raw[:keep].decode(errors="ignore")
+    return body + suffix
+
+
+def _relation_fields(f: Field) -> list:
+    rel = f.attr("relation")
+    fields = rel.kwargs.get("fields") if rel is not None else None
+    return fields if isinstance(fields, list) else ([fields] if fields else [])
+
+
+def _foreign_key(m: _Model, f: Field, ctx: _Context) -> ForeignKey:
+    rel = f.attr("relation")
+    target = ctx.models.get(f.type if isinstance(f.type, str) else "")
+    if target is None:
+        raise ParseError(f"prisma: {m.block.name}.{f.name} relates to unknown model {f.type}")
+    refs = rel.kwargs.get("references")
+    refs = refs if isinstance(refs, list) else [refs]
+    cols = [_scalar(m, str(x), f) for x in _relation_fields(f)]
+    ref_cols = [_scalar(target, str(x), f) for x in refs]
+    optional = f.optional or any(m.columns[str(x)].nullable for x in _relation_fields(f))
+    on_delete = rel.kwargs.get("onDelete")
+    on_update = rel.kwargs.get("onUpdate")
+    delete = _action(on_delete, m, f) if on_delete else ("SET NULL" if optional else None)
+    update = _action(on_update, m, f) if on_update else "CASCADE"
+    return ForeignKey(tuple(cols), target.table, tuple(ref_cols),
+                      _attr_map(rel) or _name(m.table, cols, "_fkey", ctx), delete, update)
+
+
+def _action(value, m: _Model, f: Field) -> str | None:
+    if str(value) not in _ACTIONS:
+        raise ParseError(f"prisma: unknown referential action {value} on "
+                         f"{m.block.name}.{f.name}")
+    return _ACTIONS[str(value)]
+
+
+def _scalar(m: _Model, name: str, f: Field) -> str:
+    if name not in m.columns:
+        raise ParseError(f"prisma: @relation on {f.name} names {name!r}, not a scalar "
+                         f"field of {m.block.name}")
+    return m.columns[name].name
+
+
+# -- implicit many-to-many -----------------------------------------------------------
+def _join_tables(ctx: _Context) -> list[Table]:
+    """``_AToB`` for each list-to-list relation without ``fields``: columns A and B
+    (A refers to the model first in alphabetical order), a unique index on (A, B), an
+    index on B, and cascading foreign keys, as Prisma makes them."""
+    seen, out = set(), []
+    for m in ctx.models.values():
+        for f in m.block.fields:
+            other = ctx.models.get(f.type) if isinstance(f.type, str) else None
+            if not f.many or other is None or _relation_fields(f):
+                continue
+            name = _relation_name(f)
+            back = [g for g in other.block.fields if g is not f and g.type == m.block.name
+                    and _relation_name(g) == name]
+            if len(back) != 1 or not back[0].many or _relation_fields(back[0]):
+                continue  # one-to-many (the other side holds the key), or not paired
+            a, b = sorted([m.block.name, other.block.name])
+            table = "_" + (name or f"{a}To{b}")
+            if table not in seen:
+                seen.add(table)
+                out.append(_join_table(table, ctx.models[a], ctx.models[b], ctx))
+    return out
+
+
+def _relation_name(f: Field) -> str | None:
+    rel = f.attr("relation")
+    value = rel.arg("name") if rel is not None else None
+    return str(value) if value is not None else None
+
+
+def _join_table(name: str, a: _Model, b: _Model, ctx: _Context) -> Table:
+    cols, fks = [], []
+    for side, model in (("A", a), ("B", b)):
+        pk = [c for f, c in model.columns.items()
+              if model.block.fields and any(x.name == f and x.attr("id") is not None
+                                            for x in model.block.fields)]
+        if len(pk) != 1:
+            raise ParseError(f"prisma: the many-to-many table {name} needs a single-field "
+                             f"@id on {model.block.name}")
+        cols.append(Column(side, pk[0].type, nullable=False))
+        if ctx.foreign_keys:
+            fks.append(ForeignKey((side,), model.table, (pk[0].name,),
+                                  _name(name, [side], "_fkey", ctx), "CASCADE", "CASCADE"))
+    indexes = (Index(_name(name, ["AB"], "_unique", ctx), name, ("A", "B"), True),
+               Index(_name(name, ["B"], "_index", ctx), name, ("B",)))
+    return Table(name, tuple(cols), None, foreign_keys=tuple(fks), indexes=indexes)

@@ -110,7 +110,16 @@ _TYPE_ARGS = re.compile(r"\((.*)\)")
 _ARRAY_SPEC = re.compile(r"((?:\[\])*)$")
 
 
-def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
+def introspect(conn, dialect: Dialect, schema: str | None = None,
+               only: set[str] | None = None) -> Schema:
+    """Read every user table of ``conn``'s PostgreSQL database (or only those named in
+    ``only``) into a neutral Schema equal to what the inspector path returns, with the
+    installed extensions."""
+    from .sql import extensions
+    return _introspect(conn, dialect, schema, only).with_extensions(extensions(conn))
+
+
+def _introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
                only: set[str] | None = None) -> Schema:
     """Read every user table of ``conn``'s PostgreSQL database (or only those named in
     ``only``) into a neutral Schema equal to what the inspector path returns."""

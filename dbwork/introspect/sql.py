@@ -33,6 +33,20 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
     if FAST_POSTGRESQL and dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         from .postgresql_fast import introspect as fast  # same Schema, ~5x faster
         return fast(conn, dialect, schema, only)
+    found = _introspect(conn, dialect, schema, only)
+    if dialect.name == "postgresql":
+        found = found.with_extensions(extensions(conn))
+    return found
+
+
+def extensions(conn: sa.Connection) -> frozenset:
+    """Installed PostgreSQL extensions (plpgsql, always there, left out)."""
+    rows = conn.execute(sa.text("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'"))
+    return frozenset(r[0] for r in rows)
+
+
+def _introspect(conn: sa.Connection, dialect: Dialect, schema: str | None,
+                only: set[str] | None) -> Schema:
     insp = sa.inspect(conn)
     namespace = schema or _current_schema(conn, dialect)
     if schema is None and namespace and namespace != insp.default_schema_name:

@@ -13,7 +13,9 @@ import sqlglot
 
 from ..dialects.base import Dialect
 
-_PG_CAST = re.compile(r"::[\w\s\".\[\]]+(\(\d+(,\s*\d+)?\))?(\[\])?$")
+# a trailing cast (::text, ::"Role"[], ::character varying(20)); never the "]" that
+# closes ARRAY['a'::text]
+_PG_CAST = re.compile(r"::[\w\s\".]+(\(\d+(,\s*\d+)?\))?(\[\])?$")
 
 
 def normalize_default(text: str | None, dialect: Dialect) -> str | None:

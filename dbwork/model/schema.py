@@ -70,6 +70,10 @@ class Index:
     columns: tuple[str, ...]
     unique: bool = False
     where: str | None = None
+    # how it is built, as written: ("using", "gin"|"hash"|"fulltext"...), ("sort:<col>",
+    # "DESC"), ("ops:<col>", "gin_trgm_ops"), ("length:<col>", "500"). Not compared:
+    # introspection does not read them back (a change of method alone is not diffed).
+    options: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,9 @@ class Schema:
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # the database schema (namespace) these tables live in, when introspection knows it
     namespace: str | None = field(default=None, repr=False, compare=False)
+    # PostgreSQL extensions installed (introspected) or wanted (a Prisma datasource's
+    # extensions = [...]); not compared: a desired state that names none keeps them
+    extensions: frozenset = field(default=frozenset(), repr=False, compare=False)
 
     @classmethod
     def of(cls, *tables: Table) -> "Schema":
@@ -227,6 +234,10 @@ class Schema:
                 if fk.ref_table == table and t.name != table:
                     yield t, fk
 
+    def with_extensions(self, names) -> "Schema":
+        """The schema with its set of extensions replaced (pure)."""
+        return replace(self, extensions=frozenset(names))
+
     def with_enums(self, enums: dict[str, tuple[str, ...]]) -> "Schema":
         """The schema with its enum types replaced (pure)."""
         return replace(self, enums=dict(enums))
@@ -238,7 +249,7 @@ class Schema:
         from ..dialects import get_dialect
         spellings = {name, get_dialect("postgresql").quote(name)}
         return [(t.name, c.name) for t in self.tables.values() for c in t.columns
-                if c.type in spellings]
+                if c.type.removesuffix("[]") in spellings]
 
     def find_index(self, name: str) -> Index:
         for t in self.tables.values():

@@ -13,6 +13,8 @@ Pure: no connection is opened; Alembic writes each statement to a buffer.
 """
 from __future__ import annotations
 
+import re
+
 from contextlib import contextmanager
 from typing import Callable
 
@@ -32,6 +34,7 @@ from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
 from .types import LiteralType, sa_type, type_text
 from ..ops.comment_ops import SetColumnComment, SetTableComment
+from ..ops.extension_ops import CreateExtension, DropExtension
 from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, RemoveEnumValue
 
 
@@ -90,7 +93,8 @@ def _placed(statements: list[str], op: AddColumn, schema: Schema, dialect: Diale
 def sa_column(c: Column, dialect: Dialect, primary_key: bool = False) -> sa.Column:
     kw = dict(nullable=c.nullable, autoincrement=bool(c.autoincrement), comment=c.comment)
     if c.default is not None:
-        kw["server_default"] = sa.text(_default_text(c, dialect))
+        # colons escaped: a JSON default '{"a":1}' holds no bind parameter
+        kw["server_default"] = sa.text(_default_text(c, dialect).replace(":", "\\:"))
     if c.on_update is not None and dialect.name == "mysql":
         # SQLAlchemy writes MySQL's ON UPDATE only as part of the default clause
         default = c.default if c.default is not None else "NULL"
@@ -112,7 +116,17 @@ def _default_text(c: Column, dialect: Dialect) -> str:
     a BOOLEAN (MySQL's TINYINT(1) written for PostgreSQL)."""
     if dialect.name == "postgresql" and type_family(c.type) == "bool" and c.default in ("0", "1"):
         return "TRUE" if c.default == "1" else "FALSE"
+    if dialect.name == "postgresql" and c.type.endswith("[]") and \
+            c.default.upper().startswith("ARRAY[") and c.default.endswith("]"):
+        # ARRAY[] has no type of its own: cast to the column's, as PostgreSQL reports it
+        return f"{c.default}::{type_text(c.type, dialect)}"
+    if dialect.name == "mysql" and not _MYSQL_PLAIN_DEFAULT.fullmatch(c.default.strip()):
+        return f"({c.default})"  # MySQL/MariaDB take an expression default in parentheses
     return c.default
+
+
+_MYSQL_PLAIN_DEFAULT = re.compile(r"'(?:[^']|'')*'|-?\d+(\.\d+)?|NULL|TRUE|FALSE|b'[01]*'"
+                                  r"|CURRENT_TIMESTAMP(\(\d?\))?|NOW\(\d?\)|\(.*\)", re.I)
 
 
 _SERIALS = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
@@ -297,7 +311,37 @@ def _create_index(op: Operations, o: CreateIndex, schema, dialect):
     kw = _where_kw(i, dialect)
     if o.concurrently and dialect.concurrent_index:
         kw["postgresql_concurrently"] = True
-    op.create_index(i.name, i.table, list(i.columns), unique=i.unique, **kw)
+    columns, built = index_build(i, dialect)
+    op.create_index(i.name, i.table, columns, unique=i.unique, **kw, **built)
+
+
+def index_build(i: Index, dialect: Dialect) -> tuple[list, dict]:
+    """The columns (a name, or text with its sort order, operator class or prefix
+    length) and keywords (method) that ``Index.options`` ask for on ``dialect``."""
+    opts = dict(i.options)
+    columns = []
+    for c in i.columns:
+        extra = ""
+        if dialect.name == "mysql" and f"length:{c}" in opts:
+            extra += f"({int(opts[f'length:{c}'])})"
+        if dialect.name == "postgresql" and f"ops:{c}" in opts:
+            extra += " " + _opclass(opts[f"ops:{c}"])
+        if opts.get(f"sort:{c}") == "DESC":
+            extra += " DESC"
+        columns.append(sa.text(dialect.quote(c) + extra) if extra else c)
+    using = (opts.get("using") or "").lower()
+    kw = {}
+    if dialect.name == "postgresql" and using and using != "btree":
+        kw["postgresql_using"] = using
+    elif dialect.name == "mysql" and using in ("fulltext", "spatial"):
+        kw["mysql_prefix"] = using.upper()
+    return columns, kw
+
+
+def _opclass(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?", name):
+        raise UnsupportedError(f"not an operator class name: {name!r}")
+    return name
 
 
 def _drop_index(op: Operations, o: DropIndex, schema, dialect):
@@ -474,6 +518,18 @@ def _set_column_comment(op: Operations, o: SetColumnComment, schema, dialect):
                                   replace(col, comment=o.after)), schema, dialect)
 
 
+def _create_extension(op: Operations, o, schema, dialect):
+    if dialect.name != "postgresql":
+        raise UnsupportedError(f"CREATE EXTENSION {o.name}: extensions exist only on PostgreSQL")
+    _execute(op, f"CREATE EXTENSION {_q(o.name, dialect)}")
+
+
+def _drop_extension(op: Operations, o, schema, dialect):
+    if dialect.name != "postgresql":
+        raise UnsupportedError(f"DROP EXTENSION {o.name}: extensions exist only on PostgreSQL")
+    _execute(op, f"DROP EXTENSION {_q(o.name, dialect)}")
+
+
 def register_renderer(op_type: type, renderer: Callable) -> None:
     """Add the SQL renderer of an operation defined outside this module (safety's
     online and data-backup operations): ``renderer(operations, op, schema, dialect)``."""
@@ -488,4 +544,5 @@ _RENDERERS: dict[type, Callable] = {
     CreateEnum: _create_enum, DropEnum: _drop_enum, AddEnumValue: _add_enum_value,
     RemoveEnumValue: _remove_enum_value, SetTableComment: _set_table_comment,
     SetColumnComment: _set_column_comment,
+    CreateExtension: _create_extension, DropExtension: _drop_extension,
 }

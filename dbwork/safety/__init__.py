@@ -96,15 +96,52 @@ def lint_text(wb, text: str, dialect: str | None = None) -> list[Finding]:
         from ..parse.mongosh import parse_mongosh
         ops = parse_mongosh(cell.up, schema, first_line=cell.up_line, allow_raw=True).ops
         return lint_ops(ops, schema, wb.dialect)
-    from ..parse.sql import parse_sql
     from ..execute.sql import SqlSession
     source = wb._source_dialect(dialect)
-    ops = parse_sql(cell.up, wb.dialect, schema, first_line=cell.up_line, source=source,
-                    allow_raw=True).ops
+    ops, schema, stubs = _parse_offline(cell, wb.dialect, schema, source)
     with wb.backend.connect() as conn:
-        facts = gather_facts(SqlSession(conn, wb.dialect), live_tables(ops, schema), wb.dialect)
+        tables = [t for t in live_tables(ops, schema) if t not in stubs]
+        facts = gather_facts(SqlSession(conn, wb.dialect), tables, wb.dialect)
         conn.rollback()
     return lint_ops(ops, schema, wb.dialect, facts)
+
+
+_STUB_TYPE = "TEXT"
+_MAX_STUBS = 500
+
+
+def _parse_offline(cell, dialect, schema, source):
+    """Parse against the live schema; a table or column the database does not have is
+    stood in for (a table without rows counted, a nullable column) and the parse runs
+    again, so every statement is still linted. Returns (ops, schema, stub tables)."""
+    from ..errors import UnknownObjectError
+    from ..parse.sql import parse_sql
+    stubs: set[str] = set()
+    for _ in range(_MAX_STUBS):
+        try:
+            ops = parse_sql(cell.up, dialect, schema, first_line=cell.up_line,
+                            source=source, allow_raw=True).ops
+            return ops, schema, stubs
+        except UnknownObjectError as e:
+            grown = _with_stub(schema, e)
+            if grown is None:
+                raise
+            schema = grown
+            stubs.add(e.table if e.kind == "column" else e.name)
+    raise UnknownObjectError("table", "(too many unknown objects to lint offline)")
+
+
+def _with_stub(schema, e):
+    """``schema`` with a stand-in for the unknown table or column ``e`` names (None
+    for other kinds: those are reported as they are)."""
+    from ..model.schema import Column, Table
+    if e.kind == "table" and not schema.has_table(e.name):
+        return schema.with_table(Table(e.name, ()))
+    if e.kind == "column" and e.table and schema.has_table(e.table):
+        t = schema.table(e.table)
+        if not t.has_column(e.name):
+            return schema.replacing(t.with_column(Column(e.name, _STUB_TYPE)))
+    return None
 
 
 __all__ = ["lint_text", "Facts", "Finding", "NO_FACTS", "RULES", "Review", "classify", "gather_facts",

@@ -222,9 +222,12 @@ def add_required_column(op, ctx):
     if isinstance(op, AddColumn) and not op.column.nullable and op.column.default is None \
             and not op.column.autoincrement and ctx.existed(op.table):
         n = ctx.rows(op.table)
-        if n is None or n > 0:
-            return (f"add NOT NULL column {op.table}.{op.column.name} without a default "
-                    f"to a table with rows{_rows_note(ctx, op.table)}")
+        what = f"add NOT NULL column {op.table}.{op.column.name} without a default"
+        if n is None:  # not counted: the table is not in the live database, or no facts
+            return (f"{what} to {op.table}, whose rows dbwork did not count: if it has "
+                    "rows, the statement fails")
+        if n > 0:
+            return f"{what} to a table with rows ({n} rows)"
 
 
 _VOLATILE = ("now()", "current_timestamp", "random()", "gen_random_uuid()", "uuid()",

@@ -181,7 +181,8 @@ def _read_tables(tree) -> list[str]:
 
 def _known_command(st: str, d) -> bool:
     return sqltext.command_words(st, d).startswith(("ALTER TABLE", "DO ", "ALTER TYPE",
-                                                    "PREPARE ", "EXECUTE "))
+                                                    "PREPARE ", "EXECUTE ",
+                                                    "CREATE EXTENSION", "DROP EXTENSION"))
 
 
 def _made_by(tree) -> set[str]:

@@ -12,7 +12,11 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "detect"
 CASES = {
     "alembic_requirements": (["postgresql", "redis"], ["alembic", "sqlalchemy"], "alembic",
                              "postgresql+psycopg2://api:***@localhost:5432/api", ["alembic.ini:4"], False),
+    "boto3_dynamodb": (["dynamodb"], [], None, None, None, False),
+    "boto3_s3_only": ([], [], None, None, None, False),
     "cloudformation": (["dynamodb"], [], None, None, None, False),
+    "compose_mongo_custom": (["mongodb"], [], "documents", "mongodb://127.0.0.1:27018/",
+                             ["docker-compose.yml:3"], False),
     "commented_out": ([], [], None, None, None, False),
     "compose_and_env": (["mysql"], [], "DATABASE_URL", "mysql://app:***@127.0.0.1:3307/inventory",
                         [".env:2", "docker-compose.yml:3"], False),
@@ -24,6 +28,9 @@ CASES = {
     "django_settings": (["postgresql", "sqlite"], ["django"], "django",
                         "postgresql://mysite:***@localhost:5432/mysite",
                         ["mysite/mysite/settings.py:9", ".env:1"], False),
+    "django_annotated": (["postgresql"], ["django"], "django",
+                         "postgresql://annot:***@localhost:5433/annotated",
+                         ["config/settings.py:8"], False),
     "drizzle_config": (["postgresql"], ["drizzle"], "drizzle",
                        "postgres://drizzle:***@localhost:5432/drizzle",
                        ["drizzle.config.ts:6", ".env.local:1"], False),
@@ -55,6 +62,9 @@ CASES = {
                  "postgresql://api:***@localhost:5432/api", ["services/api/.env:1"], True),
     "package_json": (["cosmosdb", "dynamodb", "mariadb", "mongodb", "mysql", "postgresql", "redis"],
                      ["drizzle", "knex", "mongoose", "sequelize", "typeorm"], None, None, None, False),
+    "ormconfig_example": (["postgresql"], ["typeorm"], "typeorm",
+                          "postgresql://example:***@localhost:5432/example_db",
+                          ["ormconfig.json.example:2"], False),
     "pg_vars": (["postgresql"], [], "PGHOST", "postgresql://report:***@db.internal:6432/analytics",
                 [".env:1"], False),
     "prisma_env": (["postgresql"], ["prisma"], "prisma",
@@ -82,7 +92,7 @@ SECRETS = ["prisma-pw", "Sup3r-S3cret!pw", "compose-pw", "root-pw", "mongo-pw", 
            "maria-pw", "old-pw", "dev-pw", "pg-vars-pw", "test-pw", "alembic-pw",
            "django-secret-pw", "orm-pw", "typeorm-pw", "seq-pw", "knex-pw", "rails-pw",
            "Ef-Core-Pw1", "prod-pw", "C2y6yDjf5", "flyway-pw", "Flyway-Toml-Pw1", "liquibase-pw",
-           "mongoose-pw", "api-pw", "worker-pw", "drizzle-pw", "hostile-pw", "laravel-pw"]
+           "mongoose-pw", "api-pw", "worker-pw", "drizzle-pw", "hostile-pw", "laravel-pw", "annot-pw", "ormexample-pw"]
 
 
 def test_every_fixture_folder_has_a_case():

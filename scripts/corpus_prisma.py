@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Apply a folder of real ``schema.prisma`` files as dbwork desired states and report
+the pass rate per failure family.
+
+For each file: a fresh database matching its datasource provider (postgresql ->
+PostgreSQL, mysql -> MariaDB, sqlite -> a SQLite file), ``wb.migrate_to`` the schema,
+check convergence (introspect, diff again = nothing) and rollback (back to no tables).
+A ``mongodb`` (or other non-SQL-engine) provider passes only if dbwork refuses it with
+a clear DbworkError naming the provider before touching the database.
+
+    .venv/bin/python scripts/corpus_prisma.py /work/corpus/prisma [-v] [-k NAME]
+
+Servers: DBWORK_PG_URL / DBWORK_MYSQL_URL admin URLs (defaults: the local ones).
+The corpus files stay outside the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+from collections import Counter
+from pathlib import Path
+
+PG_ADMIN = os.environ.get("DBWORK_PG_URL", "postgresql://root@127.0.0.1:5432/test")
+MYSQL_ADMIN = os.environ.get("DBWORK_MYSQL_URL", "mariadb://root@127.0.0.1:3306/test")
+TARGETS = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mariadb",
+           "sqlite": "sqlite", "cockroachdb": "postgresql", "sqlserver": "postgresql"}
+TOOL_TABLES = {"dbwork_history", "dbwork_lock", "dbwork_backups"}
+
+
+def provider(text: str) -> str:
+    """The datasource provider of a schema text ('?' when it has none)."""
+    m = re.search(r"datasource\s+\w+\s*\{(.*?)\}", text, re.S)
+    p = re.search(r'provider\s*=\s*"(\w+)"', m.group(1)) if m else None
+    return p.group(1) if p else "?"
+
+
+class Database:
+    """A fresh database of one kind, dropped on exit."""
+
+    def __init__(self, kind: str, tmp: Path):
+        self.kind, self.tmp = kind, tmp
+        self.name = f"dbw_corpus_{uuid.uuid4().hex[:10]}"
+
+    def _admin(self):
+        from dbwork.url import DatabaseURL
+        if self.kind == "postgresql":
+            import psycopg
+            u = DatabaseURL.parse(PG_ADMIN)
+            return psycopg.connect(host=u.host, port=u.port or 5432, user=u.username,
+                                   password=u.password, dbname=u.database,
+                                   autocommit=True, connect_timeout=3)
+        import pymysql
+        u = DatabaseURL.parse(MYSQL_ADMIN)
+        return pymysql.connect(host=u.host, port=u.port or 3306, user=u.username,
+                               password=u.password or "", autocommit=True,
+                               connect_timeout=3)
+
+    def _run(self, sql: str) -> None:
+        conn = self._admin()
+        try:
+            cur = conn.cursor()
+            cur.execute(sql)
+            cur.close()
+        finally:
+            conn.close()
+
+    def __enter__(self) -> str:
+        from dbwork.url import DatabaseURL
+        if self.kind == "sqlite":
+            return f"sqlite:///{self.tmp / (self.name + '.sqlite')}"
+        self._run(f"CREATE DATABASE {self.name}")
+        base = DatabaseURL.parse(PG_ADMIN if self.kind == "postgresql" else MYSQL_ADMIN)
+        url = base.with_database(self.name).sqlalchemy_url()
+        return url.replace("+psycopg", "").replace("mysql+pymysql", "mariadb")
+
+    def __exit__(self, *exc) -> None:
+        if self.kind == "postgresql":
+            self._run(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        elif self.kind == "mariadb":
+            self._run(f"DROP DATABASE IF EXISTS {self.name}")
+
+
+def family(stage: str, error: BaseException | str) -> str:
+    """A short family name for a failure: the stage plus the error's kind."""
+    text = str(error)
+    kind = type(error).__name__ if isinstance(error, BaseException) else "mismatch"
+    first = text.strip().splitlines()[0] if text.strip() else kind
+    first = re.sub(r'"[^"]*"|\'[^\']*\'|`[^`]*`', "…", first)
+    first = re.sub(r"\d+", "N", first)
+    return f"{stage}: {kind}: {first[:90]}"
+
+
+def run_sql_case(path: Path, kind: str, tmp: Path) -> tuple[str, str]:
+    """('pass', detail) or (family, detail) for one SQL-provider schema."""
+    import dbwork
+    from dbwork.diff.desired import plan_schema
+    from dbwork.diff.prisma import schema_from_prisma
+    with Database(kind, tmp) as url:
+        wb = dbwork.connect(url, migrations=tmp / f"mig_{uuid.uuid4().hex[:8]}")
+        try:
+            try:
+                want = schema_from_prisma(path.read_text(), wb.dialect)
+            except Exception as e:
+                return family("parse", e), _tb(e)
+            try:
+                m = wb.migrate_to("prisma", str(path), allow_data_loss=True)
+            except Exception as e:
+                return family("apply", e.__cause__ or e), _tb(e)
+            if m.status != "applied":
+                return family("apply", f"status {m.status}"), ""
+            try:
+                left = plan_schema(want, wb.schema(), wb.dialect, allow_data_loss=True).ops
+            except Exception as e:
+                return family("converge", e), _tb(e)
+            if left:
+                first = left[0].describe()
+                return family("converge", re.sub(r"\S+\.\S+|\b\w+_\w+\b", "X", first)), \
+                    "; ".join(op.describe() for op in left[:8])
+            try:
+                wb.rollback()
+            except Exception as e:
+                return family("rollback", e), _tb(e)
+            rest = sorted(set(wb.schema().tables) - TOOL_TABLES)
+            if rest:
+                return family("rollback", "tables left after rollback"), ", ".join(rest[:8])
+            return "pass", f"{len(want.tables)} tables, {len(m.steps)} steps"
+        finally:
+            wb.close()
+
+
+def run_refusal_case(path: Path, prov: str, tmp: Path) -> tuple[str, str]:
+    """A provider dbwork cannot run as SQL here must be refused clearly, untouched."""
+    import dbwork
+    from dbwork.errors import DbworkError
+    with Database("postgresql", tmp) as url:
+        wb = dbwork.connect(url, migrations=tmp / f"mig_{uuid.uuid4().hex[:8]}")
+        try:
+            try:
+                wb.migrate_to("prisma", str(path))
+            except DbworkError as e:
+                if prov in str(e):
+                    left = sorted(set(wb.schema().tables) - TOOL_TABLES)
+                    return ("pass", f"refused: {e}") if not left else \
+                        (family("refuse", "tables created before refusing"), str(left))
+                return family("refuse", f"refusal does not name {prov}: {e}"), ""
+            except Exception as e:
+                return family("refuse", e), _tb(e)
+            return family("refuse", f"provider {prov} applied to postgresql"), ""
+        finally:
+            wb.close()
+
+
+def _tb(e: BaseException) -> str:
+    if e.__cause__ is not None:
+        e = e.__cause__
+    return "".join(traceback.format_exception_only(type(e), e)).strip()[:400]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder", type=Path)
+    ap.add_argument("-v", "--verbose", action="store_true", help="print failure details")
+    ap.add_argument("-k", default=None, help="only files whose name contains this")
+    args = ap.parse_args(argv)
+    files = sorted(p for p in args.folder.glob("*.prisma") if not args.k or args.k in p.name)
+    if not files:
+        print(f"no .prisma files in {args.folder}", file=sys.stderr)
+        return 2
+    results, families = [], Counter()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        for path in files:
+            prov = provider(path.read_text())
+            kind = TARGETS.get(prov)
+            t0 = time.monotonic()
+            try:
+                outcome, detail = run_sql_case(path, kind, tmp) if kind else \
+                    run_refusal_case(path, prov, tmp)
+            except Exception as e:  # the harness itself (server down, ...)
+                outcome, detail = family("harness", e), _tb(e)
+            results.append((path.name, prov, outcome))
+            families[outcome] += 1
+            mark = "PASS" if outcome == "pass" else "FAIL"
+            print(f"{mark} {path.name} [{prov}] {time.monotonic() - t0:.1f}s"
+                  + ("" if outcome == "pass" else f"  {outcome}"))
+            if args.verbose and (outcome != "pass" or detail):
+                print(f"     {detail}")
+    passed = families.pop("pass", 0)
+    print(f"\n{passed}/{len(results)} passed ({100 * passed / len(results):.0f}%)")
+    by_prov = Counter(p for _, p, _ in results)
+    ok_prov = Counter(p for _, p, o in results if o == "pass")
+    print("per provider: " + ", ".join(f"{p} {ok_prov[p]}/{n}" for p, n in sorted(by_prov.items())))
+    if families:
+        print("failure families:")
+        for fam, n in families.most_common():
+            print(f"  {n:3d}  {fam}")
+    return 0 if not families else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
