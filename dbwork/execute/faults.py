@@ -58,11 +58,11 @@ def classify(e: BaseException) -> str | None:
     import socket
     if isinstance(e, (socket.timeout, TimeoutError, ConnectionError)):
         return "gone"
+    if _module(e).startswith("pymysql"):   # (PyMySQL 1.2 errors carry a sqlstate too)
+        return _classify_mysql(e)
     sqlstate = getattr(e, "sqlstate", None)
     if sqlstate is not None or _module(e).startswith("psycopg"):
         return _classify_pg(e, sqlstate)
-    if _module(e).startswith("pymysql"):
-        return _classify_mysql(e)
     if _module(e) in ("sqlite3", "_sqlite3"):
         text = str(e).lower()
         return "lock" if "database is locked" in text or "database is busy" in text else None
@@ -95,7 +95,8 @@ def _classify_mysql(e) -> str | None:
 
 def _lock_name(e, reason: str) -> str:
     code = e.args[0] if getattr(e, "args", None) and isinstance(e.args[0], int) else None
-    if code == 1213 or getattr(e, "sqlstate", None) == "40P01":
+    if code == 1213 or (not _module(e).startswith("pymysql") and
+                        getattr(e, "sqlstate", None) == "40P01"):
         return "a lock (deadlock: the server chose this transaction as the victim)"
     if _module(e) in ("sqlite3", "_sqlite3"):
         return "the SQLite database write lock"
@@ -104,7 +105,9 @@ def _lock_name(e, reason: str) -> str:
 
 def _mid_conversation(e) -> bool:
     code = e.args[0] if getattr(e, "args", None) and isinstance(e.args[0], int) else None
-    return code in (2013, 2006, 2055, 1927) or getattr(e, "sqlstate", None) in ("57P01", "57P02")
+    if _module(e).startswith("pymysql"):
+        return code in (2013, 2006, 2055, 1927)
+    return getattr(e, "sqlstate", None) in ("57P01", "57P02")
 
 
 def first_line(e: BaseException) -> str:
