@@ -123,18 +123,22 @@ def _notice_dead_client(conn) -> None:
 
 @contextmanager
 def _get_lock(conn, timeout: float):
-    got = conn.exec_driver_sql(f"SELECT GET_LOCK('{LOCK_NAME}', {int(max(timeout, 0))})").scalar()
+    # GET_LOCK names are server-wide: one lock per database, or two databases on one
+    # server wait for each other (64 characters at most)
+    name = conn.exec_driver_sql(f"SELECT LEFT(CONCAT('{LOCK_NAME}.', COALESCE(DATABASE(), "
+                                "'')), 64)").scalar()
+    got = conn.exec_driver_sql(f"SELECT GET_LOCK(%s, {int(max(timeout, 0))})", (name,)).scalar()
     conn.commit()
     if got != 1:
-        raise LockTimeout(f"the migration lock (MySQL GET_LOCK '{LOCK_NAME}')", timeout,
-                          _my_holder(conn), "another migrator holds it; the server frees "
-                          "it when that migrator's connection ends")
+        raise LockTimeout(f"the migration lock (MySQL GET_LOCK '{name}')", timeout,
+                          _my_holder(conn, name), "another migrator holds it; the server "
+                          "frees it when that migrator's connection ends")
     try:
         yield
     finally:
         try:
             conn.rollback()
-            conn.exec_driver_sql(f"SELECT RELEASE_LOCK('{LOCK_NAME}')")
+            conn.exec_driver_sql("SELECT RELEASE_LOCK(%s)", (name,))
             conn.commit()
         except Exception:
             pass
@@ -155,12 +159,12 @@ def _pg_holder(conn, key: int) -> str:
     return f"pid {row[0]} ({row[1]}{' ' + row[2] if row[2] else ''} from {row[3] or 'local'}, {row[4]})"
 
 
-def _my_holder(conn) -> str:
+def _my_holder(conn, name: str) -> str:
     try:
         row = conn.exec_driver_sql(
             "SELECT p.ID, p.USER, p.HOST, COALESCE(NULLIF(p.STATE, ''), p.COMMAND) "
             "FROM information_schema.PROCESSLIST p "
-            f"WHERE p.ID = IS_USED_LOCK('{LOCK_NAME}')").first()
+            "WHERE p.ID = IS_USED_LOCK(%s)", (name,)).first()
         conn.commit()
     except Exception:
         return ""

@@ -84,7 +84,7 @@ def _run(sink, m: Migration, steps: list[Step], direction: str, final: str,
         else:
             m.steps_done = len(steps) - i
         if not sink.transactional:
-            sink.write_history(history_row(m, "running" if direction == "forward" else m.status))
+            _progress(sink, m, history_row(m, "running" if direction == "forward" else m.status))
     if before_commit is not None and not isinstance(sink, Buffer):
         try:
             before_commit()
@@ -118,6 +118,18 @@ def _run_step(sink, m: Migration, step: Step, statements: list[str], index: int)
                 raise typed from None
             raise MigrationFailed(m.version, statement, reason, step.number,
                                   sink.transactional, m.steps_done) from None
+
+
+def _progress(sink, m: Migration, row: HistoryRow) -> None:
+    """Record progress after a step; a connection lost here is reported like a step's."""
+    try:
+        sink.write_history(row)
+    except Exception as e:
+        state = record_failure(sink, m, m.steps_done + 1, _reason(e), e)
+        typed = _typed(sink, e, m, m.steps_done + 1, "(recording progress in history)", state)
+        if typed is None:
+            raise
+        raise typed from None
 
 
 def record_failure(sink, m: Migration, step_number: int, reason: str, e: Exception) -> str:

@@ -84,8 +84,11 @@ class SqlBackend:
         return f"{reason} (connect_timeout {self.timeouts.connect:g} s)" if \
             "timeout" in reason.lower() or "timed out" in reason.lower() else reason
 
-    def translate(self, e: BaseException, conn=None, during: str = "") -> DbworkError | None:
+    def translate(self, e: BaseException, conn=None, during: str = "",
+                  raw_id: int | None = None) -> DbworkError | None:
         """The dbwork error for a driver error on ``conn`` (see faults)."""
+        if raw_id is None and conn is not None:
+            raw_id = _raw_id(conn)
         kind = faults.classify(getattr(e, "orig", None) or e)
         holder = ""
         if kind == "lock" and conn is not None:
@@ -95,7 +98,7 @@ class SqlBackend:
             e, self.display_url, lock_timeout=self._lock_wait(conn),
             statement_timeout=self.timeouts.statement, during=during,
             password=self.url.password, holder=holder)
-        silent = conn is not None and _info(conn).get("dbwork_silent")
+        silent = raw_id is not None and _SILENT.pop(raw_id, None)
         if isinstance(typed, ConnectionFailed) and silent:
             typed = ConnectionFailed(self.display_url, f"the server sent no answer for "
                                      f"{silent:g} s ({typed.reason})", typed.during or
@@ -185,12 +188,13 @@ class SqlSession:
         self.transactional = dialect.transactional_ddl
         self.backend = backend
         self.backend_id = None   # the server's id for this connection (pid, CONNECTION_ID)
+        self.raw_id = _raw_id(conn)
 
     def translate(self, e: BaseException, during: str = "") -> DbworkError | None:
         """A lock, time-limit or lost-connection error as a dbwork error, or None."""
         if self.backend is None:
             return None
-        return self.backend.translate(e, self.conn, during)
+        return self.backend.translate(e, self.conn, during, self.raw_id)
 
     def connection_lost(self, e: BaseException) -> bool:
         return faults.classify(getattr(e, "orig", None) or e) == "gone"
@@ -454,18 +458,28 @@ def _start_deadline(conn, raw) -> None:
     seconds = info.get("dbwork_deadline")
     if not seconds or not hasattr(raw, "pgconn"):
         return
-    info.pop("dbwork_silent", None)
-    timer = threading.Timer(seconds, _cut, (raw, info, seconds))
+    _SILENT.pop(id(raw), None)
+    timer = threading.Timer(seconds, _cut, (raw, seconds))
     timer.daemon = True
     info["dbwork_timer"] = timer
     timer.start()
 
 
-def _cut(raw, info: dict, seconds: float) -> None:
+_SILENT: dict[int, float] = {}   # id(driver connection) -> the deadline that cut it
+
+
+def _raw_id(conn) -> int | None:
+    try:
+        return id(conn.connection.dbapi_connection)
+    except Exception:
+        return None
+
+
+def _cut(raw, seconds: float) -> None:
     """No answer in time: shut the socket, so the blocked read returns an error."""
     import os
     import socket
-    info["dbwork_silent"] = seconds
+    _SILENT[id(raw)] = seconds
     try:
         sock = socket.socket(fileno=os.dup(raw.pgconn.socket))
         try:

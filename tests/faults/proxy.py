@@ -24,11 +24,18 @@ class FreezingProxy:
         self.port = self.listener.getsockname()[1]
         self._frozen: set[int] = set()
         self._freeze_new = False
+        self._marker: bytes | None = None
+        self.froze = threading.Event()
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
+
+    def freeze_on(self, marker: bytes) -> None:
+        """Freeze a connection right after it sends ``marker`` (forwarded first: the
+        server gets the statement, its answer never comes back)."""
+        self._marker = marker
 
     def freeze(self, new: bool = False) -> None:
         with self._lock:
@@ -75,6 +82,11 @@ class FreezingProxy:
                 except OSError:
                     self._close(a, b)
                     return
+                if s is a and self._marker and self._marker in data:
+                    with self._lock:
+                        self._frozen.add(id(a))
+                        self._marker = None
+                    self.froze.set()
 
     @staticmethod
     def _close(*socks) -> None:
