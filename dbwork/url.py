@@ -32,7 +32,8 @@ _SCHEMES = {
     "sqlserver": ("mssql", "mssql+pyodbc"),
 }
 
-_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<tail>@)")
+# the password runs to the LAST '@' on the line: it may hold spaces, '?', '#', '/', '@'
+_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^\n\r]*)(?P<tail>@)")
 _QUERY_SECRET = re.compile(r"(?i)((?:password|passwd|pwd|secret|token|key)=)[^&\s;]+")
 
 

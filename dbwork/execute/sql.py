@@ -318,16 +318,10 @@ def _read_history(conn) -> list[HistoryRow]:
     return [_history_row(dict(zip(_HISTORY_COLUMNS, r))) for r in rows]
 
 
-_STATUSES = {"planned", "running", "applied", "failed", "rolled_back"}
-
-
 def _history_row(d: dict) -> HistoryRow:
     """One stored row, checked: a damaged field is a HistoryCorrupt naming it."""
     version = str(d["version"])
     extra = _extra(version, d["extra"])
-    if d["status"] not in _STATUSES:
-        raise HistoryCorrupt(version, "status", f"{str(d['status'])[:40]!r} is not one of "
-                             f"{', '.join(sorted(_STATUSES))}")
     for name in ("duration_ms", "steps_done"):
         if d[name] is not None and not isinstance(d[name], int):
             raise HistoryCorrupt(version, name, f"{str(d[name])[:40]!r} is not a whole number")
