@@ -350,9 +350,10 @@ def _count(conn, table: str, dialect) -> int:
     return int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {quote(table, dialect)}").scalar())
 
 
-def _make_engine(url: DatabaseURL, timeouts: Timeouts) -> sa.Engine:
+def _make_engine(url: DatabaseURL, timeouts: Timeouts | None = None) -> sa.Engine:
     """The engine, with every wait bounded (see Timeouts). Options are checked, and the
     password's encoding, before anything touches the network."""
+    timeouts = timeouts or Timeouts()
     check_query_options(url)
     url = _without_dbwork_options(url)
     if url.dialect == "sqlite":
