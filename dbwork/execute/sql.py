@@ -80,7 +80,11 @@ class SqlBackend:
             _quietly(conn.close)
 
     def _why(self, e: Exception) -> str:
-        reason = scrub(faults.first_line(getattr(e, "orig", None) or e), self.url.password)
+        orig = getattr(e, "orig", None) or e
+        reason = scrub(faults.first_line(orig), self.url.password)
+        if getattr(orig, "args", None) and orig.args[0] == 2013:  # PyMySQL, at the greeting
+            return (f"the server accepted the connection but sent no greeting within "
+                    f"{self.timeouts.connect:g} s (connect_timeout)")
         return f"{reason} (connect_timeout {self.timeouts.connect:g} s)" if \
             "timeout" in reason.lower() or "timed out" in reason.lower() else reason
 
