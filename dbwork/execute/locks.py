@@ -150,6 +150,7 @@ def _pg_holder(conn, key: int) -> str:
             "SELECT a.pid, a.usename, a.application_name, a.client_addr, a.state "
             "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
             f"WHERE l.locktype = 'advisory' AND l.granted AND l.objid = {key % 2**32} "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
             "LIMIT 1").first()
         conn.rollback()
     except Exception:
