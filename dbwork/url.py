@@ -103,6 +103,9 @@ class DatabaseURL:
             port = parts.port
         except ValueError:  # its text may quote a piece of the password: never show it
             raise ConfigError(_malformed(url)) from None
+        if "@" in parts.path + parts.fragment or ("@" in parts.query and
+                                                  "@" not in parts.netloc):
+            raise ConfigError(_malformed(url))  # a '/', '?' or '#' in the password
         if parts.username == "" or (parts.username is None and "@" in parts.netloc):
             raise ConfigError(f"the user name in {mask_raw_url(url)!r} is empty: write "
                               "user@host (or leave out the '@' to use the default user)")

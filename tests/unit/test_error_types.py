@@ -113,14 +113,8 @@ _TEMPLATES = ["postgresql://app:{pw}@db.example:5432/shop",
               "postgresql://app:{pw}@/shop"]
 
 
-@settings(max_examples=300, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(password=_SECRET, template=st.sampled_from(_TEMPLATES))
-def test_no_message_repr_or_str_contains_the_password(password, template):
-    url = template.format(pw=password)
-    # a password that is part of the rest of the URL cannot be told apart from it
-    if password in template.replace("{pw}", "") or password.strip() != password:
-        return
+def _shown(url: str) -> list[str]:
+    """Everything dbwork builds from ``url`` for people to read."""
     shown = [mask_raw_url(url), mask_url(url)]
     try:
         parsed = DatabaseURL.parse(url)
@@ -131,5 +125,16 @@ def test_no_message_repr_or_str_contains_the_password(password, template):
         check_query_options(parsed)
     except DbworkError as e:
         shown += [str(e), repr(e)]
-    for text in shown:
+    return shown
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(password=_SECRET, template=st.sampled_from(_TEMPLATES))
+def test_no_message_repr_or_str_contains_the_password(password, template):
+    # a password that the texts hold anyway (a driver name, the host) proves nothing
+    baseline = " ".join(_shown(template.format(pw="Q" * 6)) + [template])
+    if password in baseline or password.strip() != password:
+        return
+    for text in _shown(template.format(pw=password)):
         assert password not in text, text
