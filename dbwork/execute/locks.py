@@ -7,6 +7,7 @@ dies (so a crashed migrator cannot block the next one for ever):
 """
 from __future__ import annotations
 
+import hashlib
 import zlib
 from contextlib import contextmanager
 
@@ -16,7 +17,7 @@ LOCK_NAME = "dbwork_migrations"
 
 
 def lock_key(name: str = LOCK_NAME) -> int:
-    """A stable key for PostgreSQL's advisory lock."""
+    """A stable key for PostgreSQL's advisory lock (advisory locks are per database)."""
     return zlib.crc32(name.encode())
 
 
@@ -57,6 +58,22 @@ def _lock_waits(conn, dialect, timeout: float, timeouts) -> None:
         conn.exec_driver_sql(sql)
     if dialect.name in ("postgresql", "mysql"):
         conn.commit()
+
+
+def server_lock_name(database: str | None) -> str:
+    """The ``GET_LOCK`` name for one database. MySQL's named locks are server-wide, so
+    the name carries the database: migrators of two databases on one server must not
+    wait for each other. Names are capped at 64 characters; a long one is hashed.
+
+    >>> server_lock_name("shop")
+    'dbwork_migrations:shop'
+    >>> len(server_lock_name("x" * 64))
+    64
+    """
+    name = f"{LOCK_NAME}:{database or ''}"
+    if len(name) <= 64:
+        return name
+    return f"{LOCK_NAME}:{hashlib.sha256(name.encode()).hexdigest()}"[:64]
 
 
 @contextmanager
@@ -123,10 +140,7 @@ def _notice_dead_client(conn) -> None:
 
 @contextmanager
 def _get_lock(conn, timeout: float):
-    # GET_LOCK names are server-wide: one lock per database, or two databases on one
-    # server wait for each other (64 characters at most)
-    name = conn.exec_driver_sql(f"SELECT LEFT(CONCAT('{LOCK_NAME}.', COALESCE(DATABASE(), "
-                                "'')), 64)").scalar()
+    name = server_lock_name(conn.exec_driver_sql("SELECT DATABASE()").scalar())
     got = conn.exec_driver_sql(f"SELECT GET_LOCK(%s, {int(max(timeout, 0))})", (name,)).scalar()
     conn.commit()
     if got != 1:
