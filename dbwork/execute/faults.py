@@ -152,3 +152,18 @@ _MY_HOLDERS = """
 SELECT ID, USER, HOST, COALESCE(NULLIF(STATE, ''), COMMAND), LEFT(COALESCE(INFO, ''), 60)
 FROM information_schema.PROCESSLIST
 WHERE DB = DATABASE() AND ID <> CONNECTION_ID() ORDER BY ID LIMIT {limit}"""
+
+
+def _fallback(e: BaseException) -> DbworkError | None:
+    """For the runner's one mapping (runner.TRANSLATORS): errors that escaped a backend
+    without its URL at hand still come out typed."""
+    return translate_driver_error(e, "the database")
+
+
+def _register() -> None:
+    from .runner import TRANSLATORS
+    if _fallback not in TRANSLATORS:
+        TRANSLATORS.append(_fallback)
+
+
+_register()
