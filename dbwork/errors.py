@@ -22,12 +22,18 @@ class ConfigError(DbworkError):
 
 
 class ConnectionFailed(DbworkError):
-    """The database could not be reached. The URL in the message is masked."""
+    """The database could not be reached, or stopped answering (a dead or frozen server,
+    a terminated backend). ``url`` is masked; ``during`` says what was going on when
+    the connection was lost (empty while connecting)."""
 
-    def __init__(self, url: str, reason: str):
+    def __init__(self, url: str, reason: str, during: str = ""):
         self.url = url
         self.reason = reason
-        super().__init__(f"cannot connect to {url}: {reason}")
+        self.during = during
+        if during:
+            super().__init__(f"lost the connection to {url} {during}: {reason}")
+        else:
+            super().__init__(f"cannot connect to {url}: {reason}")
 
 
 class ParseError(DbworkError):
@@ -164,7 +170,47 @@ class RestoreMismatch(MigrationFailed):
 
 
 class LockTimeout(DbworkError):
-    """Another migrator holds the migration lock."""
+    """A lock was not granted in time: the migration lock (another migrator holds it)
+    or a table or row lock a statement waited for. ``lock`` names it, ``holder``
+    says who holds it when the engine tells (empty otherwise), ``waited`` in seconds.
+
+    >>> print(LockTimeout("the MySQL lock 'dbwork_migrations'", 5, "connection 12 (root)"))
+    timed out after 5 s waiting for the MySQL lock 'dbwork_migrations', held by connection 12 (root)
+    """
+
+    def __init__(self, lock: str, waited: float | None = None, holder: str = "",
+                 detail: str = ""):
+        self.lock = lock
+        self.waited = waited
+        self.holder = holder
+        self.detail = detail
+        after = f" after {waited:g} s" if waited is not None else ""
+        by = f", held by {holder}" if holder else ""
+        more = f"\n  {detail}" if detail else ""
+        super().__init__(f"timed out{after} waiting for {lock}{by}{more}")
+
+
+class StatementTimeout(DbworkError):
+    """A statement ran longer than ``statement_timeout`` and the server stopped it."""
+
+    def __init__(self, limit: float | None, detail: str = ""):
+        self.limit = limit
+        self.detail = detail
+        limit_text = f" ({limit:g} s)" if limit else ""
+        more = f"\n  {detail}" if detail else ""
+        super().__init__(f"a statement ran longer than statement_timeout{limit_text} and was "
+                         f"stopped; pass a larger statement_timeout= to allow it{more}")
+
+
+class HistoryCorrupt(DbworkError):
+    """A history row holds a value dbwork cannot read (hand-edited or damaged)."""
+
+    def __init__(self, version: str, field: str, problem: str):
+        self.version = version
+        self.field = field
+        self.problem = problem
+        super().__init__(f"history row {version}: field '{field}' is not readable "
+                         f"({problem}); restore the row from a backup or repair it by hand")
 
 
 class DataCheckFailed(DbworkError):

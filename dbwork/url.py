@@ -32,7 +32,8 @@ _SCHEMES = {
     "sqlserver": ("mssql", "mssql+pyodbc"),
 }
 
-_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<tail>@)")
+# the password runs to the LAST '@' on the line: it may hold spaces, '?', '#', '/', '@'
+_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^\n\r]*)(?P<tail>@)")
 _QUERY_SECRET = re.compile(r"(?i)((?:password|passwd|pwd|secret|token|key)=)[^&\s;]+")
 
 
@@ -40,6 +41,37 @@ def mask_url(text: str) -> str:
     """Replace every password in ``text`` (URLs and key=value secrets) by ``***``."""
     text = _PASSWORD.sub(lambda m: m.group("head") + "***" + m.group("tail"), text)
     return _QUERY_SECRET.sub(r"\1***", text)
+
+
+def mask_raw_url(url: str) -> str:
+    """``url`` as written, for an error message about it: everything between the user
+    name and the last ``@`` is hidden, so a password holding a space, ``?``, ``#``,
+    ``/`` or ``@`` (which break the URL's structure) never shows.
+
+    >>> mask_raw_url("postgresql://app:pa ss?w@rd@db:5432/shop")
+    'postgresql://app:***@db:5432/shop'
+    """
+    scheme, sep, rest = str(url).partition("://")
+    if not sep or "@" not in rest:
+        return mask_url(str(url))
+    userinfo, _, after = rest.rpartition("@")
+    user, colon, _ = userinfo.partition(":")
+    if "/" in user or "?" in user or "#" in user:  # the '@' is past the authority
+        user, colon = user.split("/")[0].split("?")[0].split("#")[0], ":"
+    return mask_url(f"{scheme}://{user}{':***' if colon else ''}@{after}")
+
+
+def scrub(text: str, secret: str | None) -> str:
+    """``text`` with ``secret`` (raw or percent-encoded) and URL passwords masked.
+
+    >>> scrub("auth failed for 'hunter2'", "hunter2")
+    "auth failed for '***'"
+    """
+    text = mask_url(text)
+    if secret:
+        for form in {secret, quote(secret, safe=""), quote(secret)}:
+            text = text.replace(form, "***")
+    return text
 
 
 @dataclass(frozen=True)
@@ -69,8 +101,14 @@ class DatabaseURL:
         try:
             parts = urlsplit(url)
             port = parts.port
-        except ValueError as e:
-            raise ConfigError(f"malformed URL {mask_url(url)!r}: {e}") from None
+        except ValueError:  # its text may quote a piece of the password: never show it
+            raise ConfigError(_malformed(url)) from None
+        if "@" in parts.path + parts.fragment or ("@" in parts.query and
+                                                  "@" not in parts.netloc):
+            raise ConfigError(_malformed(url))  # a '/', '?' or '#' in the password
+        if parts.username == "" or (parts.username is None and "@" in parts.netloc):
+            raise ConfigError(f"the user name in {mask_raw_url(url)!r} is empty: write "
+                              "user@host (or leave out the '@' to use the default user)")
         return cls(scheme, dialect, driver, _unq(parts.username), _unq(parts.password),
                    parts.hostname, port, parts.path.lstrip("/") or None, parts.query)
 
@@ -116,6 +154,60 @@ class DatabaseURL:
         return f"DatabaseURL({self.masked()!r})"
 
     __str__ = masked
+
+
+def _malformed(url: str) -> str:
+    return (f"malformed URL {mask_raw_url(url)!r}: the part after the host is not a port "
+            "number, or a character of the user or password breaks the URL; "
+            "percent-encode ' ' '?' '#' '/' '@' and ':' in the password (%20 %3F %23 %2F "
+            "%40 %3A)")
+
+
+# The query options each driver accepts (dbwork's own: schema, the time limits).
+_DBWORK_OPTIONS = {"connect_timeout", "lock_timeout", "statement_timeout"}
+QUERY_OPTIONS = {
+    "postgresql": _DBWORK_OPTIONS | {
+        "schema", "sslmode", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslpassword",
+        "sslcompression", "sslsni", "ssl_min_protocol_version", "ssl_max_protocol_version",
+        "application_name", "fallback_application_name", "options", "keepalives",
+        "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+        "target_session_attrs", "gssencmode", "channel_binding", "client_encoding",
+        "passfile", "service", "hostaddr", "require_auth", "krbsrvname", "gsslib",
+        "load_balance_hosts", "requiressl", "replication"},
+    "mysql": _DBWORK_OPTIONS | {
+        "charset", "read_timeout", "write_timeout", "ssl_ca", "ssl_cert", "ssl_key",
+        "ssl_capath", "ssl_cipher", "ssl_check_hostname", "ssl_verify_cert", "ssl_verify_identity",
+        "ssl_disabled", "local_infile", "unix_socket", "init_command", "program_name",
+        "binary_prefix", "client_flag", "sql_mode", "autocommit", "auth_plugin_map",
+        "server_public_key", "ssl"},
+    "sqlite": {"mode", "cache", "uri", "timeout", "check_same_thread", "immutable",
+               "nolock", "vfs", "isolation_level", "detect_types", "cached_statements"},
+}
+
+
+def check_query_options(url: "DatabaseURL") -> dict[str, str]:
+    """The URL's query options, refused by name when the driver would not know one
+    (today a driver's TypeError or connection error). Engines not listed pass through.
+
+    >>> check_query_options(DatabaseURL.parse("mariadb://root@h/db?charset=utf8mb4"))
+    {'charset': 'utf8mb4'}
+    >>> check_query_options(DatabaseURL.parse("mariadb://root@h/db?chrset=utf8"))
+    Traceback (most recent call last):
+    ...
+    dbwork.errors.ConfigError: unknown option 'chrset' in the query of mariadb://root@h/db; known for mysql: ...
+    """
+    from urllib.parse import parse_qsl
+    try:
+        pairs = parse_qsl(url.query or "", keep_blank_values=True, strict_parsing=bool(url.query))
+    except ValueError:
+        raise ConfigError(f"the query of {url.masked()} is not name=value pairs "
+                          "joined by '&'") from None
+    known = QUERY_OPTIONS.get(url.dialect)
+    for name, _ in pairs:
+        if known is not None and name not in known:
+            raise ConfigError(f"unknown option {name!r} in the query of {url.masked()}; "
+                              f"known for {url.dialect}: {', '.join(sorted(known))}")
+    return dict(pairs)
 
 
 def _unq(value: str | None) -> str | None:

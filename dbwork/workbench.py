@@ -33,13 +33,47 @@ DEFAULT_DATABASE = "dbwork.sqlite"
 DEFAULT_MIGRATIONS = "migrations"
 
 
-def open_backend(url: DatabaseURL):
+def open_backend(url: DatabaseURL, timeouts=None):
     """The backend for a URL (SQL or document)."""
     if url.dialect == "mongodb":
         from .execute.mongodb import MongoBackend
         return MongoBackend(url)
     from .execute.sql import SqlBackend
-    return SqlBackend(url)
+    return SqlBackend(url, timeouts)
+
+
+def resolve_timeouts(url: DatabaseURL, lock_timeout=None, statement_timeout=...,
+                     connect_timeout=None):
+    """The time limits: a keyword wins, then the URL's ``?lock_timeout=``,
+    ``?statement_timeout=``, ``?connect_timeout=`` (seconds), then the defaults
+    (connect 10 s, locks 30 s, a statement 900 s; statement_timeout=None: no limit).
+
+    >>> u = DatabaseURL.parse("postgresql://h/db?lock_timeout=5")
+    >>> resolve_timeouts(u, connect_timeout=3)
+    Timeouts(connect=3, lock=5.0, statement=900.0)
+    """
+    from urllib.parse import parse_qsl
+    from .execute.backend import Timeouts
+    query = dict(parse_qsl(url.query or "")) if url.dialect != "sqlite" or url.query else {}
+    base = Timeouts()
+
+    def pick(name, given, default):
+        if given is not None and given is not ...:
+            return given
+        if f"{name}_timeout" in query:
+            text = query[f"{name}_timeout"]
+            if name == "statement" and text.lower() in ("none", "0", "off"):
+                return None
+            try:
+                return float(text)
+            except ValueError:
+                raise ConfigError(f"?{name}_timeout= in {url.masked()} must be a number "
+                                  f"of seconds, not {text[:20]!r}") from None
+        return None if given is None and name == "statement" and statement_timeout is None \
+            else default
+    return Timeouts(pick("connect", connect_timeout, base.connect),
+                    pick("lock", lock_timeout, base.lock),
+                    pick("statement", statement_timeout, base.statement)).checked()
 
 
 class Workbench:
@@ -50,10 +84,14 @@ class Workbench:
     """
 
     def __init__(self, url: str | DatabaseURL, migrations: str | os.PathLike | None = None,
-                 *, lock_timeout: float = 30.0, source_dialect: str | None = None,
+                 *, lock_timeout: float | None = None, statement_timeout: float | None = ...,
+                 connect_timeout: float | None = None, source_dialect: str | None = None,
                  consent_rows: int | None = 10_000, consent_all_rows: bool = True):
         self.url = url if isinstance(url, DatabaseURL) else DatabaseURL.parse(url)
-        self.backend = open_backend(self.url)
+        self.timeouts = resolve_timeouts(self.url, lock_timeout, statement_timeout,
+                                         connect_timeout)
+        lock_timeout = self.timeouts.lock
+        self.backend = open_backend(self.url, self.timeouts)
         self.dialect = self.backend.dialect
         base = Path(self.url.database).parent if self.url.dialect == "sqlite" and \
             self.url.database != ":memory:" else Path(".")

@@ -17,6 +17,53 @@ from typing import Any, Protocol
 from ..dialects.base import Dialect
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """Every wait has an end (seconds; ``statement=None`` or 0: statements may run as
+    long as they need, and only TCP keepalives notice a dead server).
+
+    - ``connect``: reaching the server and its greeting (driver connect timeout)
+    - ``lock``: the migration lock, and every table or row lock a statement waits for
+      (PostgreSQL lock_timeout; MariaDB lock_wait_timeout and innodb_lock_wait_timeout;
+      SQLite busy_timeout)
+    - ``statement``: one statement's run time, enforced by the server (PostgreSQL
+      statement_timeout, MariaDB max_statement_time) and, a little later, by the
+      client, for a server that stopped answering (the driver's read timeout)
+
+    >>> Timeouts(lock=5, statement=60).client_deadline()
+    62.0
+    >>> Timeouts(statement=None).client_deadline() is None
+    True
+    """
+
+    connect: float = 10.0
+    lock: float = 30.0
+    statement: float | None = 900.0
+
+    GRACE = 2.0   # the server's own limit fires first; the client's is for silence
+
+    def client_deadline(self, lock: float | None = None) -> float | None:
+        """How long the client waits for any answer before it gives the server up."""
+        if not self.statement:
+            return None
+        return float(max(self.statement, self.lock if lock is None else lock) + self.GRACE)
+
+    def checked(self) -> "Timeouts":
+        for name in ("connect", "lock", "statement"):
+            value = getattr(self, name)
+            if value is None and name == "statement":
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                    value != value or value < 0 or value > 86400 * 7:
+                from ..errors import ConfigError
+                raise ConfigError(f"{name}_timeout must be a number of seconds between 0 "
+                                  f"and a week, not {value!r}")
+        if self.connect <= 0:
+            from ..errors import ConfigError
+            raise ConfigError("connect_timeout must be more than 0 seconds")
+        return self
+
+
 @dataclass
 class HistoryRow:
     """One row of the history store (a table, or a collection on MongoDB)."""

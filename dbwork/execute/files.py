@@ -141,7 +141,7 @@ class MigrationFiles:
         key = (st.st_mtime_ns, st.st_size)
         hit = self._cache.get(path)
         if hit is None or hit[0] != key:
-            hit = (key, parse_migration_text(path.read_text(encoding="utf-8"), str(path)))
+            hit = (key, parse_migration_text(_read_utf8(path), str(path)))
             self._cache[path] = hit
         return replace(hit[1], steps=list(hit[1].steps), warnings=list(hit[1].warnings),
                        notes=[], checks=[])
@@ -168,3 +168,15 @@ class MigrationFiles:
 
 
 _FILE_NAME = re.compile(r"^(\d{14})_([A-Za-z][A-Za-z0-9_\-]*)\.(?:sql|js)$")
+
+
+def _read_utf8(path: Path) -> str:
+    """A migration file's text; not UTF-8 is a ParseError naming the file and line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise ParseError(f"{path}: not UTF-8 text (byte 0x{data[e.start]:02x}); save the "
+                         "file as UTF-8", line, column) from None

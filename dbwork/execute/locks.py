@@ -21,6 +21,45 @@ def lock_key(name: str = LOCK_NAME) -> int:
     return zlib.crc32(name.encode())
 
 
+def limit_statements(dialect_name: str, lock: float, statement: float | None) -> list[str]:
+    """The statements that bound a session's lock waits and statement run time.
+
+    >>> limit_statements("mysql", 5, None)
+    ['SET SESSION lock_wait_timeout = 5', 'SET SESSION innodb_lock_wait_timeout = 5']
+    >>> limit_statements("postgresql", 2.5, 60)
+    ["SET lock_timeout = '2500ms'", "SET statement_timeout = '60000ms'"]
+    """
+    if dialect_name == "postgresql":
+        out = [f"SET lock_timeout = '{int(lock * 1000)}ms'"]
+        if statement is not None:
+            out.append(f"SET statement_timeout = '{int((statement or 0) * 1000)}ms'")
+        return out
+    if dialect_name == "mysql":
+        whole = max(1, int(-(-lock // 1)))  # whole seconds, at least 1
+        out = [f"SET SESSION lock_wait_timeout = {whole}",
+               f"SET SESSION innodb_lock_wait_timeout = {whole}"]
+        if statement is not None:  # MariaDB's name (seconds); MySQL has no such variable
+            out.append(f"SET SESSION max_statement_time = {float(statement or 0):g}")
+        return out
+    return []
+
+
+def _lock_waits(conn, dialect, timeout: float, timeouts) -> None:
+    """This session's lock waits (the migration lock and every table/row lock) last at
+    most ``timeout``; the client's read deadline stretches to cover them."""
+    info = conn.connection.info
+    info["dbwork_lock_timeout"] = timeout
+    if timeouts is not None:
+        info["dbwork_deadline"] = timeouts.client_deadline(timeout)
+    raw = conn.connection.dbapi_connection
+    if dialect.name == "mysql" and timeouts is not None:
+        raw._read_timeout = timeouts.client_deadline(timeout)
+    for sql in limit_statements(dialect.name, timeout, None):
+        conn.exec_driver_sql(sql)
+    if dialect.name in ("postgresql", "mysql"):
+        conn.commit()
+
+
 def server_lock_name(database: str | None) -> str:
     """The ``GET_LOCK`` name for one database. MySQL's named locks are server-wide, so
     the name carries the database: migrators of two databases on one server must not
@@ -38,14 +77,17 @@ def server_lock_name(database: str | None) -> str:
 
 
 @contextmanager
-def hold(conn, dialect, timeout: float):
-    """Hold the migration lock on ``conn`` for the block's duration."""
+def hold(conn, dialect, timeout: float, timeouts=None):
+    """Hold the migration lock on ``conn`` for the block's duration; every lock wait
+    of the session is bounded by ``timeout`` seconds."""
     kind = dialect.lock
     if kind == "begin-immediate":
         # on the driver's connection: through SQLAlchemy this would open a transaction
         conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        conn.connection.info["dbwork_lock_timeout"] = timeout
         yield  # the session's BEGIN IMMEDIATE is the lock
         return
+    _lock_waits(conn, dialect, timeout, timeouts)
     if kind == "advisory":
         with _advisory(conn, timeout):
             yield
@@ -54,20 +96,25 @@ def hold(conn, dialect, timeout: float):
         with _get_lock(conn, timeout):
             yield
         return
-    raise LockTimeout(f"no lock implementation for {dialect.name}")
+    from ..errors import UnsupportedError
+    raise UnsupportedError(f"no migration lock implementation for {dialect.name}")
 
 
 @contextmanager
 def _advisory(conn, timeout: float):
     key = lock_key()
     _notice_dead_client(conn)
-    conn.exec_driver_sql(f"SET lock_timeout = '{int(timeout * 1000)}ms'")
     try:
         conn.exec_driver_sql(f"SELECT pg_advisory_lock({key})")
     except Exception as e:
+        from .faults import classify
+        if classify(getattr(e, "orig", None) or e) != "lock":
+            raise  # the connection, not the lock: the backend names it
         conn.rollback()
-        raise LockTimeout(f"another migrator holds the PostgreSQL advisory lock {key} "
-                          f"(waited {timeout:g} s)") from None
+        raise LockTimeout(f"the migration lock (PostgreSQL advisory lock {key})", timeout,
+                          _pg_holder(conn, key),
+                          "another migrator holds it; the server frees it when that "
+                          "migrator's connection ends") from None
     conn.commit()
     try:
         yield
@@ -75,7 +122,6 @@ def _advisory(conn, timeout: float):
         try:
             conn.rollback()
             conn.exec_driver_sql(f"SELECT pg_advisory_unlock({key})")
-            conn.exec_driver_sql("SET lock_timeout = 0")
             conn.commit()
         except Exception:
             pass  # the connection is closing; the server drops the lock with it
@@ -95,12 +141,12 @@ def _notice_dead_client(conn) -> None:
 @contextmanager
 def _get_lock(conn, timeout: float):
     name = server_lock_name(conn.exec_driver_sql("SELECT DATABASE()").scalar())
-    got = conn.exec_driver_sql("SELECT GET_LOCK(%s, %s)",
-                               (name, int(max(timeout, 0)))).scalar()
+    got = conn.exec_driver_sql(f"SELECT GET_LOCK(%s, {int(max(timeout, 0))})", (name,)).scalar()
     conn.commit()
     if got != 1:
-        raise LockTimeout(f"another migrator holds the MySQL lock '{name}' "
-                          f"(waited {timeout:g} s)")
+        raise LockTimeout(f"the migration lock (MySQL GET_LOCK '{name}')", timeout,
+                          _my_holder(conn, name), "another migrator holds it; the server "
+                          "frees it when that migrator's connection ends")
     try:
         yield
     finally:
@@ -110,3 +156,31 @@ def _get_lock(conn, timeout: float):
             conn.commit()
         except Exception:
             pass
+
+
+def _pg_holder(conn, key: int) -> str:
+    try:
+        row = conn.exec_driver_sql(
+            "SELECT a.pid, a.usename, a.application_name, a.client_addr, a.state "
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            f"WHERE l.locktype = 'advisory' AND l.granted AND l.objid = {key % 2**32} "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "LIMIT 1").first()
+        conn.rollback()
+    except Exception:
+        return ""
+    if row is None:
+        return ""
+    return f"pid {row[0]} ({row[1]}{' ' + row[2] if row[2] else ''} from {row[3] or 'local'}, {row[4]})"
+
+
+def _my_holder(conn, name: str) -> str:
+    try:
+        row = conn.exec_driver_sql(
+            "SELECT p.ID, p.USER, p.HOST, COALESCE(NULLIF(p.STATE, ''), p.COMMAND) "
+            "FROM information_schema.PROCESSLIST p "
+            "WHERE p.ID = IS_USED_LOCK(%s)", (name,)).first()
+        conn.commit()
+    except Exception:
+        return ""
+    return f"connection {row[0]} ({row[1]}@{row[2]}, {row[3]})" if row else ""

@@ -213,9 +213,10 @@ class DocumentLock:
                 holder = self.coll.find_one({"_id": LOCK_ID}) or {}
                 left = max(0, int(holder.get("expires", now) - now))
                 raise LockTimeout(
-                    f"another migrator ({holder.get('owner', '?')}) holds the migration lock "
-                    f"on {where or self.coll.database.name}; it expires in {left}s if its "
-                    "holder died")
+                    f"the migration lock on {where or self.coll.database.name}", timeout,
+                    f"another migrator ({holder.get('owner', '?')})",
+                    f"another migrator holds the migration lock; it expires in {left}s if "
+                    "its holder died")
             time.sleep(0.1)
 
     def renew(self) -> None:

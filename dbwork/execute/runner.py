@@ -126,7 +126,7 @@ def _run_steps(sink, m: Migration, steps: list[Step], direction: str, final: str
         else:
             m.steps_done = len(steps) - i
         if not sink.transactional:
-            sink.write_history(history_row(m, "running" if direction == "forward" else m.status))
+            _progress(sink, m, history_row(m, "running" if direction == "forward" else m.status))
     if before_commit is not None and not isinstance(sink, Buffer):
         try:
             with failures_reported("validating", version=m.version, name=m.name):
@@ -152,11 +152,10 @@ def _run_step(sink, m: Migration, step: Step, statements: list[str], phase: str)
             _execute(sink, step, statement)
         except Exception as e:  # the driver's error: report it with the statement
             reason = _reason(e)
-            if sink.transactional:
-                sink.rollback()
-            else:
-                m.status, m.error = "failed", f"step {step.number}: {reason}"
-                sink.write_history(history_row(m, "failed"))
+            state = record_failure(sink, m, step.number, reason, e)
+            typed = _typed(sink, e, m, step.number, statement, state)
+            if typed is not None:
+                raise typed from None
             raise _failure(m, step, statement, reason, sink.transactional, phase) from e
 
 
@@ -171,6 +170,71 @@ def _failure(m: Migration, step: Step, statement: str, reason: str, transactiona
                                m.steps_done, found.group(0) if found else "")
     return MigrationFailed(m.version, statement, reason, step.number, transactional,
                            m.steps_done, name=m.name, phase=phase)
+
+
+def _progress(sink, m: Migration, row: HistoryRow) -> None:
+    """Record progress after a step; a connection lost here is reported like a step's."""
+    try:
+        sink.write_history(row)
+    except Exception as e:
+        state = record_failure(sink, m, m.steps_done + 1, _reason(e), e)
+        typed = _typed(sink, e, m, m.steps_done + 1, "(recording progress in history)", state)
+        if typed is None:
+            raise
+        raise typed from None
+
+
+def record_failure(sink, m: Migration, step_number: int, reason: str, e: Exception) -> str:
+    """Undo (transactional) or record (step by step) a failed step, even when the
+    connection is gone; the text says what history now holds."""
+    lost = getattr(sink, "connection_lost", lambda e: False)(e)
+    if sink.transactional:
+        _quietly(sink.rollback)
+        if lost:  # end the server side too: its transaction and locks go with it
+            _quietly(getattr(sink, "recover_history", lambda row: False), None)
+        return "nothing was changed (the transaction was rolled back)"
+    m.status, m.error = "failed", f"step {step_number}: {reason}"
+    if lost:
+        m.error += (f" (the connection was lost: step {step_number} may have completed on "
+                    "the server; compare wb.schema() before rolling back)")
+    row = history_row(m, "failed")
+    written = False
+    if not lost:
+        try:
+            sink.write_history(row)
+            written = True
+        except Exception:
+            lost = True
+    if lost:
+        written = getattr(sink, "recover_history", lambda row: False)(row)
+    done = f"{m.steps_done} step(s) ran before the failure and stay applied"
+    if written:
+        return f"{done}; history marks migration {m.version} 'failed' after {m.steps_done} step(s)"
+    return (f"{done}; history could not be updated (the server is out of reach): it "
+            f"still shows 'running' after {m.steps_done} step(s)")
+
+
+def _typed(sink, e: Exception, m: Migration, step_number: int, statement: str, state: str):
+    """The lock / time limit / lost connection error, with migration, step and state."""
+    translate = getattr(sink, "translate", None)
+    if translate is None:
+        return None
+    short = " ".join(statement.split())
+    short = short if len(short) <= 80 else short[:77] + "..."
+    typed = translate(e, f"at step {step_number} of migration {m.version} ({short})")
+    if typed is None:
+        return None
+    typed.version, typed.step, typed.steps_done, typed.state = \
+        m.version, step_number, m.steps_done, state
+    typed.args = (f"{typed}\n  {state}",)
+    return typed
+
+
+def _quietly(fn, *args) -> None:
+    try:
+        fn(*args)
+    except Exception:  # the connection is gone: the caller reports the first error
+        pass
 
 
 def _reason(e: Exception) -> str:

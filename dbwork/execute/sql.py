@@ -5,6 +5,7 @@ No I/O happens in the constructor; the engine is made on first use.
 from __future__ import annotations
 
 import json
+import threading
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -12,12 +13,12 @@ from sqlalchemy import event
 from sqlalchemy.pool import NullPool
 
 from ..dialects import get_dialect
-from ..errors import ConfigError, ConnectionFailed, LockTimeout
+from ..errors import ConfigError, ConnectionFailed, DbworkError, HistoryCorrupt, LockTimeout
 from ..introspect.sql import introspect
 from ..passes import is_concurrent_statement
-from ..url import DatabaseURL, mask_url
-from . import locks
-from .backend import HistoryRow
+from ..url import DatabaseURL, check_query_options, mask_url, scrub
+from . import faults, locks
+from .backend import HistoryRow, Timeouts
 
 HISTORY_TABLE = "dbwork_migrations"
 _HISTORY_COLUMNS = ("version", "name", "status", "checksum", "applied_at", "duration_ms",
@@ -41,32 +42,103 @@ def history_ddl(dialect_name: str) -> str:
 class SqlBackend:
     """One SQL database. ``SqlBackend(DatabaseURL.parse(url))``."""
 
-    def __init__(self, url: DatabaseURL):
+    def __init__(self, url: DatabaseURL, timeouts: Timeouts | None = None):
         self.url = url
         self.dialect = get_dialect(url.dialect)
         self.display_url = url.masked()
+        self.timeouts = (timeouts or Timeouts()).checked()
         self._engine: sa.Engine | None = None
 
     # -- connection ------------------------------------------------------------------
     @property
     def engine(self) -> sa.Engine:
         if self._engine is None:
-            self._engine = _make_engine(self.url)
+            self._engine = _make_engine(self.url, self.timeouts)
         return self._engine
 
     @contextmanager
     def connect(self):
+        """A connection; a lost connection or an expired lock or time limit inside the
+        block comes out as a dbwork error (never the driver's)."""
         try:
             conn = self.engine.connect()
         except sa.exc.DBAPIError as e:
-            raise ConnectionFailed(self.display_url, _reason(e)) from None
+            raise ConnectionFailed(self.display_url, self._why(e)) from None
         except ModuleNotFoundError as e:
             raise ConfigError(f"the driver for {self.dialect.name} is not installed ({e.name}): "
                               f"pip install 'dbwork[{self.dialect.name}]'") from None
+        except OSError as e:  # socket-level, before the driver wraps it
+            raise ConnectionFailed(self.display_url, scrub(str(e), self.url.password)) from None
         try:
             yield conn
+        except (sa.exc.DBAPIError, OSError) as e:
+            typed = self.translate(e, conn)
+            if typed is None:
+                raise
+            raise typed from None
         finally:
-            conn.close()
+            _quietly(conn.close)
+
+    def _why(self, e: Exception) -> str:
+        orig = getattr(e, "orig", None) or e
+        reason = scrub(faults.first_line(orig), self.url.password)
+        if getattr(orig, "args", None) and orig.args[0] == 2013:  # PyMySQL, at the greeting
+            return (f"the server accepted the connection but sent no greeting within "
+                    f"{self.timeouts.connect:g} s (connect_timeout)")
+        return f"{reason} (connect_timeout {self.timeouts.connect:g} s)" if \
+            "timeout" in reason.lower() or "timed out" in reason.lower() else reason
+
+    def translate(self, e: BaseException, conn=None, during: str = "",
+                  raw_id: int | None = None) -> DbworkError | None:
+        """The dbwork error for a driver error on ``conn`` (see faults)."""
+        if raw_id is None and conn is not None:
+            raw_id = _raw_id(conn)
+        kind = faults.classify(getattr(e, "orig", None) or e)
+        holder = ""
+        if kind == "lock" and conn is not None:
+            _quietly(conn.rollback)
+            holder = faults.lock_holders(conn, self.dialect.name)
+        typed = faults.translate_driver_error(
+            e, self.display_url, lock_timeout=self._lock_wait(conn),
+            statement_timeout=self.timeouts.statement, during=during,
+            password=self.url.password, holder=holder)
+        silent = raw_id is not None and _SILENT.pop(raw_id, None)
+        if isinstance(typed, ConnectionFailed) and silent:
+            typed = ConnectionFailed(self.display_url, f"the server sent no answer for "
+                                     f"{silent:g} s ({typed.reason})", typed.during or
+                                     "while waiting for an answer")
+        return typed
+
+    def _lock_wait(self, conn) -> float:
+        return (_info(conn).get("dbwork_lock_timeout") if conn is not None else None) or \
+            self.timeouts.lock
+
+    def end_lost_session(self, backend_id) -> bool:
+        """From a fresh connection, end the server side of a connection this process
+        gave up on (its statement, its transaction and its locks go with it)."""
+        if backend_id is None or self.dialect.name not in ("postgresql", "mysql"):
+            return False
+        try:
+            with self.connect() as conn:
+                if self.dialect.name == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(backend_id)})")
+                else:
+                    conn.exec_driver_sql(f"KILL {int(backend_id)}")
+                conn.commit()
+            return True
+        except Exception:  # gone already, or the server is out of reach too
+            return False
+
+    def write_history_elsewhere(self, row: HistoryRow) -> bool:
+        """Record ``row`` on a fresh connection (the session's own is gone)."""
+        try:
+            with self.connect() as conn:
+                s = SqlSession(conn, self.dialect)
+                s.write_history(row)
+                conn.commit()
+            return True
+        except Exception:
+            return False
 
     def close(self) -> None:
         if self._engine is not None:
@@ -94,16 +166,18 @@ class SqlBackend:
 
     # -- the locked session ----------------------------------------------------------
     @contextmanager
-    def session(self, lock_timeout: float = 30.0):
+    def session(self, lock_timeout: float | None = None):
+        lock_timeout = self.timeouts.lock if lock_timeout is None else lock_timeout
         with self.connect() as conn:
-            s = SqlSession(conn, self.dialect)
-            with locks.hold(conn, self.dialect, lock_timeout):
+            s = SqlSession(conn, self.dialect, self)
+            with locks.hold(conn, self.dialect, lock_timeout, self.timeouts):
+                s.backend_id = _backend_id(conn, self.dialect)
                 s.begin()
                 s.ensure_history()
                 try:
                     yield s
                 except BaseException:
-                    s.rollback()
+                    _quietly(s.rollback)  # on a lost connection: keep the real error
                     raise
                 else:
                     s.commit()
@@ -112,10 +186,30 @@ class SqlBackend:
 class SqlSession:
     """Statements, queries and history on one connection, under the migration lock."""
 
-    def __init__(self, conn: sa.Connection, dialect):
+    def __init__(self, conn: sa.Connection, dialect, backend: "SqlBackend | None" = None):
         self.conn = conn
         self.dialect = dialect
         self.transactional = dialect.transactional_ddl
+        self.backend = backend
+        self.backend_id = None   # the server's id for this connection (pid, CONNECTION_ID)
+        self.raw_id = _raw_id(conn)
+
+    def translate(self, e: BaseException, during: str = "") -> DbworkError | None:
+        """A lock, time-limit or lost-connection error as a dbwork error, or None."""
+        if self.backend is None:
+            return None
+        return self.backend.translate(e, self.conn, during, self.raw_id)
+
+    def connection_lost(self, e: BaseException) -> bool:
+        return faults.classify(getattr(e, "orig", None) or e) == "gone"
+
+    def recover_history(self, row: HistoryRow) -> bool:
+        """The connection is gone: end its server side (so a statement still running
+        there cannot finish later, and its locks go) and record ``row`` afresh."""
+        if self.backend is None:
+            return False
+        self.backend.end_lost_session(self.backend_id)
+        return self.backend.write_history_elsewhere(row)
 
     def begin(self) -> None:
         if self.dialect.name == "sqlite":
@@ -125,7 +219,9 @@ class SqlSession:
             try:
                 self.conn.exec_driver_sql("SELECT 1")  # autobegins: takes the write lock
             except sa.exc.OperationalError as e:
-                raise LockTimeout(f"another migrator holds the SQLite database lock ({_reason(e)})") from None
+                raise LockTimeout("the SQLite database write lock (another migrator or "
+                                  "writer holds it)", _info(self.conn).get(
+                                      "dbwork_lock_timeout"), detail=_reason(e)) from None
 
     def ensure_history(self) -> None:
         self.execute(history_ddl(self.dialect.name))
@@ -137,9 +233,11 @@ class SqlSession:
                 not self.conn.connection.dbapi_connection.autocommit:
             # read back from a script, a step forgets it must run outside the transaction
             return self.execute_outside_transaction(statement)
-        cur = self.conn.connection.dbapi_connection.cursor()
+        raw = self.conn.connection.dbapi_connection
+        cur = raw.cursor()
         try:
-            cur.execute(statement)
+            with _deadline(self.conn, raw):
+                cur.execute(statement)
         except Exception:
             if self.dialect.transactional_ddl and not self.transactional:
                 self._abort()  # step by step: undo the failed step, keep the ones before
@@ -164,11 +262,12 @@ class SqlSession:
         try:
             cur = raw.cursor()
             try:
-                cur.execute(statement)
+                with _deadline(self.conn, raw):
+                    cur.execute(statement)
             finally:
                 cur.close()
         finally:
-            raw.autocommit = False
+            _quietly(setattr, raw, "autocommit", False)
 
     def query(self, statement: str, params: dict | None = None) -> list[tuple]:
         return [tuple(r) for r in self.conn.execute(sa.text(statement), params or {})]
@@ -220,17 +319,34 @@ def _has_history(conn, dialect) -> bool:
 def _read_history(conn) -> list[HistoryRow]:
     cols = ", ".join(_HISTORY_COLUMNS)
     rows = conn.execute(sa.text(f"SELECT {cols} FROM {HISTORY_TABLE} ORDER BY version")).all()
-    out = []
-    for r in rows:
-        d = dict(zip(_HISTORY_COLUMNS, r))
-        out.append(HistoryRow(
-            version=d["version"], name=d["name"], status=d["status"], checksum=d["checksum"],
-            applied_at=d["applied_at"], duration_ms=d["duration_ms"], up=d["up_script"] or "",
-            down=d["down_script"] or "", parent=d["parent"], dialect=d["dialect"] or "",
-            steps_done=d["steps_done"] or 0, error=d["error"],
-            source_checksum=d["source_checksum"] or "",
-            extra=json.loads(d["extra"]) if d["extra"] else {}))
-    return out
+    return [_history_row(dict(zip(_HISTORY_COLUMNS, r))) for r in rows]
+
+
+def _history_row(d: dict) -> HistoryRow:
+    """One stored row, checked: a damaged field is a HistoryCorrupt naming it."""
+    version = str(d["version"])
+    extra = _extra(version, d["extra"])
+    for name in ("duration_ms", "steps_done"):
+        if d[name] is not None and not isinstance(d[name], int):
+            raise HistoryCorrupt(version, name, f"{str(d[name])[:40]!r} is not a whole number")
+    return HistoryRow(
+        version=version, name=d["name"], status=d["status"], checksum=d["checksum"],
+        applied_at=d["applied_at"], duration_ms=d["duration_ms"], up=d["up_script"] or "",
+        down=d["down_script"] or "", parent=d["parent"], dialect=d["dialect"] or "",
+        steps_done=d["steps_done"] or 0, error=d["error"],
+        source_checksum=d["source_checksum"] or "", extra=extra)
+
+
+def _extra(version: str, text) -> dict:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except (ValueError, TypeError, RecursionError) as e:
+        raise HistoryCorrupt(version, "extra", f"not JSON: {type(e).__name__}") from None
+    if not isinstance(value, dict):
+        raise HistoryCorrupt(version, "extra", f"JSON {type(value).__name__}, not an object")
+    return value
 
 
 def _count(conn, table: str, dialect) -> int:
@@ -238,22 +354,166 @@ def _count(conn, table: str, dialect) -> int:
     return int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {quote(table, dialect)}").scalar())
 
 
-def _make_engine(url: DatabaseURL) -> sa.Engine:
+def _make_engine(url: DatabaseURL, timeouts: Timeouts | None = None) -> sa.Engine:
+    """The engine, with every wait bounded (see Timeouts). Options are checked, and the
+    password's encoding, before anything touches the network."""
+    timeouts = timeouts or Timeouts()
+    check_query_options(url)
+    url = _without_dbwork_options(url)
     if url.dialect == "sqlite":
         engine = sa.create_engine(url.sqlalchemy_url(), poolclass=NullPool)
-        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "connect", _sqlite_connect(timeouts))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    kw = {}
-    if url.dialect == "postgresql":
-        kw["connect_args"] = {"connect_timeout": 5}
-    elif url.dialect == "mysql":
-        kw["connect_args"] = {"connect_timeout": 5}
     namespace, url = schema_option(url)
-    engine = sa.create_engine(url.sqlalchemy_url(), poolclass=NullPool, **kw)
+    args = _connect_args(url, timeouts)
+    engine = sa.create_engine(url.sqlalchemy_url(), poolclass=NullPool, connect_args=args)
+    event.listen(engine, "connect", _session_limits(url.dialect, timeouts))
     if namespace:
         event.listen(engine, "connect", _search_path(namespace))
+    if url.dialect == "postgresql" and timeouts.client_deadline():
+        event.listen(engine, "before_cursor_execute", _arm)
+        event.listen(engine, "after_cursor_execute", _disarm)
+        event.listen(engine, "handle_error", lambda ctx: _disarm(ctx.connection))
     return engine
+
+
+def _without_dbwork_options(url: DatabaseURL) -> DatabaseURL:
+    from dataclasses import replace
+    from urllib.parse import parse_qsl, urlencode
+    pairs = parse_qsl(url.query or "", keep_blank_values=True)
+    keep = [(k, v) for k, v in pairs if k not in ("connect_timeout", "lock_timeout",
+                                                   "statement_timeout")]
+    return replace(url, query=urlencode(keep)) if len(keep) != len(pairs) else url
+
+
+def _connect_args(url: DatabaseURL, t: Timeouts) -> dict:
+    if url.dialect == "postgresql":
+        # libpq: connect_timeout (whole seconds, at least 2); keepalives notice a host
+        # that died; tcp_user_timeout a peer that stopped acknowledging what we send
+        return {"connect_timeout": max(2, int(-(-t.connect // 1))), "keepalives": 1,
+                "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+                "tcp_user_timeout": int(max(t.connect, 10) * 1000)}
+    if url.dialect == "mysql":
+        for part, value in (("user name", url.username), ("password", url.password)):
+            _check_latin1(url, part, value)
+        # PyMySQL reads the server's greeting with read_timeout: bound it by connect
+        return {"connect_timeout": t.connect, "read_timeout": t.connect,
+                "write_timeout": t.client_deadline() or t.connect * 3}
+    return {}
+
+
+def _check_latin1(url: DatabaseURL, part: str, value: str | None) -> None:
+    try:
+        (value or "").encode("latin-1")
+    except UnicodeEncodeError:
+        raise ConfigError(f"the {part} of {url.masked()} has characters outside latin-1, "
+                          "which the MySQL driver (PyMySQL) cannot send; use a "
+                          f"{part} of latin-1 characters") from None
+
+
+def _session_limits(dialect_name: str, t: Timeouts):
+    """Every new connection gets the lock and statement limits (a session can lower or
+    raise the lock wait: locks.hold)."""
+    def connect(dbapi_conn, record):
+        record.info["dbwork_lock_timeout"] = t.lock
+        record.info["dbwork_deadline"] = t.client_deadline()
+        cur = dbapi_conn.cursor()
+        try:
+            for sql in locks.limit_statements(dialect_name, t.lock, t.statement):
+                try:
+                    cur.execute(sql)
+                except Exception:  # a variable this server does not have (MySQL/MariaDB)
+                    if dialect_name == "postgresql":
+                        raise
+            if dialect_name == "postgresql":
+                dbapi_conn.commit()
+        finally:
+            cur.close()
+        if dialect_name == "mysql":
+            dbapi_conn._read_timeout = t.client_deadline()
+    return connect
+
+
+def _info(conn) -> dict:
+    try:
+        return conn.connection.info if hasattr(conn, "connection") else conn.info
+    except Exception:
+        return {}
+
+
+def _arm(conn, cursor, statement, parameters, context, executemany):
+    _start_deadline(conn, conn.connection.dbapi_connection)
+
+
+def _disarm(conn, *args):
+    timer = _info(conn).pop("dbwork_timer", None) if conn is not None else None
+    if timer is not None:
+        timer.cancel()
+
+
+def _start_deadline(conn, raw) -> None:
+    info = _info(conn)
+    seconds = info.get("dbwork_deadline")
+    if not seconds or not hasattr(raw, "pgconn"):
+        return
+    _SILENT.pop(id(raw), None)
+    timer = threading.Timer(seconds, _cut, (raw, seconds))
+    timer.daemon = True
+    info["dbwork_timer"] = timer
+    timer.start()
+
+
+_SILENT: dict[int, float] = {}   # id(driver connection) -> the deadline that cut it
+
+
+def _raw_id(conn) -> int | None:
+    try:
+        return id(conn.connection.dbapi_connection)
+    except Exception:
+        return None
+
+
+def _cut(raw, seconds: float) -> None:
+    """No answer in time: shut the socket, so the blocked read returns an error."""
+    import os
+    import socket
+    _SILENT[id(raw)] = seconds
+    try:
+        sock = socket.socket(fileno=os.dup(raw.pgconn.socket))
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        finally:
+            sock.close()
+    except Exception:  # already closed
+        pass
+
+
+@contextmanager
+def _deadline(conn, raw):
+    """PostgreSQL's driver has no read timeout: a timer cuts a silent connection.
+    (PyMySQL's read_timeout does it for MySQL/MariaDB.)"""
+    _start_deadline(conn, raw)
+    try:
+        yield
+    finally:
+        _disarm(conn)
+
+
+def _backend_id(conn, dialect):
+    sql = {"postgresql": "SELECT pg_backend_pid()", "mysql": "SELECT CONNECTION_ID()"}
+    if dialect.name not in sql:
+        return None
+    value = conn.exec_driver_sql(sql[dialect.name]).scalar()
+    conn.commit()
+    return value
+
+
+def _quietly(fn, *args) -> None:
+    try:
+        fn(*args)
+    except Exception:  # the connection is gone: the caller reports the first error
+        pass
 
 
 def schema_option(url: DatabaseURL) -> tuple[str | None, DatabaseURL]:
@@ -297,10 +557,12 @@ def _search_path(namespace: str):
     return connect
 
 
-def _sqlite_connect(dbapi_conn, record):
-    # take transaction control away from the sqlite3 module, so DDL is transactional
-    dbapi_conn.isolation_level = None
-    dbapi_conn.execute("PRAGMA busy_timeout = 5000")
+def _sqlite_connect(t: Timeouts):
+    def connect(dbapi_conn, record):
+        # take transaction control away from the sqlite3 module, so DDL is transactional
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {int(t.lock * 1000)}")
+    return connect
 
 
 def _sqlite_begin(conn):

@@ -143,6 +143,9 @@ class _Lexer:
 _CONSTANTS = {"true": True, "false": False, "null": None}
 
 
+MAX_DEPTH = 100   # MongoDB refuses documents nested deeper (and Python's stack is finite)
+
+
 class _Parser:
     """Recursive descent over the tokens: statements are calls on ``db`` or bare
     command documents; values are JSON plus the shell's constructors."""
@@ -234,10 +237,15 @@ class _Parser:
     # values
     def value(self):
         t = self.tok
-        if t.kind == "punct" and t.value == "{":
-            return self.obj()
-        if t.kind == "punct" and t.value == "[":
-            return self.array()
+        if t.kind == "punct" and t.value in "{[":
+            self.depth = getattr(self, "depth", 0) + 1
+            if self.depth > MAX_DEPTH:
+                raise self.error(f"nested deeper than {MAX_DEPTH} levels (MongoDB's own "
+                                 "limit for a document)")
+            try:
+                return self.obj() if t.value == "{" else self.array()
+            finally:
+                self.depth -= 1
         if t.kind == "string":
             self.i += 1
             return t.value
