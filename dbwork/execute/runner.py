@@ -35,6 +35,12 @@ class Buffer:
     def write_history(self, row: HistoryRow) -> None:
         pass
 
+    def last_event(self):
+        return None
+
+    def write_event(self, event) -> None:
+        pass
+
     def commit(self) -> None:
         pass
 
@@ -47,12 +53,27 @@ def now_iso() -> str:
 
 
 def history_row(m: Migration, status: str) -> HistoryRow:
+    extra = {"warnings": m.warnings, "checks": m.checks}
+    if m.restores is not None:
+        extra["restores"] = m.restores
+    if m.reason:
+        extra["reason"] = m.reason
     return HistoryRow(version=m.version, name=m.name, status=status, checksum=m.checksum,
                       applied_at=m.applied_at, duration_ms=m.duration_ms, up=m.up,
                       down=m.down, parent=m.parent, dialect=m.dialect,
                       steps_done=m.steps_done, error=m.error,
-                      source_checksum=m.source_checksum,
-                      extra={"warnings": m.warnings, "checks": m.checks})
+                      source_checksum=m.source_checksum, extra=extra)
+
+
+def record(sink, m: Migration, status: str, event: str | None = None) -> None:
+    """Write ``m``'s history row as ``status``; with ``event`` (applied, rolled_back,
+    failed) also append that event to the log, chained to the last one."""
+    from .integrity import next_event
+    row = history_row(m, status)
+    sink.write_history(row)
+    if event is not None:
+        sink.write_event(next_event([e for e in [sink.last_event()] if e], row, event,
+                                    m.reason if event == "rolled_back" else None, now_iso()))
 
 
 def run_up(sink, m: Migration, before_commit=None) -> Migration:
@@ -62,11 +83,13 @@ def run_up(sink, m: Migration, before_commit=None) -> Migration:
     return _run(sink, m, m.steps, "forward", "applied", before_commit)
 
 
-def run_down(sink, m: Migration, steps_done: int | None = None) -> Migration:
-    """Undo ``m``: the reverse of each step that ran, last first."""
+def run_down(sink, m: Migration, steps_done: int | None = None,
+             before_commit=None) -> Migration:
+    """Undo ``m``: the reverse of each step that ran, last first. ``before_commit``
+    as for :func:`run_up` (the check that the schema is back where it started)."""
     done = len(m.steps) if steps_done is None else steps_done
     steps = list(reversed(m.steps[:done]))
-    return _run(sink, m, steps, "reverse", "rolled_back")
+    return _run(sink, m, steps, "reverse", "rolled_back", before_commit)
 
 
 def _run(sink, m: Migration, steps: list[Step], direction: str, final: str,
@@ -98,7 +121,7 @@ def _run(sink, m: Migration, steps: list[Step], direction: str, final: str,
     m.error = None
     if direction == "reverse":
         m.steps_done = 0
-    sink.write_history(history_row(m, final))
+    record(sink, m, final, final)
     sink.commit()
     return m
 
@@ -116,7 +139,7 @@ def _run_step(sink, m: Migration, step: Step, statements: list[str], index: int)
                 sink.rollback()
             else:
                 m.status, m.error = "failed", f"step {step.number}: {reason}"
-                sink.write_history(history_row(m, "failed"))
+                record(sink, m, "failed", "failed")
             raise MigrationFailed(m.version, statement, reason, step.number,
                                   sink.transactional, m.steps_done) from None
 
