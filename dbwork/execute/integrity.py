@@ -101,12 +101,12 @@ def fingerprint(schema) -> dict[str, str]:
     """{object: sha256} for the tables (and PostgreSQL enums), or collections with
     their options and indexes, of a schema; dbwork's own tables are left out. Data
     statistics (sampled document shapes, counts) are not part of it."""
+    from ..model.schema import Schema
     out: dict[str, str] = {}
-    tables = getattr(schema, "tables", None)
-    if tables is not None:
-        for name, t in tables.items():
+    if isinstance(schema, Schema):
+        for name, t in schema.tables.items():
             if not name.startswith(INTERNAL):
-                out[name] = _digest(t)
+                out[name] = _digest(_table_state(t))
         for name, values in (getattr(schema, "enums", None) or {}).items():
             out[f"enum {name}"] = _digest(list(values))
         return out
@@ -132,6 +132,17 @@ def mismatches(expected: dict[str, str | None], now: dict[str, str]) -> list[str
                 "is missing" if name not in now else "differs from before the migration")
             out.append(f"{name} {state}")
     return out
+
+
+def _table_state(t) -> dict:
+    """A table as a set of facts: column order is left out (PostgreSQL brings a
+    restored column back last; the fidelity checks own order), and so is the order in
+    which the engine lists keys, checks and indexes."""
+    d = asdict(t)
+    d["columns"] = sorted(d["columns"], key=lambda c: c["name"])
+    for key in ("foreign_keys", "uniques", "checks", "indexes"):
+        d[key] = sorted(d[key], key=_canonical)
+    return d
 
 
 def _digest(value) -> str:
