@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from .execute.integrity import event_digest, row_intact
 from .migration import checksum_of
@@ -202,19 +203,32 @@ def _check_files_against(migrations, rows, directory) -> list[Finding]:
 
 def differences(row, m) -> list[str]:
     """Which parts of file ``m`` differ from history ``row`` ([] when none)."""
-    if row.row_checksum and row.checksum == m.checksum:
+    up, down = _file_sections(m)
+    if row.row_checksum and row.checksum == m.checksum and (up, down) == (
+            _norm(row.up), _norm(row.down)):
         return []
-    parts = []
-    if checksum_of(row.up, "") != checksum_of(m.up, ""):
-        parts.append("up")
-    if checksum_of(row.down, "") != checksum_of(m.down, ""):
-        parts.append("down")
+    parts = [name for name, mine, theirs in (("up", up, row.up), ("down", down, row.down))
+             if mine != _norm(theirs)]
     for key in ("name", "parent", "dialect"):
         if (getattr(row, key) or "") != (getattr(m, key) or ""):
             parts.append(f"{key} header")
     if not parts and row.row_checksum and row.checksum != m.checksum:
         parts.append("checksum")
     return parts
+
+
+def _file_sections(m) -> tuple[str, str]:
+    """The file's sections as written (a step dbwork would not read counts too)."""
+    from .execute.files import raw_sections
+    try:
+        up, down = raw_sections(Path(m.path).read_text(encoding="utf-8"))
+    except (OSError, TypeError, UnicodeDecodeError):
+        return _norm(m.up), _norm(m.down)
+    return _norm(up), _norm(down)
+
+
+def _norm(text: str) -> str:
+    return "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
 
 
 def row_subject(r) -> str:

@@ -25,7 +25,7 @@ from .execute.backend import HistoryRow
 from .execute.files import MigrationFiles, parse_script
 from .execute import integrity
 from .execute.runner import Buffer, record, run_down, run_up
-from .migration import Migration, Step
+from .migration import Migration, Step, terminate
 from .parse.cell import Cell, split_cell, split_statements, validate_name
 from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
 from .url import DatabaseURL
@@ -465,22 +465,47 @@ class Workbench:
             m.warnings += [f"data loss allowed: {x}" for x in losses if x.startswith(m.id)]
 
     def _file_losses(self, s, m: Migration, schema) -> list[str]:
-        ops = []
+        out = []
         for step in m.steps:
-            for statement in step.forward:
-                ops += self._ops_of(statement, schema)
+            if self.dialect.family == "document":
+                losses = [op.loss() for st in step.forward for op in self._ops_of(st, schema)]
+            else:
+                losses = self._step_losses(step, schema)
+            for what, table in losses:
+                if _has(schema, table):  # one made by an earlier pending file holds no rows yet
+                    out += self._counted(s, what, table)
+        return out
+
+    def _step_losses(self, step: Step, schema) -> list[tuple[str, str]]:
+        """What one step destroys, from its typed operations; a table rebuilt within
+        the step (SQLite's drop column) is judged by the columns it loses."""
+        ops = self._ops_of("\n".join(terminate(x) for x in step.forward), schema) \
+            if step.forward else []
+        end = schema
+        try:
+            for op in ops:
+                end = op.apply(end)
+        except Exception:  # an operation dbwork cannot simulate: judge each on its own
+            end = None
         out = []
         for op in ops:
             loss = op.loss()
             if loss is None:
                 continue
-            try:
-                n = s.count_rows(loss[1])
-            except Exception:  # the table is made by an earlier pending migration
-                n = 0
-            if n:
-                out.append(f"{loss[0]} over {n} row(s)")
+            name = loss[1]
+            rebuilt = end is not None and type(op).__name__ == "DropTable" and \
+                _has(end, name) and _has(schema, name)
+            if rebuilt:
+                kept = {c.name for c in end.table(name).columns}
+                out += [(f"drop column {name}.{c.name}", name)
+                        for c in schema.table(name).columns if c.name not in kept]
+            else:
+                out.append(loss)
         return out
+
+    def _counted(self, s, what: str, table: str) -> list[str]:
+        n = s.count_rows(table)
+        return [f"{what} over {n} row(s)"] if n else []
 
     def _ops_of(self, statement: str, schema) -> list:
         """The typed operations of one rendered statement ([] when dbwork cannot model it)."""

@@ -75,6 +75,25 @@ def parse_migration_text(text: str, path: str | None = None) -> Migration:
         warnings=header.get("warning", []), path=path)
 
 
+def raw_sections(text: str) -> tuple[str, str]:
+    """The up and down sections of a file as written (steps dbwork would ignore
+    included), in the comment style of history ("-- step"): what verify compares.
+
+    >>> raw_sections("-- version: 1\n-- migrate:up\n// step 1: x\nA;\n-- migrate:down\nB;\n")
+    ('-- step 1: x\nA;', 'B;')
+    """
+    sections: dict[str, list[str]] = {"up": [], "down": []}
+    current = None
+    for line in text.splitlines():
+        m = _SECTION.match(line.strip())
+        if m:
+            current = m.group(1)
+        elif current is not None:
+            sections[current].append("--" + line[2:] if _STEP.match(line.strip()) and
+                                      line.startswith("//") else line)
+    return "\n".join(sections["up"]).strip(), "\n".join(sections["down"]).strip()
+
+
 def parse_script(text: str, dialect: str) -> dict[int, tuple[str, list[str]]]:
     """``-- step N:`` blocks of a script -> {N: (comment, statements)}."""
     return _steps(text.splitlines(), dialect)
