@@ -462,7 +462,10 @@ class Workbench:
         if losses and not allow_data_loss:
             raise DataLossRefused(losses)
         for m in todo:
-            m.warnings += [f"data loss allowed: {x}" for x in losses if x.startswith(m.id)]
+            for x in losses:
+                said = f"data loss allowed: {x.split(': ', 1)[1]}"
+                if x.startswith(m.id + ":") and said not in m.warnings:
+                    m.warnings.append(said)
 
     def _file_losses(self, s, m: Migration, schema) -> list[str]:
         out = []

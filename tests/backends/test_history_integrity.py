@@ -286,3 +286,30 @@ def test_upgrade_asks_consent_for_data_loss_like_migrate(backend, make_wb):
              "--allow-data-loss")
     assert r.returncode == 0, r.stderr
     assert "token" not in {c.name for c in prod.schema().table("users").columns}
+
+
+def test_no_second_migrator_gets_in_between_two_migrations_of_an_upgrade(make_wb):
+    """SQLite's BEGIN IMMEDIATE ends with every commit, and an upgrade commits after each
+    migration: a migrator polling the lock without waiting could take it in between
+    (then both apply the next file: 'already exists'). Every time this test holds the
+    lock, history must show the upgrade not started or finished, never half way."""
+    from dbwork.errors import LockTimeout
+    src = make_wb("sqlite")
+    for i in range(25):
+        src.migrate(f"t{i}", f"CREATE TABLE t{i} (id INTEGER PRIMARY KEY);")
+    target = make_wb("sqlite")
+    target.files = src.files
+    proc = subprocess.Popen([DBWORK, "--url", str(target.url), "--migrations",
+                             str(src.files.directory), "upgrade"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen, deadline = set(), time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            with target.backend.session(lock_timeout=0) as s:
+                seen.add(sum(r.status == "applied" for r in s.history()))
+        except LockTimeout:
+            pass
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert seen <= {0, 25}, f"took the lock half way through the upgrade: {sorted(seen)}"
+    assert len(target.backend.history()) == 25
