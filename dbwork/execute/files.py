@@ -79,8 +79,9 @@ def raw_sections(text: str) -> tuple[str, str]:
     """The up and down sections of a file as written (steps dbwork would ignore
     included), in the comment style of history ("-- step"): what verify compares.
 
-    >>> raw_sections("-- version: 1\n-- migrate:up\n// step 1: x\nA;\n-- migrate:down\nB;\n")
-    ('-- step 1: x\nA;', 'B;')
+    >>> text = format_migration(Migration("1", "t", [Step(1, "x", ["A"], ["B"])]))
+    >>> raw_sections(text)
+    ('-- step 1: x\\nA;', '-- step 1: x\\nB;')
     """
     sections: dict[str, list[str]] = {"up": [], "down": []}
     current = None
