@@ -1,7 +1,11 @@
 """The command line, for CI and deploys: the same Workbench as the notebook.
 
     dbwork --url postgresql://app@db/shop --migrations migrations upgrade --dry-run
-    dbwork pending | history | rollback [--steps N | --to VERSION] | migrate NAME FILE
+    dbwork pending | history [--events] | rollback [--steps N | --to VERSION] [--reason TEXT]
+    dbwork upgrade [--allow-data-loss] [--include-reverted] [--allow-out-of-order]
+    dbwork reapply NAME     (re-approve a migration that was rolled back on purpose)
+    dbwork verify [--json]  (exit 0 ok, 1 findings, 2 error)
+    dbwork migrate NAME FILE
     dbwork lint FILE        (exit 1 when a finding is an error: a gate for CI)
     dbwork detect [PATH]
 
@@ -29,12 +33,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     up = sub.add_parser("upgrade", help="apply pending migration files in order")
     up.add_argument("--dry-run", action="store_true")
+    up.add_argument("--allow-data-loss", action="store_true",
+                    help="apply files that destroy data in rows that exist")
+    up.add_argument("--include-reverted", action="store_true",
+                    help="also apply migrations that were rolled back on purpose")
+    up.add_argument("--allow-out-of-order", action="store_true",
+                    help="apply a file older than the newest applied migration")
+    ra = sub.add_parser("reapply", help="re-approve and apply a migration rolled back on purpose")
+    ra.add_argument("name")
+    ra.add_argument("--dry-run", action="store_true")
+    ra.add_argument("--allow-data-loss", action="store_true")
+    vf = sub.add_parser("verify", help="check files and history for changes made outside dbwork")
+    vf.add_argument("--json", action="store_true")
     sub.add_parser("pending", help="list migration files not yet applied")
-    sub.add_parser("history", help="show the history table")
+    hi = sub.add_parser("history", help="show the history table")
+    hi.add_argument("--events", action="store_true", help="every apply and rollback")
     rb = sub.add_parser("rollback", help="undo the last migration(s)")
     rb.add_argument("--steps", type=int, default=1)
     rb.add_argument("--to")
     rb.add_argument("--dry-run", action="store_true")
+    rb.add_argument("--reason", help="why: kept with the rollback in history")
     mg = sub.add_parser("migrate", help="plan and apply a change written in FILE ('-': stdin)")
     mg.add_argument("name")
     mg.add_argument("file")
@@ -61,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         return status
     except DbworkError as e:
         print(f"dbwork: {type(e).__name__}: {e}", file=sys.stderr)
-        return 1
+        return 2 if args.command == "verify" else 1
 
 
 def _run(args) -> str:
@@ -83,24 +101,44 @@ def _workbench(args):
 
 
 def _upgrade(wb, args) -> str:
-    done = wb.upgrade(dry_run=args.dry_run)
+    done = wb.upgrade(dry_run=args.dry_run, allow_data_loss=args.allow_data_loss,
+                      include_reverted=args.include_reverted,
+                      allow_out_of_order=args.allow_out_of_order)
+    skipped = "".join(f"\nnot re-applied (reverted): {m.version} {m.name}; "
+                      "--include-reverted or `dbwork reapply NAME` applies it"
+                      for m in done.reverted)
     if not done:
-        return "database is up to date"
-    return "\n\n".join(str(m) if args.dry_run else repr(m) for m in done)
+        return "database is up to date" + skipped
+    return "\n\n".join(str(m) if args.dry_run else repr(m) for m in done) + skipped
+
+
+def _reapply(wb, args) -> str:
+    m = wb.reapply(args.name, dry_run=args.dry_run, allow_data_loss=args.allow_data_loss)
+    return str(m) if args.dry_run else repr(m)
+
+
+def _verify(wb, args) -> tuple[str, int]:
+    import json
+    report = wb.verify()
+    text = json.dumps(report.to_dict(), indent=2) if args.json else str(report)
+    return text, 0 if report.ok else 1
 
 
 def _pending(wb, args) -> str:
     rows = wb.pending()
-    return "\n".join(f"{m.version} {m.name}" for m in rows) or "no pending migrations"
+    return "\n".join(f"{m.version} {m.name}" + (" (reverted: not re-applied by upgrade "
+                                                 "until re-approved)" if
+                                                 m.status == "rolled_back" else "")
+                     for m in rows) or "no pending migrations"
 
 
 def _history(wb, args) -> str:
-    frame = wb.history()
+    frame = wb.history(events=args.events)
     return frame.to_string(index=False) if len(frame) else "no migrations applied"
 
 
 def _rollback(wb, args) -> str:
-    done = wb.rollback(args.steps, to=args.to, dry_run=args.dry_run)
+    done = wb.rollback(args.steps, to=args.to, dry_run=args.dry_run, reason=args.reason)
     if not done:
         return "nothing to roll back"
     return "\n\n".join(str(m) if args.dry_run else repr(m) for m in done)
@@ -136,7 +174,8 @@ def _seed(wb, args) -> tuple[str, int]:
 
 
 _COMMANDS = {"seed": _seed, "upgrade": _upgrade, "pending": _pending, "history": _history,
-             "rollback": _rollback, "migrate": _migrate, "lint": _lint}
+             "rollback": _rollback, "migrate": _migrate, "lint": _lint,
+             "reapply": _reapply, "verify": _verify}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -239,3 +239,28 @@ class SeedError(DbworkError):
         where += [f"line {line}"] if line is not None else []
         where += [f"column '{column}'"] if column else []
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class TamperDetected(MigrationConflict):
+    """Files or history were changed outside dbwork (an edited, deleted or added file,
+    an edited or deleted history row). ``findings``: the verify findings, each naming
+    the file or the row; ``wb.verify()`` / ``dbwork verify`` lists them."""
+
+    def __init__(self, action: str, findings: list):
+        self.findings = findings
+        lines = "\n".join(f"  - {f.subject}: {f.message}" for f in findings)
+        super().__init__(f"{action} refused: files or history changed outside dbwork "
+                         f"({len(findings)} finding(s)):\n{lines}")
+
+
+class RollbackMismatch(DbworkError):
+    """A rollback ran but the schema is not what the migration started from (a down
+    script that undoes nothing, or the wrong thing)."""
+
+    def __init__(self, version: str, name: str, problems: list[str], undone: bool):
+        self.version, self.name, self.problems = version, name, problems
+        state = ("the rollback was undone: the migration stays applied" if undone else
+                 "its statements ran and stay (no transactional DDL): the migration is "
+                 "marked 'failed'; repair the schema by hand, then roll back again")
+        super().__init__(f"rollback of {version} {name} did not restore the schema it "
+                         f"started from: {'; '.join(problems)}. {state}")

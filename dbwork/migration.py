@@ -62,6 +62,10 @@ class Migration:
     erd: Any = None            # graphviz diagram around the touched tables, if drawn
     tables: tuple[str, ...] = ()
     schema_before: Any = field(default=None, repr=False)   # the schema it was planned on
+    # what the apply changed, as the state a rollback must return to: {object: digest
+    # before, or None} (integrity.changed); kept in the history row's extra
+    restores: dict | None = field(default=None, repr=False)
+    reason: str | None = None  # why it was rolled back (rollback(reason=...))
 
     @property
     def up(self) -> str:
@@ -73,8 +77,10 @@ class Migration:
 
     @property
     def checksum(self) -> str:
-        """sha256 over the scripts: what upgrade() compares with history."""
-        return checksum_of(self.up, self.down)
+        """sha256 over the whole migration (version, name, parent, dialect, up and
+        down): what upgrade() and verify() compare with history."""
+        return migration_checksum(self.version, self.name, self.parent, self.dialect,
+                                  self.up, self.down)
 
     @property
     def id(self) -> str:
@@ -120,6 +126,20 @@ def terminate(statement: str) -> str:
     return statement if statement.endswith(";") else statement + ";"
 
 
+def migration_checksum(version: str, name: str, parent: str | None, dialect: str,
+                       up: str, down: str) -> str:
+    """The checksum of a whole migration: its header and both scripts.
+
+    >>> a = migration_checksum("1", "t", None, "sqlite", "CREATE TABLE t (a INT);", "DROP TABLE t;")
+    >>> a == migration_checksum("2", "t", None, "sqlite", "CREATE TABLE t (a INT);", "DROP TABLE t;")
+    False
+    """
+    header = f"version: {version}\nname: {name}\nparent: {parent or ''}\ndialect: {dialect or ''}"
+    return hashlib.sha256((header + "\n--\n" + checksum_of(up, down)).encode()).hexdigest()
+
+
 def checksum_of(up: str, down: str) -> str:
+    """The scripts' checksum (up and down only; what history rows held before rows
+    carried the whole-migration checksum)."""
     norm = "\n".join(line.rstrip() for line in (up.strip() + "\n--\n" + down.strip()).splitlines())
     return hashlib.sha256(norm.encode()).hexdigest()

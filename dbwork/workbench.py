@@ -20,11 +20,12 @@ from pathlib import Path
 
 from . import safety
 from .errors import (ConfigError, DataLossRefused, DbworkError, MigrationConflict,
-                     MigrationFailed)
+                     MigrationFailed, RollbackMismatch, TamperDetected)
 from .execute.backend import HistoryRow
 from .execute.files import MigrationFiles, parse_script
-from .execute.runner import Buffer, failures_reported, run_down, run_up
-from .migration import Migration, Step
+from .execute import integrity
+from .execute.runner import Buffer, failures_reported, record, run_down, run_up
+from .migration import Migration, Step, terminate
 from .parse.cell import Cell, split_cell, split_statements, validate_name
 from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
 from .url import DatabaseURL
@@ -132,6 +133,10 @@ class Workbench:
     def _migrate(self, change: "_Change", dry_run: bool) -> Migration:
         """Under the lock: report an applied twin, or plan, then apply or dry-run."""
         existing = self.files.find(change.name)
+        if existing is not None and existing.dialect and existing.dialect != self.dialect.name:
+            from .verify import foreign_message
+            raise ConfigError(f"{existing.path}: migration {change.name} is "
+                              f"{foreign_message(existing, self.dialect.name)}")
         with self.backend.session(self.lock_timeout) as s:
             applied = [r for r in s.history() if r.name == change.name and
                        r.status in ("applied", "failed", "running")]
@@ -315,16 +320,22 @@ class Workbench:
             run_up(s, m, before_commit=lambda: self._validate(s, m))
         except MigrationFailed:
             if not s.transactional:  # steps ran and stay: keep the record beside history
-                self.files.write(m)
+                self._write_file(s, m)
             raise
-        self.files.write(m)
+        self._write_file(s, m)
         self._after_change(s)
         return m
+
+    def _write_file(self, s, m: Migration) -> None:
+        applied = {r.version for r in s.history() if r.status == "applied"} - {m.version}
+        self.files.write(m, applied)
 
     def _validate(self, s, m: Migration) -> None:
         """Runs inside the migration's transaction, before the commit: a failed
         validation rolls the whole migration back."""
         after = self._schema_after(s, m)
+        m.restores = integrity.changed(integrity.fingerprint(m.schema_before),
+                                       integrity.fingerprint(after))
         m.checks += safety.validate(s, m, m.schema_before, after)
         touched = [t for t in m.tables if _has(after, t)]
         m.erd = _diagram(after, touched, highlight=m.tables) if touched else None
@@ -362,23 +373,36 @@ class Workbench:
         return earlier[-1] if earlier else None
 
     # -- rollback ---------------------------------------------------------------------
-    def rollback(self, steps: int = 1, to: str | None = None,
-                 dry_run: bool = False) -> list[Migration]:
-        """Undo the last ``steps`` migrations, or every one after version ``to``."""
+    def rollback(self, steps: int = 1, to: str | None = None, dry_run: bool = False,
+                 reason: str | None = None) -> list[Migration]:
+        """Undo the last ``steps`` migrations, or every one after version ``to``.
+
+        ``reason`` is kept with the rollback's event in history (``history(events=True)``).
+        A migration rolled back here stays reverted: upgrade() does not apply it again
+        until it is re-approved (``reapply(name)`` or ``upgrade(include_reverted=True)``).
+        Refused while history was edited outside dbwork (see verify()); after the
+        reverse steps the schema must be the one the migration started from, or the
+        rollback fails loudly (RollbackMismatch) instead of reporting rolled_back.
+        """
         if steps is not None and (not isinstance(steps, int) or steps < 1):
             raise ConfigError(f"steps must be a positive whole number, not {steps!r}")
+        if reason is not None and not isinstance(reason, str):
+            raise ConfigError(f"reason must be text, not {type(reason).__name__}")
         with failures_reported("rolling back"), self.backend.session(self.lock_timeout) as s:
-            live = [r for r in s.history() if r.status in ("applied", "failed", "running")]
+            rows = s.history()
+            live = [r for r in rows if r.status in ("applied", "failed", "running")]
             live.sort(key=lambda r: r.version, reverse=True)
             if to is not None:
-                if to not in {r.version for r in s.history()}:
+                if to not in {r.version for r in rows}:
                     raise ConfigError(f"unknown version {to!r}: see history()")
                 chosen = [r for r in live if r.version > to]
             else:
                 chosen = live[:steps]
+            self._refuse_tampering(s, "rollback", _blocks_rollback({r.version for r in chosen}))
             out = []
             for row in chosen:
                 m = self._from_history(row)
+                m.reason = reason
                 done = row.steps_done if row.status != "applied" else len(m.steps)
                 if dry_run:
                     run_down(Buffer(s.transactional), m, done)
@@ -388,57 +412,236 @@ class Workbench:
                     progress_mode(s, m)  # backends: see dbwork.passes
                     # 'running': the migrator died mid-step, which may have run unrecorded;
                     # 'failed': the failing statement raised, so that step did not take effect
-                    run_down(s, m, done, in_flight=row.status == "running")
+                    self._run_down_checked(s, m, done, in_flight=row.status == "running")
                     self._drop_orphans(s, m, {m.version})
                 out.append(m)
             self._after_change(s) if out and not dry_run else None
             return out
 
+    def _run_down_checked(self, s, m: Migration, done: int, in_flight: bool = False) -> None:
+        """The reverse steps, then (before the commit) the check that every object
+        the migration changed is back as it was."""
+        expected = m.restores
+
+        def back_where_it_started():
+            if expected is None:   # applied by an older dbwork: nothing to compare
+                return
+            problems = integrity.mismatches(expected, integrity.fingerprint(s.introspect()))
+            if problems:
+                raise RollbackMismatch(m.version, m.name, problems, s.transactional)
+
+        try:
+            run_down(s, m, done, in_flight=in_flight, before_commit=back_where_it_started)
+        except RollbackMismatch as e:
+            if not s.transactional:
+                m.status, m.error = "failed", str(e)
+                record(s, m, "failed", "failed")
+            raise
+
     # -- deploy path ------------------------------------------------------------------
     def pending(self) -> list[Migration]:
-        """Migration files not applied to this database, oldest first."""
-        done = {r.version for r in self.backend.history() if r.status == "applied"}
-        return [m for m in self.files.all() if m.version not in done]
+        """Migration files not applied to this database, oldest first. A migration
+        rolled back on purpose is listed with status "rolled_back" and a note: upgrade()
+        leaves it alone until it is re-approved."""
+        rows = {r.version: r for r in self.backend.history()}
+        out = []
+        for m in self.files.all():
+            row = rows.get(m.version)
+            if row and row.status == "applied":
+                continue
+            if row and row.status == "rolled_back":
+                m.status = "rolled_back"
+                m.reason = (row.extra or {}).get("reason")
+                m.notes.append(REVERTED_NOTE.format(name=m.name))
+            out.append(m)
+        return out
 
-    def upgrade(self, dry_run: bool = False) -> list[Migration]:
-        """Apply pending migration files in order (the CI/deploy path). Refuses while an
-        applied file was edited after it ran, naming the file."""
+    def upgrade(self, dry_run: bool = False, allow_data_loss: bool = False,
+                include_reverted: bool = False,
+                allow_out_of_order: bool = False) -> "UpgradeResult":
+        """Apply pending migration files in order (the CI/deploy path), under the
+        migration lock for the whole run (a second migrator waits, then finds nothing
+        to do). Refuses, naming the file or row, while files or history were changed
+        outside dbwork (see verify()); asks for ``allow_data_loss`` exactly as
+        migrate() does; skips migrations rolled back on purpose unless
+        ``include_reverted``; applies a file older than the newest applied one only
+        with ``allow_out_of_order``. Returns the applied migrations (a list, with
+        ``.reverted``: the files it left alone)."""
+        return self._upgrade(None, dry_run, allow_data_loss, include_reverted,
+                             allow_out_of_order)
+
+    def reapply(self, name: str, dry_run: bool = False,
+                allow_data_loss: bool = False) -> Migration:
+        """Re-approve and apply the migration ``name`` that was rolled back on purpose.
+
+        >>> # wb.rollback(reason="broke login"); wb.reapply("drop_legacy_tokens")
+        """
+        validate_name(name)
+        m = self.files.find(name)
+        if m is None:
+            raise ConfigError(f"no migration file named {name} in {self.files.directory}")
+        rows = {r.version: r for r in self.backend.history()}
+        row = rows.get(m.version)
+        if row is None or row.status != "rolled_back":
+            state = row.status if row else "not applied yet"
+            raise ConfigError(f"migration {name} ({m.version}) is {state}, not reverted: "
+                              "reapply() is for a migration that was rolled back "
+                              "(use upgrade() for pending ones)")
+        done = self._upgrade(m.version, dry_run, allow_data_loss, True, True)
+        if not done:
+            raise MigrationConflict(f"migration {name} was applied meanwhile")
+        return done[0]
+
+    def _upgrade(self, only, dry_run, allow_data_loss, include_reverted, allow_out_of_order):
         with failures_reported("upgrading"), self.backend.session(self.lock_timeout) as s:
             rows = {r.version: r for r in s.history()}
-            files = self.files.all()
+            self._refuse_tampering(s, "upgrade", lambda f: not (
+                f.kind == "out_of_order" and (allow_out_of_order or f.version == only)))
+            files = [m for m in self.files.all() if only is None or m.version == only]
             for m in files:
                 row = rows.get(m.version)
-                if row and row.status == "applied" and row.checksum != m.checksum:
-                    raise MigrationConflict(
-                        f"{m.path}: the file changed after it was applied (checksum "
-                        f"{m.checksum[:12]} vs history {row.checksum[:12]}); restore it, "
-                        "or roll the migration back before editing it")
                 if row and row.status in ("failed", "running"):
                     raise MigrationConflict(
                         f"migration {m.name} ({m.version}) is marked '{row.status}': "
                         "roll it back first")
             if not dry_run:   # a re-applied file would collide with its old backup's name
                 self._drop_orphans(s, None)
-            out = []
+            todo, reverted = [], []
             for m in files:
                 row = rows.get(m.version)
                 if row and row.status == "applied":
                     continue
+                if row and row.status == "rolled_back" and not include_reverted:
+                    reverted.append(m)
+                    continue
+                todo.append(m)
+            self._consent(s, todo, allow_data_loss)
+            out = UpgradeResult()
+            out.reverted = reverted
+            for m in todo:
                 if dry_run:
                     run_up(Buffer(s.transactional), m)
                     m.status, m.dry_run = "planned", True
-                else:
-                    progress_mode(s, m)  # backends: see dbwork.passes
-                    run_up(s, m)
+                elif not self._applied_meanwhile(s, m):
+                    self._apply_file(s, m)
                 out.append(m)
             self._after_change(s) if out and not dry_run else None
             return out
 
+    def _applied_meanwhile(self, s, m: Migration) -> bool:
+        """History re-read under the lock just before a file runs."""
+        return any(r.version == m.version and r.status == "applied" for r in s.history())
+
+    def _apply_file(self, s, m: Migration) -> None:
+        progress_mode(s, m)  # backends: see dbwork.passes
+        before = integrity.fingerprint(s.introspect())
+
+        def note_changes():
+            m.restores = integrity.changed(before, integrity.fingerprint(s.introspect()))
+
+        run_up(s, m, before_commit=note_changes)
+
+    def _consent(self, s, todo: list[Migration], allow_data_loss: bool) -> None:
+        """migrate()'s data-loss question, for files: what their steps destroy in rows
+        that exist now."""
+        losses = []
+        schema = s.introspect() if todo else None
+        for m in todo:
+            losses += [f"{m.version}_{m.name}: {x}" for x in self._file_losses(s, m, schema)]
+        if losses and not allow_data_loss:
+            raise DataLossRefused(losses)
+        for m in todo:
+            for x in losses:
+                said = f"data loss allowed: {x.split(': ', 1)[1]}"
+                if x.startswith(m.id + ":") and said not in m.warnings:
+                    m.warnings.append(said)
+
+    def _file_losses(self, s, m: Migration, schema) -> list[str]:
+        out = []
+        for step in m.steps:
+            if self.dialect.family == "document":
+                losses = [op.loss() for st in step.forward for op in self._ops_of(st, schema)]
+            else:
+                losses = self._step_losses(step, schema)
+            for what, table in losses:
+                if _has(schema, table):  # one made by an earlier pending file holds no rows yet
+                    out += self._counted(s, what, table)
+        return out
+
+    def _step_losses(self, step: Step, schema) -> list[tuple[str, str]]:
+        """What one step destroys, from its typed operations; a table rebuilt within
+        the step (SQLite's drop column) is judged by the columns it loses."""
+        ops = self._ops_of("\n".join(terminate(x) for x in step.forward), schema) \
+            if step.forward else []
+        end = schema
+        try:
+            for op in ops:
+                end = op.apply(end)
+        except Exception:  # an operation dbwork cannot simulate: judge each on its own
+            end = None
+        out = []
+        for op in ops:
+            loss = op.loss()
+            if loss is None:
+                continue
+            name = loss[1]
+            rebuilt = end is not None and type(op).__name__ == "DropTable" and \
+                _has(end, name) and _has(schema, name)
+            if rebuilt:
+                kept = {c.name for c in end.table(name).columns}
+                out += [(f"drop column {name}.{c.name}", name)
+                        for c in schema.table(name).columns if c.name not in kept]
+            else:
+                out.append(loss)
+        return out
+
+    def _counted(self, s, what: str, table: str) -> list[str]:
+        n = s.count_rows(table)
+        return [f"{what} over {n} row(s)"] if n else []
+
+    def _ops_of(self, statement: str, schema) -> list:
+        """The typed operations of one rendered statement ([] when dbwork cannot model it)."""
+        try:
+            if self.dialect.family == "document":
+                return _document_losses(statement, schema)
+            from .parse.sql import parse_sql
+            return list(parse_sql(statement, self.dialect, schema, allow_raw=True,
+                                  allow_dml=True).ops)
+        except (DbworkError, ValueError, KeyError, TypeError):
+            return []
+
+    def _refuse_tampering(self, s, action: str, blocks) -> None:
+        from .verify import check
+        report = check(self.files, s.history(), s.events(), self.dialect.name,
+                       self.display_url)
+        findings = [f for f in report.findings if blocks(f)]
+        if findings:
+            raise TamperDetected(action, findings)
+
+    def verify(self):
+        """Check migration files against history, and history against itself: a
+        deleted, edited or out-of-order file, a file of another engine, an edited or
+        deleted history row, a broken event log. Returns a VerifyReport (``.ok``,
+        ``.findings``, text and HTML display); nothing is changed.
+
+        >>> # wb.verify().ok  -> True
+        """
+        from .verify import check
+        return check(self.files, self.backend.history(), self.backend.events(),
+                     self.dialect.name, self.display_url)
+
     # -- looking ----------------------------------------------------------------------
-    def history(self):
-        """History as a DataFrame: version, name, status, applied_at, checksum,
-        duration_ms, steps_done, error."""
+    def history(self, events: bool = False):
+        """History as a DataFrame: version, name, status (the latest state),
+        applied_at, checksum, duration_ms, steps_done, error. ``events=True``: every
+        apply, rollback and failure as its own row (seq, at, version, name, event,
+        status, duration_ms, steps_done, reason, checksum), oldest first."""
         import pandas as pd
+        if events:
+            cols = ["seq", "at", "version", "name", "event", "status", "duration_ms",
+                    "steps_done", "reason", "checksum"]
+            rows = [{c: getattr(e, c) for c in cols} for e in self.backend.events()]
+            return pd.DataFrame(rows, columns=cols)
         cols = ["version", "name", "status", "applied_at", "checksum", "duration_ms",
                 "steps_done", "error"]
         rows = [{c: getattr(r, c) for c in cols} for r in self.backend.history()]
@@ -466,7 +669,8 @@ class Workbench:
                          warnings=list(extra.get("warnings", [])), status=row.status,
                          applied_at=row.applied_at, duration_ms=row.duration_ms,
                          steps_done=row.steps_done, error=row.error,
-                         checks=list(extra.get("checks", [])))
+                         checks=list(extra.get("checks", [])),
+                         restores=extra.get("restores"), reason=extra.get("reason"))
 
     # -- safety (owned by safety) -----------------------------------------------------
     def lint(self, text: str, dialect: str | None = None) -> list:
@@ -605,6 +809,40 @@ class Workbench:
         """After a migration, rollback or upgrade: regenerate the docs if asked."""
         if self.docs_path:
             self._document(s.introspect() if s is not None else self.backend.introspect())
+
+
+REVERTED_NOTE = ("reverted: rolled back on purpose; upgrade() leaves it alone until it is "
+                 "re-approved: wb.reapply('{name}') or upgrade(include_reverted=True)")
+
+
+class UpgradeResult(list):
+    """The migrations an upgrade applied (a plain list), with ``reverted``: the files
+    rolled back on purpose that it did not apply again."""
+
+    reverted: list = []
+
+
+def _blocks_rollback(versions: set[str]):
+    """Findings that stop a rollback: any sign that history was edited, and a
+    deleted or edited file of a migration being rolled back."""
+    from .verify import BLOCKS_ROLLBACK
+
+    def blocks(f) -> bool:
+        return f.kind in BLOCKS_ROLLBACK or (
+            f.kind in ("file_edited", "file_deleted") and f.version in versions)
+    return blocks
+
+
+def _document_losses(statement: str, schema) -> list:
+    """A rendered MongoDB command that drops a collection, as the operation that says so."""
+    from .execute.mongodb import to_commands
+    from .ops.document_ops import DropCollection
+    out = []
+    for command in to_commands(statement, getattr(schema, "database", "") or "db"):
+        name = next(iter(command))
+        if name == "drop" and schema.has_collection(command["drop"]):
+            out.append(DropCollection(schema.collections[command["drop"]]))
+    return out
 
 
 @dataclass

@@ -180,22 +180,41 @@ class DbworkMagics(Magics):
     @argument("steps", nargs="?", type=int, default=1, help="how many migrations to undo")
     @argument("--to", default=None, help="undo every migration after this version")
     @argument("--dry-run", action="store_true", help="show what would run; change nothing")
+    @argument("--reason", default=None, help="why: kept with the rollback in history")
     @line_magic
     def rollback(self, line):
-        """%rollback [STEPS] [--to VERSION] [--dry-run]: undo the last migration(s),
-        schema and data."""
+        """%rollback [STEPS] [--to VERSION] [--dry-run] [--reason TEXT]: undo the last
+        migration(s), schema and data; it stays reverted until re-approved."""
         args = self._args(self.rollback, line)
         if args.steps < 1:
             raise UsageError("STEPS must be 1 or more")
-        return MigrationList(self._wb().rollback(args.steps, to=args.to, dry_run=args.dry_run))
+        return MigrationList(self._wb().rollback(args.steps, to=args.to, dry_run=args.dry_run,
+                                                 reason=args.reason))
 
     @magic_arguments()
     @argument("--dry-run", action="store_true", help="show what would run; change nothing")
+    @argument("--allow-data-loss", action="store_true",
+              help="apply files that destroy data in rows that exist")
+    @argument("--include-reverted", action="store_true",
+              help="also apply migrations that were rolled back on purpose")
+    @argument("--allow-out-of-order", action="store_true",
+              help="apply a file older than the newest applied migration")
     @line_magic
     def upgrade(self, line):
-        """%upgrade [--dry-run]: apply the pending migration files in order."""
+        """%upgrade [--dry-run] [--allow-data-loss] [--include-reverted]
+        [--allow-out-of-order]: apply the pending migration files in order."""
         args = self._args(self.upgrade, line)
-        return MigrationList(self._wb().upgrade(dry_run=args.dry_run))
+        return MigrationList(self._wb().upgrade(
+            dry_run=args.dry_run, allow_data_loss=args.allow_data_loss,
+            include_reverted=args.include_reverted, allow_out_of_order=args.allow_out_of_order))
+
+    @line_magic
+    def verify(self, line):
+        """%verify: check migration files and history for changes made outside dbwork
+        (a VerifyReport: a table of findings, each naming the file or row)."""
+        if line.strip():
+            raise UsageError("%verify takes no arguments")
+        return self._wb().verify()
 
     # -- desired state and adoption ---------------------------------------------------
     @magic_arguments()
@@ -255,10 +274,11 @@ class DbworkMagics(Magics):
     # -- looking ----------------------------------------------------------------------
     @line_magic
     def history(self, line):
-        """%history: the migration history as a DataFrame."""
-        if line.strip():
-            raise UsageError("%history takes no arguments")
-        return self._wb().history()
+        """%history [--events]: the migration history as a DataFrame (--events: every
+        apply and rollback, with its reason)."""
+        if line.strip() not in ("", "--events"):
+            raise UsageError("%history takes no arguments but --events")
+        return self._wb().history(events=line.strip() == "--events")
 
     @line_magic
     def erd(self, line):

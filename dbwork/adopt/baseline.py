@@ -48,7 +48,7 @@ def baseline_steps(schema: Schema, dialect: Dialect) -> list[Step]:
 def record_baseline(wb, name: str = "baseline") -> Migration:
     """Write the baseline migration file and its history row (status applied) for
     ``wb``'s live schema, under dbwork's lock. Refused when dbwork already has history."""
-    from ..execute.runner import history_row, now_iso
+    from ..execute.runner import now_iso, record
     from ..parse.cell import validate_name
     validate_name(name)
     with wb.backend.session(wb.lock_timeout) as s:
@@ -64,7 +64,7 @@ def record_baseline(wb, name: str = "baseline") -> Migration:
         m.steps_done = len(m.steps)
         m.source_checksum = m.checksum
         m.tables = tuple(sorted(schema.tables))
-        s.write_history(history_row(m, "applied"))
+        record(s, m, "applied", "applied")  # a row and its event
         s.commit()
     m.path = str(wb.files.write(m))
     m.notes.append("recorded as applied: nothing was run")

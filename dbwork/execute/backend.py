@@ -82,6 +82,31 @@ class HistoryRow:
     error: str | None = None
     source_checksum: str = ""
     extra: dict = field(default_factory=dict)   # validation results, backups, ...
+    row_checksum: str = ""           # sha256 over this row's content (integrity.seal)
+
+
+@dataclass
+class Event:
+    """One apply, rollback or failure, appended to the event log and never rewritten.
+    ``hash`` covers every other field and ``prev_hash`` (the previous event's hash),
+    so the log is a chain: an edited or deleted event shows (integrity.event_digest).
+
+    To add a field: give it a default here and a column in each backend's event table
+    (execute/sql.py ``_EVENT_COLUMNS``); old events keep verifying only if the new
+    field's default is left out of the digest (see integrity.event_digest)."""
+
+    seq: int
+    version: str
+    name: str
+    event: str                       # applied | rolled_back | failed
+    status: str                      # the migration's state after the event
+    at: str                          # ISO 8601 UTC
+    duration_ms: int | None = None
+    steps_done: int = 0
+    reason: str | None = None        # rollback(reason=...)
+    checksum: str = ""               # the migration's checksum at that moment
+    prev_hash: str = ""
+    hash: str = ""
 
 
 class Session(Protocol):
@@ -95,6 +120,8 @@ class Session(Protocol):
     def query(self, statement: str) -> list[tuple]: ...
     def history(self) -> list[HistoryRow]: ...
     def write_history(self, row: HistoryRow) -> None: ...
+    def events(self) -> list[Event]: ...
+    def write_event(self, event: Event) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
 
@@ -107,4 +134,5 @@ class Backend(Protocol):
     def count_rows(self, table: str) -> int: ...
     def session(self, lock_timeout: float = 30.0) -> AbstractContextManager[Session]: ...
     def history(self) -> list[HistoryRow]: ...   # read without the lock
+    def events(self) -> list[Event]: ...         # read without the lock, oldest first
     def close(self) -> None: ...

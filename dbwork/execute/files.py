@@ -75,6 +75,26 @@ def parse_migration_text(text: str, path: str | None = None) -> Migration:
         warnings=header.get("warning", []), path=path)
 
 
+def raw_sections(text: str) -> tuple[str, str]:
+    """The up and down sections of a file as written (steps dbwork would ignore
+    included), in the comment style of history ("-- step"): what verify compares.
+
+    >>> text = format_migration(Migration("1", "t", [Step(1, "x", ["A"], ["B"])]))
+    >>> raw_sections(text)
+    ('-- step 1: x\\nA;', '-- step 1: x\\nB;')
+    """
+    sections: dict[str, list[str]] = {"up": [], "down": []}
+    current = None
+    for line in text.splitlines():
+        m = _SECTION.match(line.strip())
+        if m:
+            current = m.group(1)
+        elif current is not None:
+            sections[current].append("--" + line[2:] if _STEP.match(line.strip()) and
+                                      line.startswith("//") else line)
+    return "\n".join(sections["up"]).strip(), "\n".join(sections["down"]).strip()
+
+
 def parse_script(text: str, dialect: str) -> dict[int, tuple[str, list[str]]]:
     """``-- step N:`` blocks of a script -> {N: (comment, statements)}."""
     return _steps(text.splitlines(), dialect)
@@ -146,18 +166,39 @@ class MigrationFiles:
         return replace(hit[1], steps=list(hit[1].steps), warnings=list(hit[1].warnings),
                        notes=[], checks=[])
 
+    def _check_replace(self, old: Path, m: Migration, applied) -> None:
+        try:
+            theirs = self._read(old)
+        except (ParseError, UnicodeDecodeError, OSError):
+            raise ConfigError(f"{old}: not a readable dbwork migration; dbwork will not "
+                              "replace it (move it away first)") from None
+        if theirs.dialect and m.dialect and theirs.dialect != m.dialect:
+            raise ConfigError(
+                f"{old} is a {theirs.dialect} migration; this database is {m.dialect}. "
+                f"dbwork will not replace it: keep one migrations folder per target, e.g. "
+                f"connect(url, migrations='migrations/{m.dialect}')")
+        if theirs.version in applied and theirs.checksum != m.checksum:
+            raise ConfigError(f"{old} belongs to applied migration {theirs.version}: "
+                              "dbwork will not replace it")
+
     def path_for(self, m: Migration) -> Path:
         ext = ".js" if m.dialect == "mongodb" else ".sql"
         return self.directory / f"{m.version}_{m.name}{ext}"
 
-    def write(self, m: Migration) -> Path:
+    def write(self, m: Migration, applied: frozenset[str] | set[str] = frozenset()) -> Path:
+        """Write ``m`` as its file (atomically). A file of another engine, or one whose
+        migration is applied (``applied``: versions) with other content, is never
+        replaced or deleted: that is refused, naming the file."""
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise ConfigError(f"cannot create the migrations folder {self.directory}: {e}") from None
         path = self.path_for(m)
-        for old in self.paths():  # a re-run replaces the file of the same name
-            if _FILE_NAME.match(old.name).group(2) == m.name and old != path:
+        same_name = [p for p in self.paths() if _FILE_NAME.match(p.name).group(2) == m.name]
+        for old in same_name + ([path] if path.exists() and path not in same_name else []):
+            self._check_replace(old, m, applied)
+        for old in same_name:  # a re-run replaces the file of the same name
+            if old != path:
                 old.unlink()
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=path.suffix)
         with os.fdopen(fd, "w", encoding="utf-8") as f:

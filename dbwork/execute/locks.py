@@ -4,10 +4,17 @@ dies (so a crashed migrator cannot block the next one for ever):
 - SQLite: ``BEGIN IMMEDIATE`` (the database write lock; the OS drops it with the process)
 - PostgreSQL: a session-level advisory lock (dropped with the connection)
 - MySQL/MariaDB: ``GET_LOCK`` (dropped with the connection)
+
+A SQLite session also holds an OS file lock (``flock``) on ``<database>.dbwork-lock``
+for its whole life: ``BEGIN IMMEDIATE`` ends with each commit, and an upgrade commits
+after every migration, so without it a second migrator could slip in between two
+migrations of the first one and both would apply the same file.
 """
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 import zlib
 from contextlib import contextmanager
 
@@ -184,3 +191,44 @@ def _my_holder(conn, name: str) -> str:
     except Exception:
         return ""
     return f"connection {row[0]} ({row[1]}@{row[2]}, {row[3]})" if row else ""
+
+
+@contextmanager
+def file_lock(url, timeout: float):
+    """For a SQLite file: hold an exclusive ``flock`` on ``<database>.dbwork-lock`` for
+    the block (the OS drops it when the process dies). Other targets, and systems
+    without ``fcntl``, pass through (their server-side lock spans the session)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: BEGIN IMMEDIATE alone (upgrade re-reads history)
+        fcntl = None
+    if url.dialect != "sqlite" or url.database in ("", ":memory:") or fcntl is None:
+        yield
+        return
+    path = f"{url.database}.dbwork-lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a read-only folder: nothing could migrate there anyway
+        yield
+        return
+    try:
+        _flock(fcntl, fd, path, timeout)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _flock(fcntl, fd: int, path: str, timeout: float) -> None:
+    deadline = time.monotonic() + max(timeout, 0)
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise LockTimeout(f"another migrator holds the SQLite migration lock {path} "
+                                  f"(waited {timeout:g} s)") from None
+            time.sleep(0.05)

@@ -27,13 +27,16 @@ from dataclasses import asdict, fields
 from ..dialects import get_dialect
 from ..errors import ConfigError, ConnectionFailed, LockTimeout, ParseError
 from ..url import DatabaseURL, mask_url
-from .backend import HistoryRow
+from .backend import Event, HistoryRow
+from .integrity import seal, upgrade_legacy_rows
 
 HISTORY = "dbwork_migrations"
+EVENTS = "dbwork_migration_events"
 LOCKS = "dbwork_locks"
 LOCK_ID = "migrations"
 _BAD_DB_CHARS = set('/\\. "$*<>:|?\0')
 _ROW_FIELDS = {f.name for f in fields(HistoryRow)}
+_EVENT_FIELDS = {f.name for f in fields(Event)}
 
 
 def check_database_name(name) -> str:
@@ -99,6 +102,10 @@ class MongoBackend:
         self._ping()
         return read_history(self.db)
 
+    def events(self) -> list[Event]:
+        self._ping()
+        return read_events(self.db)
+
     @contextmanager
     def session(self, lock_timeout: float = 30.0):
         self._ping()
@@ -107,7 +114,9 @@ class MongoBackend:
         keeper = lock.keep_alive()
         try:
             ensure_history(self.db)
-            yield MongoSession(self, lock)
+            session = MongoSession(self, lock)
+            upgrade_legacy_rows(session)
+            yield session
         finally:
             keeper.set()
             lock.release()
@@ -153,8 +162,18 @@ class MongoSession:
         return read_history(self.db)
 
     def write_history(self, row: HistoryRow) -> None:
-        doc = asdict(row)
+        doc = asdict(seal(row))
         self.db[HISTORY].replace_one({"version": row.version}, doc, upsert=True)
+
+    def events(self) -> list[Event]:
+        return read_events(self.db)
+
+    def last_event(self) -> Event | None:
+        docs = list(self.db[EVENTS].find({}).sort("seq", -1).limit(1))
+        return _event(docs[0]) if docs else None
+
+    def write_event(self, event: Event) -> None:
+        self.db[EVENTS].insert_one(asdict(event))
 
     def commit(self) -> None:
         pass
@@ -173,6 +192,15 @@ class MongoSession:
 # -- history --------------------------------------------------------------------------
 def ensure_history(db) -> None:
     db[HISTORY].create_index([("version", 1)], unique=True, name="version_1")
+    db[EVENTS].create_index([("seq", 1)], unique=True, name="seq_1")
+
+
+def read_events(db) -> list[Event]:
+    return sorted((_event(d) for d in db[EVENTS].find({})), key=lambda e: e.seq)
+
+
+def _event(doc) -> Event:
+    return Event(**{k: v for k, v in doc.items() if k in _EVENT_FIELDS})
 
 
 def read_history(db) -> list[HistoryRow]:

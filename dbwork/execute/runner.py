@@ -37,6 +37,12 @@ class Buffer:
     def write_history(self, row: HistoryRow) -> None:
         pass
 
+    def last_event(self):
+        return None
+
+    def write_event(self, event) -> None:
+        pass
+
     def commit(self) -> None:
         pass
 
@@ -49,12 +55,27 @@ def now_iso() -> str:
 
 
 def history_row(m: Migration, status: str) -> HistoryRow:
+    extra = {"warnings": m.warnings, "checks": m.checks}
+    if m.restores is not None:
+        extra["restores"] = m.restores
+    if m.reason:
+        extra["reason"] = m.reason
     return HistoryRow(version=m.version, name=m.name, status=status, checksum=m.checksum,
                       applied_at=m.applied_at, duration_ms=m.duration_ms, up=m.up,
                       down=m.down, parent=m.parent, dialect=m.dialect,
                       steps_done=m.steps_done, error=m.error,
-                      source_checksum=m.source_checksum,
-                      extra={"warnings": m.warnings, "checks": m.checks})
+                      source_checksum=m.source_checksum, extra=extra)
+
+
+def record(sink, m: Migration, status: str, event: str | None = None) -> None:
+    """Write ``m``'s history row as ``status``; with ``event`` (applied, rolled_back,
+    failed) also append that event to the log, chained to the last one."""
+    from .integrity import next_event
+    row = history_row(m, status)
+    sink.write_history(row)
+    if event is not None:
+        sink.write_event(next_event([e for e in [sink.last_event()] if e], row, event,
+                                    m.reason if event == "rolled_back" else None, now_iso()))
 
 
 def run_up(sink, m: Migration, before_commit=None) -> Migration:
@@ -65,8 +86,9 @@ def run_up(sink, m: Migration, before_commit=None) -> Migration:
 
 
 def run_down(sink, m: Migration, steps_done: int | None = None,
-             in_flight: bool = False) -> Migration:
-    """Undo ``m``: the reverse of each step that ran, last first.
+             in_flight: bool = False, before_commit=None) -> Migration:
+    """Undo ``m``: the reverse of each step that ran, last first. ``before_commit``
+    as for :func:`run_up` (the check that the schema is back where it started).
 
     ``in_flight``: the step after the last one recorded may have run (a migrator killed
     mid-step on an engine without transactional DDL: the server finishes the statement
@@ -78,7 +100,7 @@ def run_down(sink, m: Migration, steps_done: int | None = None,
     steps = list(reversed(m.steps[:done]))
     if in_flight and done < len(m.steps) and not sink.transactional:
         _undo_in_flight(sink, m, m.steps[done])
-    return _run(sink, m, steps, "reverse", "rolled_back")
+    return _run(sink, m, steps, "reverse", "rolled_back", before_commit)
 
 
 def _undo_in_flight(sink, m: Migration, step: Step) -> None:
@@ -141,7 +163,7 @@ def _run_steps(sink, m: Migration, steps: list[Step], direction: str, final: str
     m.error = None
     if direction == "reverse":
         m.steps_done = 0
-    sink.write_history(history_row(m, final))
+    record(sink, m, final, final)
     sink.commit()
     return m
 
@@ -201,7 +223,7 @@ def record_failure(sink, m: Migration, step_number: int, reason: str, e: Excepti
     written = False
     if not lost:
         try:
-            sink.write_history(row)
+            record(sink, m, "failed", "failed")
             written = True
         except Exception:
             lost = True

@@ -18,12 +18,16 @@ from ..introspect.sql import introspect
 from ..passes import is_concurrent_statement
 from ..url import DatabaseURL, check_query_options, mask_url, scrub
 from . import faults, locks
-from .backend import HistoryRow, Timeouts
+from .backend import Event, HistoryRow, Timeouts
+from .integrity import seal, upgrade_legacy_rows
 
 HISTORY_TABLE = "dbwork_migrations"
+EVENTS_TABLE = "dbwork_migration_events"
 _HISTORY_COLUMNS = ("version", "name", "status", "checksum", "applied_at", "duration_ms",
                     "up_script", "down_script", "parent", "dialect", "steps_done", "error",
-                    "source_checksum", "extra")
+                    "source_checksum", "extra", "row_checksum")
+_EVENT_COLUMNS = ("seq", "version", "name", "event", "status", "at", "duration_ms",
+                  "steps_done", "reason", "checksum", "prev_hash", "hash")
 
 
 def history_ddl(dialect_name: str) -> str:
@@ -35,7 +39,19 @@ def history_ddl(dialect_name: str) -> str:
         "applied_at VARCHAR(32), duration_ms INTEGER, "
         f"up_script {text}, down_script {text}, parent VARCHAR(32), dialect VARCHAR(16), "
         f"steps_done INTEGER NOT NULL DEFAULT 0, error {text}, "
-        f"source_checksum VARCHAR(64), extra {text})"
+        f"source_checksum VARCHAR(64), extra {text}, row_checksum VARCHAR(64))"
+    )
+
+
+def events_ddl(dialect_name: str) -> str:
+    """The event log: one row per apply, rollback or failure, never rewritten."""
+    text = "LONGTEXT" if dialect_name == "mysql" else "TEXT"
+    return (
+        f"CREATE TABLE IF NOT EXISTS {EVENTS_TABLE} ("
+        "seq INTEGER NOT NULL PRIMARY KEY, version VARCHAR(32) NOT NULL, "
+        "name VARCHAR(128) NOT NULL, event VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, "
+        "at VARCHAR(32) NOT NULL, duration_ms INTEGER, steps_done INTEGER NOT NULL DEFAULT 0, "
+        f"reason {text}, checksum VARCHAR(64), prev_hash VARCHAR(64), hash VARCHAR(64) NOT NULL)"
     )
 
 
@@ -164,11 +180,19 @@ class SqlBackend:
             conn.rollback()
             return rows
 
+    def events(self) -> list[Event]:
+        with self.connect() as conn:
+            if not _has_history(conn, self.dialect, EVENTS_TABLE):
+                return []
+            out = _read_events(conn)
+            conn.rollback()
+            return out
+
     # -- the locked session ----------------------------------------------------------
     @contextmanager
     def session(self, lock_timeout: float | None = None):
         lock_timeout = self.timeouts.lock if lock_timeout is None else lock_timeout
-        with self.connect() as conn:
+        with self.connect() as conn, locks.file_lock(self.url, lock_timeout):
             s = SqlSession(conn, self.dialect, self)
             with locks.hold(conn, self.dialect, lock_timeout, self.timeouts):
                 s.backend_id = _backend_id(conn, self.dialect)
@@ -224,8 +248,15 @@ class SqlSession:
                                       "dbwork_lock_timeout"), detail=_reason(e)) from None
 
     def ensure_history(self) -> None:
+        """Create the history and event tables, or bring an older history table
+        forward in place (the row_checksum column; rows re-sealed). Idempotent."""
         self.execute(history_ddl(self.dialect.name))
+        self.execute(events_ddl(self.dialect.name))
+        if "row_checksum" not in _columns(self.conn):
+            self.execute(f"ALTER TABLE {HISTORY_TABLE} ADD COLUMN row_checksum VARCHAR(64)")
         if not self.transactional:
+            self.commit()
+        if upgrade_legacy_rows(self):
             self.commit()
 
     def execute(self, statement: str) -> None:
@@ -282,18 +313,35 @@ class SqlSession:
         return _read_history(self.conn)
 
     def write_history(self, row: HistoryRow) -> None:
+        seal(row)
         values = dict(version=row.version, name=row.name, status=row.status,
                       checksum=row.checksum, applied_at=row.applied_at,
                       duration_ms=row.duration_ms, up_script=row.up, down_script=row.down,
                       parent=row.parent, dialect=row.dialect, steps_done=row.steps_done,
                       error=row.error, source_checksum=row.source_checksum,
-                      extra=json.dumps(row.extra, sort_keys=True, default=str))
+                      extra=json.dumps(row.extra, sort_keys=True, default=str),
+                      row_checksum=row.row_checksum)
         self.conn.execute(sa.text(f"DELETE FROM {HISTORY_TABLE} WHERE version = :v"),
                           {"v": row.version})
         cols = ", ".join(_HISTORY_COLUMNS)
         binds = ", ".join(f":{c}" for c in _HISTORY_COLUMNS)
         self.conn.execute(sa.text(f"INSERT INTO {HISTORY_TABLE} ({cols}) VALUES ({binds})"),
                           values)
+        if not self.transactional:
+            self.commit()
+
+    def events(self) -> list[Event]:
+        return _read_events(self.conn)
+
+    def last_event(self) -> Event | None:
+        rows = _read_events(self.conn, last=True)
+        return rows[-1] if rows else None
+
+    def write_event(self, event: Event) -> None:
+        cols = ", ".join(_EVENT_COLUMNS)
+        binds = ", ".join(f":{c}" for c in _EVENT_COLUMNS)
+        self.conn.execute(sa.text(f"INSERT INTO {EVENTS_TABLE} ({cols}) VALUES ({binds})"),
+                          {c: getattr(event, c) for c in _EVENT_COLUMNS})
         if not self.transactional:
             self.commit()
 
@@ -308,18 +356,28 @@ class SqlSession:
             self.begin()
 
 
-def _has_history(conn, dialect) -> bool:
+def _has_history(conn, dialect, table: str = HISTORY_TABLE) -> bool:
     """Is there a history table where unqualified names resolve (PostgreSQL's
     search_path, set by ?schema=; the inspector looks only in the server's default)?"""
     if dialect.name == "postgresql":
-        return conn.exec_driver_sql(f"SELECT to_regclass('{HISTORY_TABLE}')").scalar() is not None
-    return sa.inspect(conn).has_table(HISTORY_TABLE)
+        return conn.exec_driver_sql(f"SELECT to_regclass('{table}')").scalar() is not None
+    return sa.inspect(conn).has_table(table)
+
+
+def _read_events(conn, last: bool = False) -> list[Event]:
+    cols = ", ".join(_EVENT_COLUMNS)
+    order = "seq DESC LIMIT 1" if last else "seq"
+    rows = conn.execute(sa.text(f"SELECT {cols} FROM {EVENTS_TABLE} ORDER BY {order}")).all()
+    return [Event(**dict(zip(_EVENT_COLUMNS, r))) for r in rows]
 
 
 def _read_history(conn) -> list[HistoryRow]:
-    cols = ", ".join(_HISTORY_COLUMNS)
+    names = _HISTORY_COLUMNS
+    if not _has_column(conn, "row_checksum"):  # an older table, read before it is brought forward
+        names = _HISTORY_COLUMNS[:-1]
+    cols = ", ".join(names)
     rows = conn.execute(sa.text(f"SELECT {cols} FROM {HISTORY_TABLE} ORDER BY version")).all()
-    return [_history_row(dict(zip(_HISTORY_COLUMNS, r))) for r in rows]
+    return [_history_row(dict(zip(names, r))) for r in rows]
 
 
 def _history_row(d: dict) -> HistoryRow:
@@ -334,7 +392,8 @@ def _history_row(d: dict) -> HistoryRow:
         applied_at=d["applied_at"], duration_ms=d["duration_ms"], up=d["up_script"] or "",
         down=d["down_script"] or "", parent=d["parent"], dialect=d["dialect"] or "",
         steps_done=d["steps_done"] or 0, error=d["error"],
-        source_checksum=d["source_checksum"] or "", extra=extra)
+        source_checksum=d["source_checksum"] or "", extra=extra,
+        row_checksum=d.get("row_checksum") or "")
 
 
 def _extra(version: str, text) -> dict:
@@ -347,6 +406,19 @@ def _extra(version: str, text) -> dict:
     if not isinstance(value, dict):
         raise HistoryCorrupt(version, "extra", f"JSON {type(value).__name__}, not an object")
     return value
+
+
+def _has_column(conn, column: str) -> bool:
+    return column in _columns(conn)
+
+
+def _columns(conn) -> set[str]:
+    """The history table's columns, where unqualified names resolve."""
+    result = conn.exec_driver_sql(f"SELECT * FROM {HISTORY_TABLE} WHERE 1 = 0")
+    try:
+        return {k.lower() for k in result.keys()}
+    finally:
+        result.close()
 
 
 def _count(conn, table: str, dialect) -> int:

@@ -43,7 +43,9 @@ def test_detect_migrate_history_erd_rollback(ip, tmp_path):
     assert isinstance(r.result, MigrationList) and r.result[0].dry_run
     r = run(ip, "%rollback")
     assert r.result[0].status == "rolled_back"
-    r = run(ip, "%upgrade")
+    r = run(ip, "%upgrade")  # rolled back on purpose: stays reverted until re-approved
+    assert list(r.result) == []
+    r = run(ip, "%upgrade --include-reverted")
     assert [m.name for m in r.result] == ["init"]
 
 

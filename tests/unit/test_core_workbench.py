@@ -252,7 +252,8 @@ def test_rollback_steps_and_to_version(wb):
     wb.migrate("c", "CREATE TABLE c (id INTEGER PRIMARY KEY);")
     assert [m.name for m in wb.rollback(2)] == ["c", "b"]
     assert set(wb.schema().tables) == {"a"}
-    wb.upgrade()
+    assert wb.upgrade() == []  # rolled back on purpose: stays reverted until re-approved
+    assert [m.name for m in wb.upgrade(include_reverted=True)] == ["b", "c"]
     assert [m.name for m in wb.rollback(to=a.version)] == ["c", "b"]
     with pytest.raises(ConfigError):
         wb.rollback(to="19990101000000")
