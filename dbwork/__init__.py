@@ -10,7 +10,7 @@ import logging as _logging
 
 from .errors import (ConfigError, ConnectionFailed, DataCheckFailed, DataLossRefused,
                      DbworkError, IrreversibleError, LockTimeout, MigrationConflict,
-                     MigrationFailed, ObjectExistsError, ParseError, UnknownObjectError,
+                     MigrationFailed, ObjectExistsError, StatementFailed, ParseError, UnknownObjectError,
                      UnsupportedError)
 from .migration import Migration, Step
 from .model import Schema
@@ -35,7 +35,7 @@ def load_ipython_extension(ipython):
 
 __all__ = [
     "ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefused", "DbworkError",
-    "IrreversibleError", "LockTimeout", "Migration", "MigrationConflict", "MigrationFailed",
+    "IrreversibleError", "LockTimeout", "Migration", "MigrationConflict", "MigrationFailed", "StatementFailed",
     "ObjectExistsError", "ParseError", "Schema", "Step", "UnknownObjectError",
     "UnsupportedError", "Workbench", "connect", "detect", "load_ipython_extension",
 ]

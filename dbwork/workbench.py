@@ -23,7 +23,7 @@ from .errors import (ConfigError, DataLossRefused, DbworkError, MigrationConflic
                      MigrationFailed)
 from .execute.backend import HistoryRow
 from .execute.files import MigrationFiles, parse_script
-from .execute.runner import Buffer, run_down, run_up
+from .execute.runner import Buffer, failures_reported, run_down, run_up
 from .migration import Migration, Step
 from .parse.cell import Cell, split_cell, split_statements, validate_name
 from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
@@ -84,7 +84,8 @@ class Workbench:
         validate_name(name)
         change = _Change(name, split_cell(text), _checksum(text), allow_data_loss, dialect,
                          desired, online)
-        return self._migrate(change, dry_run)
+        with failures_reported("planning", name=name):
+            return self._migrate(change, dry_run)
 
     def _migrate(self, change: "_Change", dry_run: bool) -> Migration:
         """Under the lock: report an applied twin, or plan, then apply or dry-run."""
@@ -283,7 +284,7 @@ class Workbench:
         """Undo the last ``steps`` migrations, or every one after version ``to``."""
         if steps is not None and (not isinstance(steps, int) or steps < 1):
             raise ConfigError(f"steps must be a positive whole number, not {steps!r}")
-        with self.backend.session(self.lock_timeout) as s:
+        with failures_reported("rolling back"), self.backend.session(self.lock_timeout) as s:
             live = [r for r in s.history() if r.status in ("applied", "failed", "running")]
             live.sort(key=lambda r: r.version, reverse=True)
             if to is not None:
@@ -316,7 +317,7 @@ class Workbench:
     def upgrade(self, dry_run: bool = False) -> list[Migration]:
         """Apply pending migration files in order (the CI/deploy path). Refuses while an
         applied file was edited after it ran, naming the file."""
-        with self.backend.session(self.lock_timeout) as s:
+        with failures_reported("upgrading"), self.backend.session(self.lock_timeout) as s:
             rows = {r.version: r for r in s.history()}
             files = self.files.all()
             for m in files:
@@ -426,7 +427,8 @@ class Workbench:
         text = schema_text(value, self.dialect, kind)
         change = _Change(name, split_cell(text), _checksum(text), allow_data_loss,
                          desired=value, hint_style=kind)
-        return self._migrate(change, dry_run)
+        with failures_reported("planning", name=name):
+            return self._migrate(change, dry_run)
 
     def existing_history(self, path: str | os.PathLike = "."):
         """Another tool's migrations under ``path`` (Alembic, Prisma, Flyway, Django,

@@ -5,6 +5,7 @@ from .base import Dialect
 DIALECT = Dialect(
     name="mssql", sqlglot="tsql", alembic="mssql",
     transactional_ddl=True, lock="sp_getapplock", can_run_here=False,
+    max_identifier=128,
     type_names={"BOOLEAN": "BIT", "TEXT": "NVARCHAR(max)", "TIMESTAMP": "DATETIME2",
                 "TIMESTAMPTZ": "DATETIMEOFFSET", "BLOB": "VARBINARY(max)",
                 "JSON": "NVARCHAR(max)", "JSONB": "NVARCHAR(max)",

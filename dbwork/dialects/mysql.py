@@ -6,6 +6,7 @@ from .base import Dialect
 DIALECT = Dialect(
     name="mysql", sqlglot="mysql", alembic="mysql",
     transactional_ddl=False, lock="get_lock",
+    max_identifier=64,
     type_names={"BOOLEAN": "BOOL", "TIMESTAMPTZ": "TIMESTAMP", "JSONB": "JSON",
                 "UUID": "CHAR(36)", "DOUBLE": "DOUBLE", "BYTEA": "BLOB"},
     type_aliases={"INT": "INTEGER", "TINYINT(1)": "BOOLEAN", "BOOL": "BOOLEAN",

@@ -53,6 +53,8 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
     extra = _mysql_extras(conn, names) if dialect.name == "mysql" else ({}, {})
     on_update, options = extra
     declared = _sqlite_declared(conn, names) if dialect.name == "sqlite" else {}
+    if dialect.name == "sqlite":
+        _sqlite_fix_names(conn, names, pks, fks, uqs, cks)
     tables = []
     for name in sorted(names):
         key = (schema, name)
@@ -227,6 +229,45 @@ def _sqlite_declared(conn, names) -> dict[tuple[str, str], str]:
         q = table.replace('"', '""')
         for row in conn.exec_driver_sql(f'PRAGMA table_info("{q}")').fetchall():
             out[(table, row[1])] = row[2]
+    return out
+
+
+def _sqlite_fix_names(conn, names, pks, fks, uqs, cks) -> None:
+    """SQLAlchemy's SQLite reflection reads constraint names with regular expressions
+    that break on a doubled quote (``CONSTRAINT "we""ird"``): read the names from
+    sqlglot's parse of the table's SQL instead, keyed by kind and columns."""
+    for table in names:
+        found = _sqlite_constraint_names(conn, table)
+        key = (None, table)
+        if pks.get(key) and pks[key].get("name") is not None:
+            pks[key]["name"] = found.get(("pk",), pks[key]["name"])
+        for kind, items, cols in (("fk", fks, "constrained_columns"),
+                                  ("uq", uqs, "column_names")):
+            for item in items.get(key, []):
+                if item.get("name") is not None:
+                    item["name"] = found.get((kind, tuple(item[cols])), item["name"])
+        for c in cks.get(key, []):
+            if c.get("name"):
+                c["name"] = c["name"].replace('""', '"')
+
+
+def _sqlite_constraint_names(conn, table: str) -> dict[tuple, str]:
+    row = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND "
+                               "name = ?", (table,)).fetchone()
+    try:
+        tree = sqlglot.parse_one(row[0], read="sqlite") if row and row[0] else None
+    except Exception:
+        return {}
+    out = {}
+    for con in tree.find_all(sqlglot.exp.Constraint) if tree is not None else ():
+        name = con.this.this if isinstance(con.this, sqlglot.exp.Identifier) else None
+        for body in con.expressions:
+            if isinstance(body, sqlglot.exp.PrimaryKey):
+                out[("pk",)] = name
+            elif isinstance(body, sqlglot.exp.ForeignKey):
+                out[("fk", tuple(i.name for i in body.expressions))] = name
+            elif isinstance(body, sqlglot.exp.UniqueColumnConstraint) and body.this is not None:
+                out[("uq", tuple(i.name for i in body.this.expressions))] = name
     return out
 
 

@@ -16,8 +16,9 @@ from ..ops.data_ops import BackupRows, RestoreRows
 
 
 def quote(name: str, dialect: Dialect) -> str:
-    """An identifier, quoted only where the dialect needs it."""
-    return exp.to_identifier(name).sql(dialect=dialect.sqlglot)
+    """An identifier as ``dialect`` writes it: :meth:`Dialect.quote`, the one quoting
+    rule every statement dbwork generates goes through (kept here for its callers)."""
+    return dialect.quote(name)
 
 
 def render_data(op, schema: Schema, dialect: Dialect) -> list[str]:
