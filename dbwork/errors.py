@@ -145,6 +145,18 @@ class MigrationFailed(StatementFailed):
                          statement=statement, phase=phase, detail=state)
 
 
+class ForwardOnly(DbworkError):
+    """A rollback reached a migration recorded as forward-only (applied with
+    ``irreversible=True``): it names the migration and the steps that have no inverse."""
+
+    def __init__(self, version: str, name: str, steps: tuple[int, ...]):
+        self.version, self.name, self.steps = version, name, tuple(steps)
+        super().__init__(
+            f"migration {name} ({version}) is forward-only (applied with irreversible=True): "
+            f"step(s) {', '.join(map(str, steps))} have no rollback. Nothing was rolled "
+            "back; undo it by hand with a new migration, or roll back to a later version")
+
+
 class LockTimeout(DbworkError):
     """Another migrator holds the migration lock."""
 

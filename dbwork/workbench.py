@@ -70,7 +70,8 @@ class Workbench:
     # -- the change cycle -------------------------------------------------------------
     def migrate(self, name: str, text: str, dry_run: bool = False,
                 allow_data_loss: bool = False, dialect: str | None = None,
-                desired: bool = False, online: bool = False) -> Migration:
+                desired: bool = False, online: bool = False,
+                irreversible: bool = False) -> Migration:
         """Plan ``text`` as migration ``name`` and apply it (or only show it: dry_run).
 
         ``desired=True``: ``text`` is the whole desired schema (CREATE statements);
@@ -78,12 +79,17 @@ class Workbench:
         blocking operations are rewritten into non-blocking forms where the engine
         has them (PostgreSQL: CONCURRENTLY, NOT VALID then VALIDATE, batched backfill).
 
+        ``irreversible=True``: statements with no inverse and no ``-- migrate:down``
+        section (a ``DO`` block, ``CREATE OR REPLACE FUNCTION``, a grant) run as written
+        and the migration is recorded as forward-only: a rollback reaching it refuses,
+        naming it (:class:`~dbwork.errors.ForwardOnly`).
+
         Re-running with the same text after it applied reports it and changes nothing;
         different text for an applied name is refused (roll back first, or rename).
         """
         validate_name(name)
         change = _Change(name, split_cell(text), _checksum(text), allow_data_loss, dialect,
-                         desired, online)
+                         desired, online, irreversible=bool(irreversible))
         with failures_reported("planning", name=name):
             return self._migrate(change, dry_run)
 
@@ -125,12 +131,14 @@ class Workbench:
         if change.desired is not False:
             ops, warnings = self._desired(cell, schema, source, change)
         else:
-            ops, warnings = self._parse(cell, schema, source)
+            ops, warnings = self._parse(cell, schema, source, change.irreversible)
+        ops = self._extensions(s, ops, warnings)
         ops, backup_warnings = add_backups(ops, schema, version)
         ops = concurrent_indexes(ops, schema, self.dialect, s.count_rows)  # backends: dbwork.passes
         warnings += backup_warnings
         if self.dialect.family == "sql":
-            ops = self._backed_up_data_changes(ops, schema, version, cell)
+            ops = self._backed_up_data_changes(ops, schema, version, cell,
+                                               change.irreversible)
             if change.online:
                 ops = safety.make_online(ops, schema, self.dialect)
         checked = safety.review(ops, schema, self.dialect, s)
@@ -139,7 +147,8 @@ class Workbench:
         if losses and not change.allow_data_loss:
             raise DataLossRefused(losses)
         warnings += [f"data loss allowed: {loss}" for loss in losses]
-        steps = plan_steps(ops, schema, self.dialect, reversible=cell.down is None)
+        steps = plan_steps(ops, schema, self.dialect, reversible=cell.down is None,
+                           irreversible=change.irreversible)
         if cell.down is not None:
             # the explicit down undoes the whole migration: it belongs to step 1, so
             # a rollback after a partial failure (MySQL, MongoDB) runs it too
@@ -148,23 +157,28 @@ class Workbench:
                       dialect=self.dialect.name, created=_now(), source=cell.up,
                       source_checksum=change.source_checksum, warnings=warnings,
                       explicit_down=cell.down is not None,
-                      tables=_touched_tables(ops), checks=checked.checks)
+                      tables=_touched_tables(ops), checks=checked.checks,
+                      forward_only=tuple(st.number for st in steps if st.forward_only))
+        if m.forward_only:
+            m.warnings.append(f"forward-only: step(s) {', '.join(map(str, m.forward_only))} "
+                              "have no rollback (irreversible=True)")
         m.schema_before = schema
         return m
 
-    def _parse(self, cell, schema, source):
+    def _parse(self, cell, schema, source, irreversible: bool = False):
         if self.dialect.family == "document":
             from .parse.mongosh import parse_mongosh
             parsed = parse_mongosh(cell.up, schema, first_line=cell.up_line,
-                                   allow_raw=cell.down is not None)
+                                   allow_raw=cell.down is not None or irreversible)
         else:
             from .parse.sql import parse_sql
             parsed = parse_sql(cell.up, self.dialect, schema, first_line=cell.up_line,
-                               source=source, allow_raw=cell.down is not None,
+                               source=source,
+                               allow_raw=cell.down is not None or irreversible,
                                allow_dml=True)
         return parsed.ops, list(parsed.warnings)
 
-    def _backed_up_data_changes(self, ops, schema, version, cell):
+    def _backed_up_data_changes(self, ops, schema, version, cell, irreversible=False):
         """UPDATE/DELETE/INSERT: back up the rows they change so the rollback restores
         them; without a primary key to restore by, ask for an explicit down section."""
         from .errors import IrreversibleError
@@ -172,6 +186,8 @@ class Workbench:
         if cell.down is not None:
             return ops
         ops = safety.add_dml_backups(ops, schema, self.dialect, version, start=len(ops))
+        if irreversible:
+            return ops
         for op in ops:
             if isinstance(op, RawSQL) and op.reverse_sql is None:
                 raise IrreversibleError(op.sql, "dbwork cannot back up the rows it changes "
@@ -192,6 +208,34 @@ class Workbench:
                                    first_line=cell.up_line,
                                    allow_data_loss=change.allow_data_loss)
         return planned.ops, list(planned.warnings)
+
+    def _extensions(self, s, ops, warnings: list) -> list:
+        """CREATE EXTENSION of one installed already is skipped (its rollback must not
+        drop what the migration did not create); DROP EXTENSION carries the schema and
+        version it had, so the rollback re-creates it where it was."""
+        from .ops.raw_ops import CreateExtension, DropExtension
+        wanted = [op for op in ops if isinstance(op, (CreateExtension, DropExtension))]
+        if not wanted or self.dialect.name != "postgresql":
+            return ops
+        rows = s.query("SELECT e.extname, n.nspname, e.extversion FROM pg_extension e "
+                       "JOIN pg_namespace n ON n.oid = e.extnamespace")
+        live = {r[0]: (r[1], r[2]) for r in rows}
+        out, seen = [], set(live)
+        for op in ops:
+            if isinstance(op, CreateExtension) and op.name in seen:
+                warnings.append(f"extension {op.name} is installed already: statement skipped")
+                continue
+            if isinstance(op, DropExtension):
+                if op.name not in seen:
+                    warnings.append(f"extension {op.name} is not installed: statement skipped")
+                    continue
+                where = live.get(op.name, (op.schema, op.version))
+                op = replace(op, schema=where[0], version=where[1])
+                seen.discard(op.name)
+            elif isinstance(op, CreateExtension):
+                seen.add(op.name)
+            out.append(op)
+        return out
 
     def _explicit_down(self, cell) -> list[str]:
         if self.dialect.family == "document":
@@ -297,6 +341,7 @@ class Workbench:
             for row in chosen:
                 m = self._from_history(row)
                 done = row.steps_done if row.status != "applied" else len(m.steps)
+                _refuse_forward_only(m, done)
                 if dry_run:
                     run_down(Buffer(s.transactional), m, done)
                     m.status, m.dry_run = row.status, True
@@ -378,7 +423,8 @@ class Workbench:
                          warnings=list(extra.get("warnings", [])), status=row.status,
                          applied_at=row.applied_at, duration_ms=row.duration_ms,
                          steps_done=row.steps_done, error=row.error,
-                         checks=list(extra.get("checks", [])))
+                         checks=list(extra.get("checks", [])),
+                         forward_only=tuple(extra.get("forward_only", ())))
 
     # -- safety (owned by safety) -----------------------------------------------------
     def lint(self, text: str, dialect: str | None = None) -> list:
@@ -493,6 +539,16 @@ class _Change:
     desired: object = False     # False; True: the cell is the desired schema; or a Schema
     online: bool = False
     hint_style: str = "sql"     # how a rename question words its hint (sql, models, prisma)
+    irreversible: bool = False  # statements without an inverse run; forward-only record
+
+
+def _refuse_forward_only(m: Migration, done: int) -> None:
+    """A rollback stops, before anything runs, at a forward-only migration whose
+    irreversible steps ran."""
+    from .errors import ForwardOnly
+    ran = tuple(n for n in m.forward_only if n <= done)
+    if ran:
+        raise ForwardOnly(m.version, m.name, ran)
 
 
 def _diagram(schema, tables=None, highlight=()):

@@ -54,7 +54,9 @@ def history_row(m: Migration, status: str) -> HistoryRow:
                       down=m.down, parent=m.parent, dialect=m.dialect,
                       steps_done=m.steps_done, error=m.error,
                       source_checksum=m.source_checksum,
-                      extra={"warnings": m.warnings, "checks": m.checks})
+                      extra={"warnings": m.warnings, "checks": m.checks,
+                             **({"forward_only": list(m.forward_only)}
+                                if m.forward_only else {})})
 
 
 def run_up(sink, m: Migration, before_commit=None) -> Migration:

@@ -155,6 +155,9 @@ class _Builder:
             return self._alter_table(tree)
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
             return self._dml(tree)
+        ext = self._extension()
+        if ext is not None:
+            return ext
         extra = _extra_statement(self, tree)  # enum types and comments (parse/sql_extra)
         if extra is not None:
             return extra
@@ -162,13 +165,32 @@ class _Builder:
 
     # -- raw and DML -----------------------------------------------------------------
     def _raw(self, tree, reason: str) -> list[Operation]:
+        """A statement run as written: with its inverse where one is certain (a view,
+        a function, a trigger), else only with an explicit down section or
+        ``irreversible=True`` (``allow_raw``)."""
+        from .sql_raw import inverse_of, is_raw_kind
+        inverse = inverse_of(self.st.text, self.source, tree)
+        if inverse is not None:
+            return [RawSQL(self._source_sql(), inverse, _touched(tree))]
         if not self.allow_raw:
             from ..errors import IrreversibleError
-            if isinstance(tree, exp.Command):
+            if isinstance(tree, exp.Command) and not is_raw_kind(self.st.text):
                 raise ParseError(f"statement not understood: {self.st.text.strip()}",
                                  self.st.line, self.st.column, self.st.text)
-            raise IrreversibleError(self.st.text, reason)
+            raise IrreversibleError(self.st.text, f"{reason}; or pass irreversible=True "
+                                    "(--irreversible) to record the migration as "
+                                    "forward-only")
         return [RawSQL(self._source_sql(), None, _touched(tree))]
+
+    def _extension(self) -> list[Operation] | None:
+        """CREATE / DROP EXTENSION as operations that know their inverse."""
+        from .sql_raw import extension_op
+        found = extension_op(self.st.text, self.dialect)
+        if found is None:
+            return None
+        from ..ops.raw_ops import _check
+        _check(self.dialect)
+        return [found[0]]
 
     def _source_sql(self) -> str:
         """The statement as written, transpiled when written for another dialect."""

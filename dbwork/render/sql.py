@@ -32,6 +32,7 @@ from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
 from .types import LiteralType, sa_type, type_text
 from ..ops.comment_ops import SetColumnComment, SetTableComment
+from ..ops.raw_ops import CreateExtension, DropExtension
 from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, RemoveEnumValue
 
 
@@ -58,6 +59,8 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
         return [op.sql.strip().rstrip(";").strip()]
     if isinstance(op, (BackupRows, RestoreRows)):
         return render_data(op, schema, dialect)
+    if isinstance(op, (CreateExtension, DropExtension)):
+        return [op.statement(dialect)]
     handler = _RENDERERS.get(type(op))
     if handler is None:
         raise UnsupportedError(f"{type(op).__name__} has no SQL renderer")
