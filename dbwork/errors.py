@@ -133,10 +133,15 @@ class MigrationFailed(StatementFailed):
 
     def __init__(self, version: str, statement: str, reason: str, step: int,
                  transactional: bool, steps_done: int = 0, name: str | None = None,
-                 phase: str = "apply"):
+                 phase: str = "apply", undone: bool = False):
         self.transactional = transactional
         self.steps_done = steps_done
-        if transactional:
+        self.undone = undone
+        if undone:
+            state = ("the steps that ran were undone (tables a failed step left first, "
+                     "referencing keys before the tables they reference): the database "
+                     "is as it was")
+        elif transactional:
             state = "nothing was changed (the transaction was rolled back)"
         else:
             state = (f"{steps_done} step(s) ran before the failure and stay applied; "

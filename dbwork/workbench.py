@@ -274,13 +274,46 @@ class Workbench:
         progress_mode(s, m)  # backends: a CONCURRENTLY step records progress step by step
         try:
             run_up(s, m, before_commit=lambda: self._validate(s, m))
-        except MigrationFailed:
+        except MigrationFailed as e:
+            if not s.transactional and self.dialect.family == "sql" and \
+                    self._undo_failed(s, m):
+                raise MigrationFailed(m.version, e.statement or "", e.reason, e.step, False,
+                                      0, name=m.name, undone=True) from e
             if not s.transactional:  # steps ran and stay: keep the record beside history
                 self.files.write(m)
             raise
         self.files.write(m)
         self._after_change(s)
         return m
+
+    def _undo_failed(self, s, m: Migration) -> bool:
+        """After a failure without transactional DDL (MariaDB): undo what ran, so the
+        database is as it was. Tables a half-run step left behind go first, then the
+        reverse of each step that ran; if a reverse still fails (a foreign key from a
+        table it does not know), every table the migration made is dropped in
+        dependency order, referencing keys first. True when the schema is the start."""
+        from .execute.runner import history_row
+        before = m.schema_before
+        expected = before
+        for st in m.steps[:m.steps_done]:
+            expected = st.op.apply(expected) if st.op is not None else expected
+        try:
+            _drop_tables_in_order(s, self.dialect, set(s.introspect().tables)
+                                  - set(expected.tables))
+            run_down(s, m, m.steps_done)
+        except Exception:  # noqa: BLE001 - the fallback below decides, then checks
+            try:
+                _drop_tables_in_order(s, self.dialect, set(s.introspect().tables)
+                                      - set(before.tables))
+            except Exception:  # noqa: BLE001
+                return False
+        after = s.introspect()
+        if after.tables != before.tables:
+            return False
+        m.status, m.steps_done, m.error = "rolled_back", 0, None
+        s.write_history(history_row(m, "rolled_back"))
+        s.commit()
+        return True
 
     def _validate(self, s, m: Migration) -> None:
         """Runs inside the migration's transaction, before the commit: a failed
@@ -540,6 +573,27 @@ class _Change:
     online: bool = False
     hint_style: str = "sql"     # how a rename question words its hint (sql, models, prisma)
     irreversible: bool = False  # statements without an inverse run; forward-only record
+
+
+def _drop_tables_in_order(s, dialect, names: set[str]) -> None:
+    """Drop tables ``names``: first every foreign key that references one of them (from
+    any table) or that they hold, then the tables; MariaDB's 1451 cannot happen."""
+    from .ops.schema_ops import DropConstraint, DropTable
+    from .render.sql import render
+    names = {n for n in names if not n.startswith(("_dbwork", "dbwork_"))}
+    if not names:
+        return
+    live = s.introspect()
+    for t in live.tables.values():
+        for fk in t.foreign_keys:
+            if fk.name and (t.name in names or fk.ref_table in names):
+                for stmt in render(DropConstraint(t.name, fk), live, dialect):
+                    s.execute(stmt)
+    live = s.introspect()
+    for name in sorted(names):
+        for stmt in render(DropTable(live.table(name)), live, dialect):
+            s.execute(stmt)
+    s.commit()
 
 
 def _refuse_forward_only(m: Migration, done: int) -> None:

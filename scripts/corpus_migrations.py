@@ -146,8 +146,8 @@ def run_history(folder: Path, limit: int | None) -> Result:
 
 
 def _apply_all(wb, migrations, res: Result) -> dict:
-    """Apply in order; stop at the first failure. Returns {index: schema before} for the
-    forward-only migrations (where the rollback must stop)."""
+    """Apply in order; stop at the first failure. Returns {index: schema after} for the
+    forward-only migrations (where the rollback must stop), and -1: the empty start."""
     snapshots = {-1: wb.schema()}
     for i, entry in enumerate(migrations):
         text = Path(entry.path).read_text(encoding="utf-8", errors="replace")
@@ -155,9 +155,8 @@ def _apply_all(wb, migrations, res: Result) -> dict:
             try:
                 wb.migrate(entry.name, text)
             except IrreversibleError:
-                before = wb.schema()
                 wb.migrate(entry.name, text, irreversible=True)
-                snapshots[i] = before
+                snapshots[i] = wb.schema()  # the rollback stops here: it stays applied
                 res.forward_only += 1
             res.applied += 1
         except Exception as e:  # noqa: BLE001 - every failure is counted, by family
