@@ -155,6 +155,12 @@ class _Builder:
             return self._alter_table(tree)
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
             return self._dml(tree)
+        if isinstance(tree, (exp.Transaction, exp.Commit)):
+            # a file's own BEGIN/COMMIT (Prisma's enum swaps): dbwork runs the whole
+            # migration in its transaction where the engine has one
+            self.warnings.append(f"{self.st.text.strip().upper()} (line {self.st.line}): "
+                                 "dbwork's own transaction holds the migration; skipped")
+            return []
         ext = self._extension()
         if ext is not None:
             return ext
@@ -433,7 +439,8 @@ class _Builder:
         if isinstance(a, exp.AlterRename):
             return [RenameTable(table, a.this.name)]
         if isinstance(a, exp.AlterColumn):
-            return [self._alter_column(t, a)]
+            op = self._alter_column(t, a)
+            return [op] if op is not None else []
         if isinstance(a, exp.ModifyColumn):
             col, _ = self._column(a.this, table)
             before = t.column(col.name)
@@ -469,11 +476,14 @@ class _Builder:
             after = replace(after, nullable=bool(a.args["allow_null"]))
         if a.args.get("default") is not None:
             after = replace(after, default=self._expr(a.args["default"]))
-        if a.args.get("drop"):
-            after = replace(after, default=None)
+        if a.args.get("drop") and a.args.get("allow_null") is None:
+            after = replace(after, default=None)  # DROP DEFAULT (DROP NOT NULL sets drop too)
         if after == before:
-            raise ParseError(f"ALTER COLUMN {before.name} changes nothing",
-                             self.st.line, self.st.column, self.st.text)
+            # Prisma restates what is already so (SET DEFAULT 0 beside a type change):
+            # nothing to run or undo for this action
+            self.warnings.append(f"ALTER COLUMN {t.name}.{before.name} {a.sql(dialect=self.source.sqlglot)}"
+                                 ": already so, skipped")
+            return None
         return AlterColumn(t.name, before, after)
 
     # -- text helpers ------------------------------------------------------------------

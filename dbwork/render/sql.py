@@ -33,6 +33,7 @@ from .data import render_data
 from .types import LiteralType, sa_type, type_text
 from ..ops.comment_ops import SetColumnComment, SetTableComment
 from ..ops.raw_ops import CreateExtension, DropExtension
+from ..ops.enum_ops import RenameEnum, RenameEnumValue
 from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, RemoveEnumValue
 
 
@@ -61,6 +62,8 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
         return render_data(op, schema, dialect)
     if isinstance(op, (CreateExtension, DropExtension)):
         return [op.statement(dialect)]
+    if isinstance(op, (RenameEnum, RenameEnumValue)):
+        return [_rename_enum(op, dialect)]
     handler = _RENDERERS.get(type(op))
     if handler is None:
         raise UnsupportedError(f"{type(op).__name__} has no SQL renderer")
@@ -69,6 +72,15 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
         dialect_name=dialect.alembic, opts={"as_sql": True, "output_buffer": sink})
     handler(Operations(ctx), op, schema, dialect)
     return sink.statements
+
+
+def _rename_enum(op, dialect: Dialect) -> str:
+    if dialect.name != "postgresql":
+        raise UnsupportedError("enum types are PostgreSQL's")
+    if isinstance(op, RenameEnum):
+        return f"ALTER TYPE {dialect.quote(op.old)} RENAME TO {dialect.quote(op.new)}"
+    lit = lambda v: "'" + v.replace("'", "''") + "'"  # noqa: E731
+    return f"ALTER TYPE {dialect.quote(op.name)} RENAME VALUE {lit(op.old)} TO {lit(op.new)}"
 
 
 # -- model -> SQLAlchemy ---------------------------------------------------------------
@@ -245,7 +257,11 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
     kw = _existing(b, dialect)
     if a.type != b.type:
         kw["type_"] = sa_type(a.type, dialect)
-        if dialect.name == "postgresql" and type_family(a.type) != type_family(b.type):
+        if dialect.name == "postgresql" and "other" in (type_family(a.type), type_family(b.type)):
+            # an enum to another enum (Prisma's X_new swap) casts only through text
+            kw["postgresql_using"] = (f"{_q(b.name, dialect)}::text::"
+                                      f"{type_text(a.type, dialect)}")
+        elif dialect.name == "postgresql" and type_family(a.type) != type_family(b.type):
             kw["postgresql_using"] = f"{_q(b.name, dialect)}::{type_text(a.type, dialect)}"
     if a.nullable != b.nullable:
         kw["nullable"] = a.nullable

@@ -39,6 +39,7 @@ class BackupChangedRows(Operation):
     table: str
     backup: str
     where: str | None
+    columns: tuple[str, ...] = ()   # () = every column
     kind = "additive"
 
     def apply(self, schema):
@@ -146,9 +147,11 @@ def _backed_up(op, schema, dialect, name) -> list:
     if kind == "update" and _sets_key(tree, key):
         return [op]
     cols = tuple(c.name for c in t.columns)
-    if kind == "insert":  # the whole table as it was: the rollback deletes new keys
-        return [BackupChangedRows(table, name, None),
-                BackedUpStatement(op.sql, table, name, key, cols, delete_new=True)]
+    if kind == "insert":  # the keys as they were: the rollback deletes new keys; with
+        # ON CONFLICT (an upsert) whole rows, to write back the ones it updated
+        kept = cols if tree.args.get("conflict") else key
+        return [BackupChangedRows(table, name, None, kept if kept != cols else ()),
+                BackedUpStatement(op.sql, table, name, key, kept, delete_new=True)]
     return [BackupChangedRows(table, name, _backup_where(tree, dialect)),
             BackedUpStatement(op.sql, table, name, key, cols)]
 
@@ -187,8 +190,16 @@ def _sets_key(tree, key) -> bool:
 
 # -- renderers (every SQL dialect) -----------------------------------------------------
 def _render_backup(op, o: BackupChangedRows, schema, d):
+    from ..render.data import _enum_columns
     where = f" WHERE {o.where}" if o.where else ""
-    op.execute(f"CREATE TABLE {quote(o.backup, d)} AS SELECT * FROM {quote(o.table, d)}{where}")
+    enums = _enum_columns(schema, o.table, d)  # kept as text: a backup never pins a type
+    cols = o.columns or (tuple(c.name for c in schema.table(o.table).columns)
+                         if enums else ())
+    picks = ", ".join(f"{quote(c, d)}::text{'[]' if enums[c].endswith('[]') else ''} "
+                      f"AS {quote(c, d)}" if c in enums else quote(c, d)
+                      for c in cols) or "*"
+    op.execute(f"CREATE TABLE {quote(o.backup, d)} AS SELECT {picks} FROM "
+               f"{quote(o.table, d)}{where}")
 
 
 def _render_drop_backup(op, o: DropBackup, schema, d):
@@ -200,9 +211,12 @@ def _render_statement(op, o: BackedUpStatement, schema, d):
 
 
 def _render_restore(op, o: RestoreChangedRows, schema, d):
+    from ..render.data import _enum_columns
     t, b = quote(o.table, d), quote(o.backup, d)
+    enums = _enum_columns(schema, o.table, d)
     values = [c for c in o.columns if c not in o.key]
-    on = " AND ".join(f"{t}.{quote(k, d)} = bak.{quote(k, d)}" for k in o.key)
+    on = " AND ".join(f"{t}.{quote(k, d)} = bak.{quote(k, d)}" +
+                      (f"::{enums[k]}" if k in enums else "") for k in o.key)
     if o.delete_new:
         op.execute(f"DELETE FROM {t} WHERE NOT EXISTS (SELECT 1 FROM {b} AS bak WHERE {on})")
     if values:
@@ -210,10 +224,14 @@ def _render_restore(op, o: RestoreChangedRows, schema, d):
             sets = ", ".join(f"{t}.{quote(c, d)} = bak.{quote(c, d)}" for c in values)
             op.execute(f"UPDATE {t} JOIN {b} AS bak ON {on} SET {sets}")
         else:
-            sets = ", ".join(f"{quote(c, d)} = bak.{quote(c, d)}" for c in values)
+            sets = ", ".join(f"{quote(c, d)} = bak.{quote(c, d)}" +
+                             (f"::{enums[c]}" if c in enums else "") for c in values)
             op.execute(f"UPDATE {t} SET {sets} FROM {b} AS bak WHERE {on}")
+    if o.delete_new and set(o.columns) == set(o.key):
+        return  # keys only (a plain INSERT): nothing else to write back
     cols = ", ".join(quote(c, d) for c in o.columns)
-    bcols = ", ".join(f"bak.{quote(c, d)}" for c in o.columns)
+    bcols = ", ".join(f"bak.{quote(c, d)}" + (f"::{enums[c]}" if c in enums else "")
+                      for c in o.columns)
     op.execute(f"INSERT INTO {t} ({cols}) SELECT {bcols} FROM {b} AS bak WHERE NOT EXISTS "
                f"(SELECT 1 FROM {t} WHERE {on})")
 

@@ -156,3 +156,29 @@ def test_mariadb_explicit_down_in_the_wrong_order_is_undone_in_dependency_order(
         maria.migrate("wrong_order", text)
     assert e.value.undone
     assert maria.schema() == start
+
+
+def test_prisma_enum_swap_and_restated_alter_columns_roll_back_with_data(pg):
+    pg.migrate("base", '''CREATE TYPE "Kind" AS ENUM ('SPAN', 'EVENT', 'OLD');
+CREATE TABLE "obs" (id TEXT PRIMARY KEY, "type" "Kind" NOT NULL,
+  "startedAt" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP NOT NULL, x INT DEFAULT 0);
+INSERT INTO "obs" (id, "type", x) VALUES ('a', 'SPAN', 1), ('b', 'EVENT', 2);''')
+    before, rows = pg.schema(), _rows(pg, 'SELECT id, "type"::text, x FROM "obs"')
+    m = pg.migrate("swap", '''BEGIN;
+CREATE TYPE "Kind_new" AS ENUM ('SPAN', 'EVENT', 'GENERATION');
+ALTER TABLE "obs" ALTER COLUMN "type" TYPE "Kind_new" USING ("type"::text::"Kind_new");
+ALTER TYPE "Kind" RENAME TO "Kind_old";
+ALTER TYPE "Kind_new" RENAME TO "Kind";
+DROP TYPE "Kind_old";
+COMMIT;
+ALTER TYPE "Kind" RENAME VALUE 'EVENT' TO 'EV';
+ALTER TABLE "obs" ALTER COLUMN "startedAt" DROP NOT NULL,
+ALTER COLUMN "startedAt" DROP DEFAULT,
+ALTER COLUMN x SET DEFAULT 0,
+ALTER COLUMN x SET DATA TYPE DECIMAL(65,30);''', allow_data_loss=True)
+    assert any("already so" in w for w in m.warnings)
+    assert pg.schema().enums["Kind"] == ("SPAN", "EV", "GENERATION")
+    assert pg.schema().table("obs").column("startedAt").nullable
+    pg.rollback()
+    assert pg.schema() == before
+    assert _rows(pg, 'SELECT id, "type"::text, x FROM "obs"') == rows
