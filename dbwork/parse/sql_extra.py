@@ -114,15 +114,11 @@ def _drop_types(b, tree: exp.Drop) -> list:
     return out
 
 
-def _type_name(text: str) -> str:
-    return text[1:-1].replace('""', '"') if text.startswith('"') else text
-
-
 def _rename_type(b, m) -> list:
     """ALTER TYPE x RENAME TO y: Prisma's enum swap (x -> x_old, x_new -> x)."""
     from ..ops.enum_ops import RenameEnum
     _needs_postgres(b, "ALTER TYPE")
-    old, new = _type_name(m.group(1)), _type_name(m.group(2))
+    old, new = _type_name(m.group(1), b.dialect), _type_name(m.group(2), b.dialect)
     if old not in b.schema.enums:
         from ..errors import UnknownObjectError
         raise UnknownObjectError("enum type", old)
@@ -132,7 +128,7 @@ def _rename_type(b, m) -> list:
 def _rename_value(b, m) -> list:
     from ..ops.enum_ops import RenameEnumValue
     _needs_postgres(b, "ALTER TYPE")
-    name = _type_name(m.group(1))
+    name = _type_name(m.group(1), b.dialect)
     if name not in b.schema.enums:
         from ..errors import UnknownObjectError
         raise UnknownObjectError("enum type", name)

@@ -96,7 +96,7 @@ def inverse_of(text: str, dialect, tree=None) -> str | None:
     if m:
         if m.group(1):
             return None
-        if dialect.name == "mysql":
+        if dialect.name in ("mysql", "sqlite"):
             return f"DROP TRIGGER {m.group(3)}"
         return f"DROP TRIGGER {m.group(3)} ON {m.group(4)}"
     return None

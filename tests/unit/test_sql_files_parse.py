@@ -97,3 +97,18 @@ def test_prisma_names_that_collide_are_reported(tmp_path):
     found, skipped = prisma_folders(tmp_path)
     assert len(found) == 1 and "taken by" in skipped[0]
     assert prisma_name("01 init") == "m01_init"
+
+
+def test_cli_irreversible_records_a_forward_only_migration(tmp_path, capsys):
+    from dbwork.cli import main
+    db = tmp_path / "db.sqlite"
+    f = tmp_path / "m.sql"
+    f.write_text("CREATE TABLE t (id INTEGER PRIMARY KEY);\n"
+                 "CREATE VIEW IF NOT EXISTS v AS SELECT id FROM t;")
+    args = ["--url", f"sqlite:///{db}", "--migrations", str(tmp_path / "mig")]
+    assert main(args + ["migrate", "code", str(f)]) != 0  # IF NOT EXISTS: no certain inverse
+    assert "--irreversible" in capsys.readouterr().err
+    assert main(args + ["migrate", "code", str(f), "--irreversible"]) == 0
+    capsys.readouterr()
+    assert main(args + ["rollback"]) != 0
+    assert "ForwardOnly" in capsys.readouterr().err
