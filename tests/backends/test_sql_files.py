@@ -6,28 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-import dbwork
 from dbwork.errors import ForwardOnly, IrreversibleError, MigrationFailed
 
-from conftest import create_database  # tests/backends on sys.path (pytest rootdir)
+
+@pytest.fixture
+def pg(make_wb):
+    return make_wb("postgresql")
 
 
 @pytest.fixture
-def pg(tmp_path):
-    url, drop = create_database("postgresql", tmp_path)
-    wb = dbwork.connect(url, migrations=tmp_path / "migrations")
-    yield wb
-    wb.close()
-    drop()
-
-
-@pytest.fixture
-def maria(tmp_path):
-    url, drop = create_database("mariadb", tmp_path)
-    wb = dbwork.connect(url, migrations=tmp_path / "migrations")
-    yield wb
-    wb.close()
-    drop()
+def maria(make_wb):
+    return make_wb("mariadb")
 
 
 def _extensions(wb) -> set[str]:
