@@ -171,3 +171,11 @@ ALTER COLUMN x SET DATA TYPE DECIMAL(65,30);''', allow_data_loss=True)
     pg.rollback()
     assert pg.schema() == before
     assert _rows(pg, 'SELECT id, "type"::text, x FROM "obs"') == rows
+
+
+def test_drop_extension_is_rolled_back_by_create_extension(pg):
+    pg.migrate("add", "CREATE EXTENSION IF NOT EXISTS pg_trgm;")
+    m = pg.migrate("remove", "DROP EXTENSION pg_trgm;")
+    assert "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public" in m.down
+    pg.rollback()
+    assert "pg_trgm" in _extensions(pg)
