@@ -162,6 +162,24 @@ class ForwardOnly(DbworkError):
             "back; undo it by hand with a new migration, or roll back to a later version")
 
 
+class RestoreMismatch(MigrationFailed):
+    """A rollback restored values that differ from their backup: the backup is kept."""
+
+    def __init__(self, version: str, statement: str, reason: str, step: int,
+                 transactional: bool, steps_done: int = 0, backup: str = ""):
+        super().__init__(version, statement, reason, step, transactional, steps_done)
+        self.backup = backup
+        undone = ("the rollback was undone" if transactional else
+                  "the steps before it stay undone")
+        self.args = (f"rollback of {version} refused at step {step}: the restored values "
+                     f"differ from backup table {backup}, so the backup is kept (not "
+                     f"dropped) and {undone}. Compare the table with {backup}, fix the "
+                     f"column types, and roll back again.\n  {reason}",)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
 class LockTimeout(DbworkError):
     """Another migrator holds the migration lock."""
 

@@ -28,6 +28,9 @@ class Dialect:
     type_names: dict[str, str] = field(default_factory=dict)
     # type text this dialect reports -> neutral type (applied after sqlglot's parse)
     type_aliases: dict[str, str] = field(default_factory=dict)
+    # sqlglot type names this dialect keeps as they are instead of folding them into a
+    # neutral family name (MySQL's LONGBLOB is not a BLOB: folding it loses values)
+    native_types: frozenset = frozenset()
     can_run_here: bool = True      # False: render only (SQL Server)
     note: str = ""
     # longest identifier the engine keeps (PostgreSQL 63 bytes, MySQL 64 characters)
@@ -83,6 +86,24 @@ class Dialect:
     def identifier_length(self, name: str) -> int:
         """The length the engine counts: UTF-8 bytes on PostgreSQL, characters elsewhere."""
         return len(name.encode("utf-8")) if self.max_identifier_bytes else len(name)
+
+
+def fold_unquoted(tree, dialect: Dialect):
+    """A sqlglot tree with unquoted names as ``dialect``'s engine stores them
+    (PostgreSQL lower-cases them); quoted names keep their case and quotes
+    (``Identifier.quoted``). Every reader of a person's SQL goes through it, so the
+    model names what the engine made.
+
+    >>> import sqlglot
+    >>> from dbwork.dialects import get_dialect
+    >>> t = sqlglot.parse_one('CREATE TABLE Post (Id INT, "userId" INT)', read="postgres")
+    >>> fold_unquoted(t, get_dialect("postgresql")).sql("postgres")
+    'CREATE TABLE post (id INT, "userId" INT)'
+    """
+    if dialect.folds_unquoted != "lower" or tree is None:
+        return tree
+    from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+    return normalize_identifiers(tree, dialect="postgres")
 
 
 @lru_cache(maxsize=None)

@@ -14,5 +14,9 @@ DIALECT = Dialect(
                   "SMALLINT(6)": "SMALLINT", "TINYINT(4)": "TINYINT",
                   "LONGTEXT": "LONGTEXT",
                   # MySQL's TIMESTAMP has no zone of its own (sqlglot reads it as TIMESTAMPTZ)
-                  "TIMESTAMPTZ": "TIMESTAMP"},
+                  "TIMESTAMPTZ": "TIMESTAMP",
+                  "MEDIUMINT(9)": "MEDIUMINT", "MEDIUMINT(8)": "MEDIUMINT"},
+    # each holds a different size of value: a LONGBLOB re-created as BLOB truncates
+    native_types=frozenset({"TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "BINARY", "VARBINARY",
+                            "MEDIUMINT"}),
 )

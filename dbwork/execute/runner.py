@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Callable
 
-from ..errors import DbworkError, MigrationFailed, StatementFailed
+from ..errors import DbworkError, MigrationFailed, RestoreMismatch, StatementFailed
 from ..migration import Migration, Step
 from .backend import HistoryRow
 
@@ -66,11 +66,44 @@ def run_up(sink, m: Migration, before_commit=None) -> Migration:
     return _run(sink, m, m.steps, "forward", "applied", before_commit)
 
 
-def run_down(sink, m: Migration, steps_done: int | None = None) -> Migration:
-    """Undo ``m``: the reverse of each step that ran, last first."""
+def run_down(sink, m: Migration, steps_done: int | None = None,
+             in_flight: bool = False) -> Migration:
+    """Undo ``m``: the reverse of each step that ran, last first.
+
+    ``in_flight``: the step after the last one recorded may have run (a migrator killed
+    mid-step on an engine without transactional DDL: the server finishes the statement
+    it was given, so a backup table can exist that history does not know of). Its
+    reverse runs first; if the reverse's first statement fails, the step had not run and
+    is skipped (each DDL statement there is atomic, so a step ran from its start or not).
+    """
     done = len(m.steps) if steps_done is None else steps_done
     steps = list(reversed(m.steps[:done]))
+    if in_flight and done < len(m.steps) and not sink.transactional:
+        _undo_in_flight(sink, m, m.steps[done])
     return _run(sink, m, steps, "reverse", "rolled_back")
+
+
+def _undo_in_flight(sink, m: Migration, step: Step) -> None:
+    statements = step.reverse
+    if not statements or isinstance(sink, Buffer):
+        if statements:
+            sink.statements += statements
+        return
+    try:
+        _execute(sink, step, statements[0])
+    except Exception as e:  # the step's effect is not there: it never ran
+        m.notes.append(f"step {step.number} had not run before the crash "
+                       f"({_reason(e)}): nothing to undo")
+        return
+    m.notes.append(f"step {step.number} ran before the crash without being recorded: undone")
+    _run_step(sink, m, step, statements[1:], "rolling back")
+
+
+def _execute(sink, step: Step, statement: str) -> None:
+    if step.transactional:
+        sink.execute(statement)
+    else:
+        sink.execute_outside_transaction(statement)
 
 
 def _run(sink, m: Migration, steps: list[Step], direction: str, final: str,
@@ -118,10 +151,7 @@ def _run_steps(sink, m: Migration, steps: list[Step], direction: str, final: str
 def _run_step(sink, m: Migration, step: Step, statements: list[str], phase: str) -> None:
     for statement in statements:
         try:
-            if step.transactional:
-                sink.execute(statement)
-            else:
-                sink.execute_outside_transaction(statement)
+            _execute(sink, step, statement)
         except Exception as e:  # the driver's error: report it with the statement
             reason = _reason(e)
             if sink.transactional:
@@ -129,9 +159,20 @@ def _run_step(sink, m: Migration, step: Step, statements: list[str], phase: str)
             else:
                 m.status, m.error = "failed", f"step {step.number}: {reason}"
                 sink.write_history(history_row(m, "failed"))
-            raise MigrationFailed(m.version, statement, reason, step.number,
-                                  sink.transactional, m.steps_done, name=m.name,
-                                  phase=phase) from e
+            raise _failure(m, step, statement, reason, sink.transactional, phase) from e
+
+
+def _failure(m: Migration, step: Step, statement: str, reason: str, transactional: bool,
+             phase: str):
+    """The error for a failed statement; a failed restore check names its backup."""
+    from ..render.data import is_verify_statement
+    if is_verify_statement(statement):
+        import re
+        found = re.search(r"_dbwork_bak_\d+_\d+", statement)
+        return RestoreMismatch(m.version, statement, reason, step.number, transactional,
+                               m.steps_done, found.group(0) if found else "")
+    return MigrationFailed(m.version, statement, reason, step.number, transactional,
+                           m.steps_done, name=m.name, phase=phase)
 
 
 def _reason(e: Exception) -> str:

@@ -6,6 +6,7 @@ indexes are really constraints, how defaults and checks are spelled.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import sqlalchemy as sa
@@ -55,6 +56,7 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
     declared = _sqlite_declared(conn, names) if dialect.name == "sqlite" else {}
     if dialect.name == "sqlite":
         _sqlite_fix_names(conn, names, pks, fks, uqs, cks)
+    column_checks = _mysql_column_checks(conn) if dialect.name == "mysql" else {}
     tables = []
     for name in sorted(names):
         key = (schema, name)
@@ -62,15 +64,19 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
         uq_list = [Unique(tuple(u["column_names"]), u.get("name")) for u in uqs.get(key, [])]
         if dialect.name == "mysql":
             uq_list = []  # MySQL has only unique indexes: report them as indexes
+        json_cols = _json_columns(column_checks.get(name, [])) if dialect.name == "mysql" else set()
         tables.append(Table(
             name=name,
-            columns=tuple(_with_on_update(_column(c, dialect, conn, declared.get((name, c["name"]))),
-                                          on_update.get((name, c["name"])))
-                          for c in cols.get(key, [])),
+            columns=tuple(_as_json(_with_on_update(
+                _column(c, dialect, conn, declared.get((name, c["name"]))),
+                on_update.get((name, c["name"]))), json_cols)
+                for c in cols.get(key, [])),
             primary_key=_primary_key(pks.get(key)),
             foreign_keys=tuple(fk_list),
             uniques=tuple(uq_list),
-            checks=tuple(_check(c, dialect) for c in cks.get(key, [])
+            checks=tuple(_check(c, dialect) for c in cks.get(key, []) + [
+                             c for c in column_checks.get(name, [])
+                             if c["name"] not in json_cols]
                          if not _is_implicit_check(c, dialect)),
             indexes=tuple(_indexes(idxs.get(key, []), name, fk_list, uq_list, dialect,
                                    partial)),
@@ -195,6 +201,40 @@ def _fk_action(value: str | None) -> str | None:
 
 def _check(c: dict, dialect: Dialect) -> Check:
     return Check(canonical_sql(c["sqltext"], dialect), c.get("name"))
+
+
+def _mysql_column_checks(conn) -> dict[str, list[dict]]:
+    """MariaDB's column-level CHECKs (``c JSON`` is LONGTEXT ``CHECK (json_valid(c))``),
+    which SQLAlchemy's inspector does not report: table -> [{name, sqltext}]."""
+    rows = conn.exec_driver_sql(
+        "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema."
+        "CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND LEVEL = 'Column'").all()
+    out: dict[str, list[dict]] = {}
+    for table, name, clause in rows:
+        out.setdefault(table, []).append({"name": name, "sqltext": clause})
+    return out
+
+
+def _json_columns(checks: list[dict]) -> set[str]:
+    """MariaDB's JSON is LONGTEXT with a ``json_valid(col)`` check: the columns so checked.
+
+    >>> sorted(_json_columns([{"name": "doc", "sqltext": "json_valid(`doc`)"},
+    ...                       {"name": "n", "sqltext": "n > 0"}]))
+    ['doc']
+    """
+    out = set()
+    for c in checks:
+        m = re.fullmatch(r"json_valid\(`((?:[^`]|``)+)`\)", (c.get("sqltext") or "").strip(),
+                         re.IGNORECASE)
+        if m and m.group(1).replace("``", "`") == c.get("name"):
+            out.add(c["name"])
+    return out
+
+
+def _as_json(col: Column, json_cols: set[str]) -> Column:
+    """A LONGTEXT column with its json_valid check is a JSON column (re-created as JSON,
+    MariaDB puts the check back)."""
+    return replace(col, type="JSON") if col.name in json_cols and col.type == "LONGTEXT" else col
 
 
 def _is_implicit_check(c: dict, dialect: Dialect) -> bool:

@@ -22,7 +22,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError as SqlglotParseError, TokenError
 
-from ..dialects.base import Dialect
+from ..dialects.base import Dialect, fold_unquoted
 from ..errors import DbworkError, ObjectExistsError, ParseError, UnknownObjectError
 from ..model.schema import (Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table,
                             Unique)
@@ -63,21 +63,6 @@ def parse_sql(text: str, dialect: Dialect, schema: Schema, *, first_line: int = 
     check_enum_use(b.ops, statements)
     b.warnings += dialect_gaps(b.ops, source if source is not dialect else None, dialect)
     return Parsed(b.ops, b.schema, b.warnings)
-
-
-def fold_unquoted(tree: exp.Expression, dialect: Dialect) -> exp.Expression:
-    """Unquoted names as the target engine stores them (PostgreSQL lower-cases them);
-    quoted names keep their case and their quotes (sqlglot's ``Identifier.quoted``).
-
-    >>> from dbwork.dialects import get_dialect
-    >>> t = sqlglot.parse_one('CREATE TABLE Post (Id INT, "userId" INT)', read="postgres")
-    >>> fold_unquoted(t, get_dialect("postgresql")).sql("postgres")
-    'CREATE TABLE post (id INT, "userId" INT)'
-    """
-    if dialect.folds_unquoted != "lower" or tree is None:
-        return tree
-    from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
-    return normalize_identifiers(tree, dialect="postgres")
 
 
 def check_lengths(tree: exp.Expression, dialect: Dialect, st: Statement) -> None:

@@ -71,6 +71,8 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
     ctx = MigrationContext.configure(
         dialect_name=dialect.alembic, opts={"as_sql": True, "output_buffer": sink})
     handler(Operations(ctx), op, schema, dialect)
+    if isinstance(op, AddColumn) and dialect.name == "mysql":
+        return _placed(sink.statements, op, schema, dialect)
     return sink.statements
 
 
@@ -81,6 +83,22 @@ def _rename_enum(op, dialect: Dialect) -> str:
         return f"ALTER TYPE {dialect.quote(op.old)} RENAME TO {dialect.quote(op.new)}"
     lit = lambda v: "'" + v.replace("'", "''") + "'"  # noqa: E731
     return f"ALTER TYPE {dialect.quote(op.name)} RENAME VALUE {lit(op.old)} TO {lit(op.new)}"
+
+
+def _placed(statements: list[str], op: AddColumn, schema: Schema, dialect: Dialect) -> list[str]:
+    """MySQL/MariaDB put a column where it stood (``FIRST`` / ``AFTER prev``), so a
+    rollback of DROP COLUMN restores the column order too. Alembic has no keyword for
+    it: the clause is added to its ADD COLUMN statement."""
+    cols = schema.table(op.table).columns
+    if op.position is None or op.position >= len(cols):
+        return statements
+    where = " FIRST" if op.position <= 0 else f" AFTER {_q(cols[op.position - 1].name, dialect)}"
+    out = list(statements)
+    for i, st in enumerate(out):
+        if st.upper().startswith("ALTER TABLE") and " ADD COLUMN " in st.upper():
+            out[i] = st + where
+            break
+    return out
 
 
 # -- model -> SQLAlchemy ---------------------------------------------------------------
@@ -423,7 +441,22 @@ def _remove_enum_value(op: Operations, o: RemoveEnumValue, schema, dialect):
         if col.default is not None:
             _execute(op, f"ALTER TABLE {q(table)} ALTER COLUMN {q(column)} SET DEFAULT "
                          f"{col.default}")
+    _execute(op, _retype_leftovers(q(old), q(o.name)))
     _execute(op, f"DROP TYPE {q(old)}")
+
+
+def _retype_leftovers(old: str, new: str) -> str:
+    """Columns the model does not show (backup tables of later migrations, made with
+    CREATE TABLE ... AS SELECT) that still use the old type: move them to the new one,
+    found in the catalog, so DROP TYPE does not fail on them."""
+    return ("DO $$DECLARE r record; BEGIN FOR r IN SELECT c.relname, a.attname "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            f"WHERE a.atttypid = {_literal(old)}::regtype AND c.relkind = 'r' "
+            "AND NOT a.attisdropped AND pg_table_is_visible(c.oid) LOOP "
+            "EXECUTE 'ALTER TABLE ' || quote_ident(r.relname) || ' ALTER COLUMN ' || "
+            f"quote_ident(r.attname) || ' TYPE ' || {_literal(new)} || ' USING ' || "
+            f"quote_ident(r.attname) || '::text::' || {_literal(new)}; "
+            "END LOOP; END$$")  # no format(): offline rendering doubles every %
 
 
 def _no_comments_on_sqlite(dialect: Dialect) -> None:

@@ -190,3 +190,26 @@ def test_generated_identifiers_round_trip(backend_name, make_wb):
         round_trip(wb, backend_name, base, f"g{next(counter)}")
 
     check()
+
+
+def test_unquoted_names_fold_as_postgresql_folds_them(make_wb):
+    """``CREATE TABLE Post`` makes ``post`` on PostgreSQL: dbwork's model, its backups
+    of ``UPDATE Post`` and its rollback name the table PostgreSQL made; a quoted
+    ``"AccountType"`` keeps its case in the type and in every reference to it."""
+    wb = make_wb("postgresql")
+    wb.migrate("init", 'CREATE TYPE "AccountType" AS ENUM (\'Free\', \'Pro\');\n'
+                       'CREATE TABLE Post (Id INTEGER PRIMARY KEY, Kind "AccountType", N INTEGER);\n'
+                       "INSERT INTO Post (Id, Kind, N) VALUES (1, 'Pro', 5)\n"
+                       "-- migrate:down\nDROP TABLE post;\nDROP TYPE \"AccountType\"")
+    schema = wb.schema()
+    assert set(schema.tables) == {"post"} and set(schema.enums) == {"AccountType"}
+    assert [c.name for c in schema.table("post").columns] == ["id", "kind", "n"]
+    m = wb.migrate("bump", "UPDATE Post SET N = N + 1 WHERE ID = 1")
+    assert "back up rows of post" in m.up
+    wb.migrate("more", "ALTER TYPE \"AccountType\" ADD VALUE 'Team'")
+    wb.rollback(steps=2)
+    with wb.backend.connect() as conn:
+        assert conn.exec_driver_sql("SELECT n FROM post").scalar() == 5
+        labels = conn.exec_driver_sql(
+            "SELECT enum_range(NULL::\"AccountType\")::text").scalar()
+    assert labels == "{Free,Pro}"
