@@ -276,8 +276,22 @@ class Workbench:
         than ``consent_rows`` (None: no limit)."""
         from .ops.data_ops import BackupRows
         from .safety.dml import BackupChangedRows
+        from .safety.dml import BackedUpStatement
         held, big = [], []
+        inserts = {op.backup for op in ops if isinstance(op, BackedUpStatement) and op.delete_new}
+        live = set(s.introspect().tables) if any(isinstance(op, BackupChangedRows)
+                                                 for op in ops) else set()
         for op in ops:
+            if isinstance(op, BackupChangedRows) and (op.backup in inserts or
+                                                      op.table not in live):
+                # an INSERT changes no existing row (its rollback deletes the keys it
+                # adds); a table the migration creates has no rows yet
+                held.append(f"backup {op.backup} holds the keys of {op.table} before the "
+                            "statement (its rollback deletes the rows it adds)"
+                            if op.backup in inserts else
+                            f"backup {op.backup} holds the rows of {op.table} the statement "
+                            "changes (not counted before it runs)")
+                continue
             if isinstance(op, BackupChangedRows):
                 n, total = self._rows_matched(s, op.table, op.where), s.count_rows(op.table)
                 if n is None:   # its WHERE needs what an earlier statement of the cell makes
