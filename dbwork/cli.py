@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     mg.add_argument("file")
     mg.add_argument("--dry-run", action="store_true")
     mg.add_argument("--allow-data-loss", action="store_true")
+    mg.add_argument("--irreversible", action="store_true",
+                    help="run statements without an inverse (DO blocks, CREATE OR REPLACE "
+                         "FUNCTION, grants) and record the migration as forward-only")
     ln = sub.add_parser("lint", help="the risks of a change in FILE ('-': stdin), without running it")
     ln.add_argument("file")
     ln.add_argument("--dialect", help="the dialect FILE is written in")
@@ -146,7 +149,8 @@ def _rollback(wb, args) -> str:
 
 def _migrate(wb, args) -> str:
     m = wb.migrate(args.name, _read(args.file), dry_run=args.dry_run,
-                   allow_data_loss=args.allow_data_loss)
+                   allow_data_loss=args.allow_data_loss,
+                   irreversible=getattr(args, "irreversible", False))
     return str(m)
 
 

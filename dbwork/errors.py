@@ -139,16 +139,33 @@ class MigrationFailed(StatementFailed):
 
     def __init__(self, version: str, statement: str, reason: str, step: int,
                  transactional: bool, steps_done: int = 0, name: str | None = None,
-                 phase: str = "apply"):
+                 phase: str = "apply", undone: bool = False):
         self.transactional = transactional
         self.steps_done = steps_done
-        if transactional:
+        self.undone = undone
+        if undone:
+            state = ("the steps that ran were undone (tables a failed step left first, "
+                     "referencing keys before the tables they reference): the database "
+                     "is as it was")
+        elif transactional:
             state = "nothing was changed (the transaction was rolled back)"
         else:
             state = (f"{steps_done} step(s) ran before the failure and stay applied; "
                      f"the migration is marked 'failed': %rollback undoes exactly those")
         super().__init__(reason, version=version, name=name, step=step,
                          statement=statement, phase=phase, detail=state)
+
+
+class ForwardOnly(DbworkError):
+    """A rollback reached a migration recorded as forward-only (applied with
+    ``irreversible=True``): it names the migration and the steps that have no inverse."""
+
+    def __init__(self, version: str, name: str, steps: tuple[int, ...]):
+        self.version, self.name, self.steps = version, name, tuple(steps)
+        super().__init__(
+            f"migration {name} ({version}) is forward-only (applied with irreversible=True): "
+            f"step(s) {', '.join(map(str, steps))} have no rollback. Nothing was rolled "
+            "back; undo it by hand with a new migration, or roll back to a later version")
 
 
 class RestoreMismatch(MigrationFailed):

@@ -29,6 +29,7 @@ class Step:
     op: Any = None            # the source operation (None when read back from a file)
     kind: str = ""            # additive / renaming / changing / destructive / data
     transactional: bool = True  # False: must run outside a transaction (CONCURRENTLY)
+    forward_only: bool = False  # no reverse: applied with irreversible=True
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Migration:
     notes: list[str] = field(default_factory=list)     # what happened ("already applied")
     erd: Any = None            # graphviz diagram around the touched tables, if drawn
     tables: tuple[str, ...] = ()
+    forward_only: tuple[int, ...] = ()   # steps without a reverse (irreversible=True)
     schema_before: Any = field(default=None, repr=False)   # the schema it was planned on
     # what the apply changed, as the state a rollback must return to: {object: digest
     # before, or None} (integrity.changed); kept in the history row's extra

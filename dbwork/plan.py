@@ -104,16 +104,26 @@ def _backed_up(op, col, key, backup: str) -> list[Operation]:
 
 
 def plan_steps(ops: list[Operation], schema: Schema, dialect: Dialect,
-               reversible: bool = True) -> list[Step]:
+               reversible: bool = True, irreversible: bool = False) -> list[Step]:
     """Render each operation forward (on the schema before it) and its inverse (on the
-    schema after it). ``reversible=False``: the cell gives its own down section."""
+    schema after it). ``reversible=False``: the cell gives its own down section.
+    ``irreversible=True``: an operation without an inverse gets an empty reverse and
+    its step is marked forward-only (instead of refusing the migration)."""
+    from .errors import IrreversibleError
     steps = []
     for n, op in enumerate(ops, 1):
         after = op.apply(schema)
         forward = render(op, schema, dialect)
-        reverse = render(op.reverse(), after, dialect) if reversible else []
+        forward_only = False
+        try:
+            reverse = render(op.reverse(), after, dialect) if reversible else []
+        except IrreversibleError:
+            if not irreversible:
+                raise
+            reverse, forward_only = [], True
         steps.append(Step(n, op.describe(), forward, reverse, op, op.kind,
-                          transactional=not _outside_transaction(op, dialect)))
+                          transactional=not _outside_transaction(op, dialect),
+                          forward_only=forward_only))
         schema = after
     return steps
 

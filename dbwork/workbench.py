@@ -113,7 +113,8 @@ class Workbench:
     # -- the change cycle -------------------------------------------------------------
     def migrate(self, name: str, text: str, dry_run: bool = False,
                 allow_data_loss: bool = False, dialect: str | None = None,
-                desired: bool = False, online: bool = False) -> Migration:
+                desired: bool = False, online: bool = False,
+                irreversible: bool = False) -> Migration:
         """Plan ``text`` as migration ``name`` and apply it (or only show it: dry_run).
 
         ``desired=True``: ``text`` is the whole desired schema (CREATE statements);
@@ -121,12 +122,17 @@ class Workbench:
         blocking operations are rewritten into non-blocking forms where the engine
         has them (PostgreSQL: CONCURRENTLY, NOT VALID then VALIDATE, batched backfill).
 
+        ``irreversible=True``: statements with no inverse and no ``-- migrate:down``
+        section (a ``DO`` block, ``CREATE OR REPLACE FUNCTION``, a grant) run as written
+        and the migration is recorded as forward-only: a rollback reaching it refuses,
+        naming it (:class:`~dbwork.errors.ForwardOnly`).
+
         Re-running with the same text after it applied reports it and changes nothing;
         different text for an applied name is refused (roll back first, or rename).
         """
         validate_name(name)
         change = _Change(name, split_cell(text), _checksum(text), allow_data_loss, dialect,
-                         desired, online)
+                         desired, online, irreversible=bool(irreversible))
         with failures_reported("planning", name=name):
             return self._migrate(change, dry_run)
 
@@ -172,12 +178,14 @@ class Workbench:
         if change.desired is not False:
             ops, warnings = self._desired(cell, schema, source, change)
         else:
-            ops, warnings = self._parse(cell, schema, source)
+            ops, warnings = self._parse(cell, schema, source, change.irreversible)
+        ops = self._extensions(s, ops, warnings)
         ops, backup_warnings = add_backups(ops, schema, version)
         ops = concurrent_indexes(ops, schema, self.dialect, s.count_rows)  # backends: dbwork.passes
         warnings += backup_warnings + order_warnings(ops, schema, self.dialect)
         if self.dialect.family == "sql":
-            ops = self._backed_up_data_changes(ops, schema, version, cell)
+            ops = self._backed_up_data_changes(ops, schema, version, cell,
+                                               change.irreversible)
             if change.online:
                 ops = safety.make_online(ops, schema, self.dialect)
         checked = safety.review(ops, schema, self.dialect, s)
@@ -189,7 +197,8 @@ class Workbench:
         if losses and not change.allow_data_loss:
             raise DataLossRefused(losses)
         warnings += [f"data loss allowed: {loss}" for loss in losses]
-        steps = plan_steps(ops, schema, self.dialect, reversible=cell.down is None)
+        steps = plan_steps(ops, schema, self.dialect, reversible=cell.down is None,
+                           irreversible=change.irreversible)
         if cell.down is not None:
             # the explicit down undoes the whole migration: it belongs to step 1, so
             # a rollback after a partial failure (MySQL, MongoDB) runs it too
@@ -198,23 +207,28 @@ class Workbench:
                       dialect=self.dialect.name, created=_now(), source=cell.up,
                       source_checksum=change.source_checksum, warnings=warnings,
                       explicit_down=cell.down is not None,
-                      tables=_touched_tables(ops), checks=checked.checks)
+                      tables=_touched_tables(ops), checks=checked.checks,
+                      forward_only=tuple(st.number for st in steps if st.forward_only))
+        if m.forward_only:
+            m.warnings.append(f"forward-only: step(s) {', '.join(map(str, m.forward_only))} "
+                              "have no rollback (irreversible=True)")
         m.schema_before = schema
         return m
 
-    def _parse(self, cell, schema, source):
+    def _parse(self, cell, schema, source, irreversible: bool = False):
         if self.dialect.family == "document":
             from .parse.mongosh import parse_mongosh
             parsed = parse_mongosh(cell.up, schema, first_line=cell.up_line,
-                                   allow_raw=cell.down is not None)
+                                   allow_raw=cell.down is not None or irreversible)
         else:
             from .parse.sql import parse_sql
             parsed = parse_sql(cell.up, self.dialect, schema, first_line=cell.up_line,
-                               source=source, allow_raw=cell.down is not None,
+                               source=source,
+                               allow_raw=cell.down is not None or irreversible,
                                allow_dml=True)
         return parsed.ops, list(parsed.warnings)
 
-    def _backed_up_data_changes(self, ops, schema, version, cell):
+    def _backed_up_data_changes(self, ops, schema, version, cell, irreversible=False):
         """UPDATE/DELETE/INSERT: back up the rows they change so the rollback restores
         them; without a primary key to restore by, ask for an explicit down section."""
         from .errors import IrreversibleError
@@ -222,6 +236,8 @@ class Workbench:
         if cell.down is not None:
             return ops
         ops = safety.add_dml_backups(ops, schema, self.dialect, version, start=len(ops))
+        if irreversible:
+            return ops
         for op in ops:
             if isinstance(op, RawSQL) and op.reverse_sql is None:
                 raise IrreversibleError(op.sql, "dbwork cannot back up the rows it changes "
@@ -242,6 +258,34 @@ class Workbench:
                                    first_line=cell.up_line,
                                    allow_data_loss=change.allow_data_loss)
         return planned.ops, list(planned.warnings)
+
+    def _extensions(self, s, ops, warnings: list) -> list:
+        """CREATE EXTENSION of one installed already is skipped (its rollback must not
+        drop what the migration did not create); DROP EXTENSION carries the schema and
+        version it had, so the rollback re-creates it where it was."""
+        from .ops.raw_ops import CreateExtension, DropExtension
+        wanted = [op for op in ops if isinstance(op, (CreateExtension, DropExtension))]
+        if not wanted or self.dialect.name != "postgresql":
+            return ops
+        rows = s.query("SELECT e.extname, n.nspname, e.extversion FROM pg_extension e "
+                       "JOIN pg_namespace n ON n.oid = e.extnamespace")
+        live = {r[0]: (r[1], r[2]) for r in rows}
+        out, seen = [], set(live)
+        for op in ops:
+            if isinstance(op, CreateExtension) and op.name in seen:
+                warnings.append(f"extension {op.name} is installed already: statement skipped")
+                continue
+            if isinstance(op, DropExtension):
+                if op.name not in seen:
+                    warnings.append(f"extension {op.name} is not installed: statement skipped")
+                    continue
+                where = live.get(op.name, (op.schema, op.version))
+                op = replace(op, schema=where[0], version=where[1])
+                seen.discard(op.name)
+            elif isinstance(op, CreateExtension):
+                seen.add(op.name)
+            out.append(op)
+        return out
 
     def _explicit_down(self, cell) -> list[str]:
         if self.dialect.family == "document":
@@ -275,8 +319,22 @@ class Workbench:
         than ``consent_rows`` (None: no limit)."""
         from .ops.data_ops import BackupRows
         from .safety.dml import BackupChangedRows
+        from .safety.dml import BackedUpStatement
         held, big = [], []
+        inserts = {op.backup for op in ops if isinstance(op, BackedUpStatement) and op.delete_new}
+        live = set(s.introspect().tables) if any(isinstance(op, BackupChangedRows)
+                                                 for op in ops) else set()
         for op in ops:
+            if isinstance(op, BackupChangedRows) and (op.backup in inserts or
+                                                      op.table not in live):
+                # an INSERT changes no existing row (its rollback deletes the keys it
+                # adds); a table the migration creates has no rows yet
+                held.append(f"backup {op.backup} holds the keys of {op.table} before the "
+                            "statement (its rollback deletes the rows it adds)"
+                            if op.backup in inserts else
+                            f"backup {op.backup} holds the rows of {op.table} the statement "
+                            "changes (not counted before it runs)")
+                continue
             if isinstance(op, BackupChangedRows):
                 n, total = self._rows_matched(s, op.table, op.where), s.count_rows(op.table)
                 if n is None:   # its WHERE needs what an earlier statement of the cell makes
@@ -318,7 +376,11 @@ class Workbench:
         progress_mode(s, m)  # backends: a CONCURRENTLY step records progress step by step
         try:
             run_up(s, m, before_commit=lambda: self._validate(s, m))
-        except MigrationFailed:
+        except MigrationFailed as e:
+            if not s.transactional and self.dialect.family == "sql" and \
+                    self._undo_failed(s, m):
+                raise MigrationFailed(m.version, e.statement or "", e.reason, e.step, False,
+                                      0, name=m.name, undone=True) from e
             if not s.transactional:  # steps ran and stay: keep the record beside history
                 self._write_file(s, m)
             raise
@@ -329,6 +391,35 @@ class Workbench:
     def _write_file(self, s, m: Migration) -> None:
         applied = {r.version for r in s.history() if r.status == "applied"} - {m.version}
         self.files.write(m, applied)
+
+    def _undo_failed(self, s, m: Migration) -> bool:
+        """After a failure without transactional DDL (MariaDB): undo what ran, so the
+        database is as it was. Tables a half-run step left behind go first, then the
+        reverse of each step that ran; if a reverse still fails (a foreign key from a
+        table it does not know), every table the migration made is dropped in
+        dependency order, referencing keys first. True when the schema is the start."""
+        from .execute.runner import record
+        before = m.schema_before
+        expected = before
+        for st in m.steps[:m.steps_done]:
+            expected = st.op.apply(expected) if st.op is not None else expected
+        try:
+            _drop_tables_in_order(s, self.dialect, set(s.introspect().tables)
+                                  - set(expected.tables))
+            run_down(s, m, m.steps_done)
+        except Exception:  # noqa: BLE001 - the fallback below decides, then checks
+            try:
+                _drop_tables_in_order(s, self.dialect, set(s.introspect().tables)
+                                      - set(before.tables))
+            except Exception:  # noqa: BLE001
+                return False
+        after = s.introspect()
+        if after.tables != before.tables:
+            return False
+        m.status, m.steps_done, m.error = "rolled_back", 0, None
+        record(s, m, "rolled_back", "rolled_back")
+        s.commit()
+        return True
 
     def _validate(self, s, m: Migration) -> None:
         """Runs inside the migration's transaction, before the commit: a failed
@@ -404,6 +495,7 @@ class Workbench:
                 m = self._from_history(row)
                 m.reason = reason
                 done = row.steps_done if row.status != "applied" else len(m.steps)
+                _refuse_forward_only(m, done)
                 if dry_run:
                     run_down(Buffer(s.transactional), m, done)
                     m.status, m.dry_run = row.status, True
@@ -670,7 +762,8 @@ class Workbench:
                          applied_at=row.applied_at, duration_ms=row.duration_ms,
                          steps_done=row.steps_done, error=row.error,
                          checks=list(extra.get("checks", [])),
-                         restores=extra.get("restores"), reason=extra.get("reason"))
+                         restores=extra.get("restores"), reason=extra.get("reason"),
+                         forward_only=tuple(extra.get("forward_only", ())))
 
     # -- safety (owned by safety) -----------------------------------------------------
     def lint(self, text: str, dialect: str | None = None) -> list:
@@ -857,6 +950,37 @@ class _Change:
     desired: object = False     # False; True: the cell is the desired schema; or a Schema
     online: bool = False
     hint_style: str = "sql"     # how a rename question words its hint (sql, models, prisma)
+    irreversible: bool = False  # statements without an inverse run; forward-only record
+
+
+def _drop_tables_in_order(s, dialect, names: set[str]) -> None:
+    """Drop tables ``names``: first every foreign key that references one of them (from
+    any table) or that they hold, then the tables; MariaDB's 1451 cannot happen."""
+    from .ops.schema_ops import DropConstraint, DropTable
+    from .render.sql import render
+    names = {n for n in names if not n.startswith(("_dbwork", "dbwork_"))}
+    if not names:
+        return
+    live = s.introspect()
+    for t in live.tables.values():
+        for fk in t.foreign_keys:
+            if fk.name and (t.name in names or fk.ref_table in names):
+                for stmt in render(DropConstraint(t.name, fk), live, dialect):
+                    s.execute(stmt)
+    live = s.introspect()
+    for name in sorted(names):
+        for stmt in render(DropTable(live.table(name)), live, dialect):
+            s.execute(stmt)
+    s.commit()
+
+
+def _refuse_forward_only(m: Migration, done: int) -> None:
+    """A rollback stops, before anything runs, at a forward-only migration whose
+    irreversible steps ran."""
+    from .errors import ForwardOnly
+    ran = tuple(n for n in m.forward_only if n <= done)
+    if ran:
+        raise ForwardOnly(m.version, m.name, ran)
 
 
 def _diagram(schema, tables=None, highlight=()):

@@ -135,9 +135,11 @@ class DbworkMagics(Magics):
               help="the cell is the whole desired schema; migrate the live one to it")
     @argument("--online", action="store_true",
               help="rewrite blocking operations into non-blocking forms (PostgreSQL)")
+    @argument("--irreversible", action="store_true",
+              help="run statements without an inverse; record the migration as forward-only")
     @cell_magic
     def migrate(self, line, cell):
-        """%%migrate NAME [--dry-run] [--allow-data-loss] [--dialect D] [--rehearse] [--desired] [--online]
+        """%%migrate NAME [--dry-run] [--allow-data-loss] [--dialect D] [--rehearse] [--desired] [--online] [--irreversible]
 
         The cell holds the change (SQL, or mongosh commands on MongoDB), optionally
         followed by a `-- migrate:down` section with its explicit rollback. With
@@ -148,7 +150,7 @@ class DbworkMagics(Magics):
         if args.rehearse:
             return wb.rehearse(args.name, cell, allow_data_loss=args.allow_data_loss)
         options = dict(dry_run=args.dry_run, dialect=args.dialect, desired=args.desired,
-                       online=args.online)
+                       online=args.online, irreversible=args.irreversible)
         try:
             return wb.migrate(args.name, cell, allow_data_loss=args.allow_data_loss, **options)
         except DataLossRefused as refusal:

@@ -39,6 +39,8 @@ def format_migration(m: Migration) -> str:
              f"{c} created: {m.created}",
              f"{c} source-checksum: {m.source_checksum}"]
     lines += [f"{c} warning: {' '.join(w.split())}" for w in m.warnings]
+    if m.forward_only:  # steps without a rollback (irreversible=True)
+        lines.append(f"{c} forward-only: {' '.join(map(str, m.forward_only))}")
     up = m.up.replace("-- step", f"{c} step") if c != "--" else m.up
     down = m.down.replace("-- step", f"{c} step") if c != "--" else m.down
     lines += ["", f"{c} migrate:up", up, "", f"{c} migrate:down", down, ""]
@@ -72,7 +74,9 @@ def parse_migration_text(text: str, path: str | None = None) -> Migration:
         parent=None if parent == "(none)" else parent, dialect=dialect,
         created=header.get("created", [""])[0],
         source_checksum=header.get("source-checksum", [""])[0],
-        warnings=header.get("warning", []), path=path)
+        warnings=header.get("warning", []), path=path,
+        forward_only=tuple(int(n) for v in header.get("forward-only", []) for n in v.split()
+                           if n.isdigit()))
 
 
 def raw_sections(text: str) -> tuple[str, str]:

@@ -60,6 +60,8 @@ def history_row(m: Migration, status: str) -> HistoryRow:
         extra["restores"] = m.restores
     if m.reason:
         extra["reason"] = m.reason
+    if m.forward_only:
+        extra["forward_only"] = list(m.forward_only)
     return HistoryRow(version=m.version, name=m.name, status=status, checksum=m.checksum,
                       applied_at=m.applied_at, duration_ms=m.duration_ms, up=m.up,
                       down=m.down, parent=m.parent, dialect=m.dialect,

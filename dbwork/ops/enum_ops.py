@@ -154,3 +154,73 @@ class RemoveEnumValue(Operation):
 
 
 ENUM_OPERATIONS = (CreateEnum, DropEnum, AddEnumValue, RemoveEnumValue)
+
+
+def _retyped(schema: Schema, old: str, new: str) -> Schema:
+    """Columns typed with enum ``old`` (or an array of it) typed with ``new``."""
+    from dataclasses import replace
+    from ..dialects import get_dialect
+    q = get_dialect("postgresql").quote
+    spellings = {old: q(new), q(old): q(new), old + "[]": q(new) + "[]",
+                 q(old) + "[]": q(new) + "[]"}
+    tables = {}
+    for name, t in schema.tables.items():
+        for c in t.columns:
+            if c.type in spellings:
+                t = t.replacing_column(c.name, replace(c, type=spellings[c.type]))
+        tables[name] = t
+    return replace(schema, tables=tables)
+
+
+@dataclass(frozen=True)
+class RenameEnum(Operation):
+    """``ALTER TYPE old RENAME TO new``; the columns that use it follow."""
+
+    old: str
+    new: str
+    kind = CHANGING
+
+    def apply(self, schema):
+        values = _enum(schema, self.old)
+        if self.new in schema.enums:
+            raise ObjectExistsError("enum type", self.new)
+        enums = {(self.new if k == self.old else k): v for k, v in schema.enums.items()}
+        enums[self.new] = values
+        return _retyped(schema, self.old, self.new).with_enums(enums)
+
+    def reverse(self):
+        return RenameEnum(self.new, self.old)
+
+    def describe(self):
+        return f"rename enum type {self.old} to {self.new}"
+
+    def tables(self):
+        return ()
+
+
+@dataclass(frozen=True)
+class RenameEnumValue(Operation):
+    """``ALTER TYPE t RENAME VALUE 'a' TO 'b'``."""
+
+    name: str
+    old: str
+    new: str
+    kind = CHANGING
+
+    def apply(self, schema):
+        values = _enum(schema, self.name)
+        if self.old not in values:
+            raise UnknownObjectError("enum value", self.old)
+        if self.new in values:
+            raise ObjectExistsError("enum value", self.new)
+        return schema.with_enums({**schema.enums, self.name: tuple(
+            self.new if v == self.old else v for v in values)})
+
+    def reverse(self):
+        return RenameEnumValue(self.name, self.new, self.old)
+
+    def describe(self):
+        return f"rename value {self.old!r} of enum type {self.name} to {self.new!r}"
+
+    def tables(self):
+        return ()

@@ -140,6 +140,15 @@ class _Builder:
             return self._alter_table(tree)
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
             return self._dml(tree)
+        if isinstance(tree, (exp.Transaction, exp.Commit)):
+            # a file's own BEGIN/COMMIT (Prisma's enum swaps): dbwork runs the whole
+            # migration in its transaction where the engine has one
+            self.warnings.append(f"{self.st.text.strip().upper()} (line {self.st.line}): "
+                                 "dbwork's own transaction holds the migration; skipped")
+            return []
+        ext = self._extension()
+        if ext is not None:
+            return ext
         extra = _extra_statement(self, tree)  # enum types and comments (parse/sql_extra)
         if extra is not None:
             return extra
@@ -147,13 +156,32 @@ class _Builder:
 
     # -- raw and DML -----------------------------------------------------------------
     def _raw(self, tree, reason: str) -> list[Operation]:
+        """A statement run as written: with its inverse where one is certain (a view,
+        a function, a trigger), else only with an explicit down section or
+        ``irreversible=True`` (``allow_raw``)."""
+        from .sql_raw import inverse_of, is_raw_kind
+        inverse = inverse_of(self.st.text, self.source, tree)
+        if inverse is not None:
+            return [RawSQL(self._source_sql(), inverse, _touched(tree))]
         if not self.allow_raw:
             from ..errors import IrreversibleError
-            if isinstance(tree, exp.Command):
+            if isinstance(tree, exp.Command) and not is_raw_kind(self.st.text):
                 raise ParseError(f"statement not understood: {self.st.text.strip()}",
                                  self.st.line, self.st.column, self.st.text)
-            raise IrreversibleError(self.st.text, reason)
+            raise IrreversibleError(self.st.text, f"{reason}; or pass irreversible=True "
+                                    "(--irreversible) to record the migration as "
+                                    "forward-only")
         return [RawSQL(self._source_sql(), None, _touched(tree))]
+
+    def _extension(self) -> list[Operation] | None:
+        """CREATE / DROP EXTENSION as operations that know their inverse."""
+        from .sql_raw import extension_op
+        found = extension_op(self.st.text, self.dialect)
+        if found is None:
+            return None
+        from ..ops.raw_ops import _check
+        _check(self.dialect)
+        return [found[0]]
 
     def _source_sql(self) -> str:
         """The statement as written, transpiled when written for another dialect."""
@@ -396,7 +424,8 @@ class _Builder:
         if isinstance(a, exp.AlterRename):
             return [RenameTable(table, a.this.name)]
         if isinstance(a, exp.AlterColumn):
-            return [self._alter_column(t, a)]
+            op = self._alter_column(t, a)
+            return [op] if op is not None else []
         if isinstance(a, exp.ModifyColumn):
             col, _ = self._column(a.this, table)
             before = t.column(col.name)
@@ -432,11 +461,14 @@ class _Builder:
             after = replace(after, nullable=bool(a.args["allow_null"]))
         if a.args.get("default") is not None:
             after = replace(after, default=self._expr(a.args["default"]))
-        if a.args.get("drop"):
-            after = replace(after, default=None)
+        if a.args.get("drop") and a.args.get("allow_null") is None:
+            after = replace(after, default=None)  # DROP DEFAULT (DROP NOT NULL sets drop too)
         if after == before:
-            raise ParseError(f"ALTER COLUMN {before.name} changes nothing",
-                             self.st.line, self.st.column, self.st.text)
+            # Prisma restates what is already so (SET DEFAULT 0 beside a type change):
+            # nothing to run or undo for this action
+            self.warnings.append(f"ALTER COLUMN {t.name}.{before.name} {a.sql(dialect=self.source.sqlglot)}"
+                                 ": already so, skipped")
+            return None
         return AlterColumn(t.name, before, after)
 
     # -- text helpers ------------------------------------------------------------------

@@ -23,6 +23,10 @@ from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum
 _ADD_VALUE = re.compile(
     r"^\s*ALTER\s+TYPE\s+((?:\"(?:[^\"]|\"\")+\"|[\w$]+)(?:\.(?:\"(?:[^\"]|\"\")+\"|[\w$]+))?)\s+ADD\s+VALUE\s+(IF\s+NOT\s+EXISTS\s+)?"
     r"'((?:[^']|'')*)'(?:\s+(BEFORE|AFTER)\s+'((?:[^']|'')*)')?\s*;?\s*$", re.I | re.S)
+_RENAME_TYPE = re.compile(r'^\s*ALTER\s+TYPE\s+("(?:[^"]|"")+"|[\w$]+)\s+RENAME\s+TO\s+'
+                          r'("(?:[^"]|"")+"|[\w$]+)\s*;?\s*$', re.I | re.S)
+_RENAME_VALUE = re.compile(r'^\s*ALTER\s+TYPE\s+("(?:[^"]|"")+"|[\w$]+)\s+RENAME\s+VALUE\s+'
+                           r"'((?:[^']|'')*)'\s+TO\s+'((?:[^']|'')*)'\s*;?\s*$", re.I | re.S)
 _TYPE_STATEMENT = re.compile(r"^\s*(CREATE|DROP|ALTER)\s+TYPE\b", re.I)
 _COMMENT_NULL = re.compile(r"^\s*COMMENT\s+ON\s+(TABLE|COLUMN)\s+([\w.\"`]+)\s+IS\s+NULL\s*;?\s*$",
                            re.I | re.S)
@@ -66,6 +70,10 @@ def _extra_statement(b, tree) -> list | None:
         return _create_type(b, tree)
     if isinstance(tree, exp.Drop) and tree.args.get("kind") == "TYPE":
         return _drop_types(b, tree)
+    if isinstance(tree, exp.Command) and _RENAME_TYPE.match(b.st.text):
+        return _rename_type(b, _RENAME_TYPE.match(b.st.text))
+    if isinstance(tree, exp.Command) and _RENAME_VALUE.match(b.st.text):
+        return _rename_value(b, _RENAME_VALUE.match(b.st.text))
     if isinstance(tree, exp.Command) and _ADD_VALUE.match(b.st.text):
         return _add_value(b, _ADD_VALUE.match(b.st.text))
     if isinstance(tree, exp.Comment) and tree.args.get("kind") in ("TABLE", "COLUMN"):
@@ -104,6 +112,27 @@ def _drop_types(b, tree: exp.Drop) -> list:
             raise UnknownObjectError("enum type", name)
         out.append(DropEnum(name, b.schema.enums[name]))
     return out
+
+
+def _rename_type(b, m) -> list:
+    """ALTER TYPE x RENAME TO y: Prisma's enum swap (x -> x_old, x_new -> x)."""
+    from ..ops.enum_ops import RenameEnum
+    _needs_postgres(b, "ALTER TYPE")
+    old, new = _type_name(m.group(1), b.dialect), _type_name(m.group(2), b.dialect)
+    if old not in b.schema.enums:
+        from ..errors import UnknownObjectError
+        raise UnknownObjectError("enum type", old)
+    return [RenameEnum(old, new)]
+
+
+def _rename_value(b, m) -> list:
+    from ..ops.enum_ops import RenameEnumValue
+    _needs_postgres(b, "ALTER TYPE")
+    name = _type_name(m.group(1), b.dialect)
+    if name not in b.schema.enums:
+        from ..errors import UnknownObjectError
+        raise UnknownObjectError("enum type", name)
+    return [RenameEnumValue(name, _unquote(m.group(2)), _unquote(m.group(3)))]
 
 
 def _add_value(b, m) -> list:

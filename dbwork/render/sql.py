@@ -34,7 +34,8 @@ from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
 from .types import LiteralType, sa_type, type_text
 from ..ops.comment_ops import SetColumnComment, SetTableComment
-from ..ops.extension_ops import CreateExtension, DropExtension
+from ..ops.raw_ops import CreateExtension, DropExtension
+from ..ops.enum_ops import RenameEnum, RenameEnumValue
 from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, RemoveEnumValue
 
 
@@ -61,6 +62,10 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
         return [op.sql.strip().rstrip(";").strip()]
     if isinstance(op, (BackupRows, RestoreRows)):
         return render_data(op, schema, dialect)
+    if isinstance(op, (CreateExtension, DropExtension)):
+        return [op.statement(dialect)]
+    if isinstance(op, (RenameEnum, RenameEnumValue)):
+        return [_rename_enum(op, dialect)]
     handler = _RENDERERS.get(type(op))
     if handler is None:
         raise UnsupportedError(f"{type(op).__name__} has no SQL renderer")
@@ -71,6 +76,15 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
     if isinstance(op, AddColumn) and dialect.name == "mysql":
         return _placed(sink.statements, op, schema, dialect)
     return sink.statements
+
+
+def _rename_enum(op, dialect: Dialect) -> str:
+    if dialect.name != "postgresql":
+        raise UnsupportedError("enum types are PostgreSQL's")
+    if isinstance(op, RenameEnum):
+        return f"ALTER TYPE {dialect.quote(op.old)} RENAME TO {dialect.quote(op.new)}"
+    lit = lambda v: "'" + v.replace("'", "''") + "'"  # noqa: E731
+    return f"ALTER TYPE {dialect.quote(op.name)} RENAME VALUE {lit(op.old)} TO {lit(op.new)}"
 
 
 def _placed(statements: list[str], op: AddColumn, schema: Schema, dialect: Dialect) -> list[str]:
@@ -274,7 +288,11 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
     kw = _existing(b, dialect)
     if a.type != b.type:
         kw["type_"] = sa_type(a.type, dialect)
-        if dialect.name == "postgresql" and type_family(a.type) != type_family(b.type):
+        if dialect.name == "postgresql" and "other" in (type_family(a.type), type_family(b.type)):
+            # an enum to another enum (Prisma's X_new swap) casts only through text
+            kw["postgresql_using"] = (f"{_q(b.name, dialect)}::text::"
+                                      f"{type_text(a.type, dialect)}")
+        elif dialect.name == "postgresql" and type_family(a.type) != type_family(b.type):
             kw["postgresql_using"] = f"{_q(b.name, dialect)}::{type_text(a.type, dialect)}"
     if a.nullable != b.nullable:
         kw["nullable"] = a.nullable
@@ -518,18 +536,6 @@ def _set_column_comment(op: Operations, o: SetColumnComment, schema, dialect):
                                   replace(col, comment=o.after)), schema, dialect)
 
 
-def _create_extension(op: Operations, o, schema, dialect):
-    if dialect.name != "postgresql":
-        raise UnsupportedError(f"CREATE EXTENSION {o.name}: extensions exist only on PostgreSQL")
-    _execute(op, f"CREATE EXTENSION {_q(o.name, dialect)}")
-
-
-def _drop_extension(op: Operations, o, schema, dialect):
-    if dialect.name != "postgresql":
-        raise UnsupportedError(f"DROP EXTENSION {o.name}: extensions exist only on PostgreSQL")
-    _execute(op, f"DROP EXTENSION {_q(o.name, dialect)}")
-
-
 def register_renderer(op_type: type, renderer: Callable) -> None:
     """Add the SQL renderer of an operation defined outside this module (safety's
     online and data-backup operations): ``renderer(operations, op, schema, dialect)``."""
@@ -544,5 +550,4 @@ _RENDERERS: dict[type, Callable] = {
     CreateEnum: _create_enum, DropEnum: _drop_enum, AddEnumValue: _add_enum_value,
     RemoveEnumValue: _remove_enum_value, SetTableComment: _set_table_comment,
     SetColumnComment: _set_column_comment,
-    CreateExtension: _create_extension, DropExtension: _drop_extension,
 }

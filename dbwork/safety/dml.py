@@ -39,6 +39,7 @@ class BackupChangedRows(Operation):
     table: str
     backup: str
     where: str | None
+    columns: tuple[str, ...] = ()   # () = every column
     kind = "additive"
 
     def apply(self, schema):
@@ -72,12 +73,15 @@ class DropBackup(Operation):
 
 @dataclass(frozen=True)
 class RestoreChangedRows(Operation):
-    """Write the backed-up rows back: by key where the row exists, else insert."""
+    """Write the backed-up rows back: by key where the row exists, else insert.
+    ``delete_new``: first delete the rows whose key the backup does not hold (the
+    rows an INSERT added; the backup then holds the whole table as it was)."""
 
     table: str
     backup: str
     key: tuple[str, ...]
     columns: tuple[str, ...]
+    delete_new: bool = False
     kind = "data"
 
     def apply(self, schema):
@@ -100,13 +104,15 @@ class BackedUpStatement(Operation):
     backup: str
     key: tuple[str, ...]
     columns: tuple[str, ...]
+    delete_new: bool = False   # an INSERT: its rollback deletes the keys it added
     kind = "data"
 
     def apply(self, schema):
         return schema
 
     def reverse(self):
-        return RestoreChangedRows(self.table, self.backup, self.key, self.columns)
+        return RestoreChangedRows(self.table, self.backup, self.key, self.columns,
+                                  self.delete_new)
 
     def describe(self):
         return RawSQL(self.sql).describe()
@@ -131,19 +137,47 @@ def _backed_up(op, schema, dialect, name) -> list:
         return [op]
     kind = sqltext.statement_kind(op.sql, dialect)
     table = sqltext.target_table(op.sql, dialect)
-    if kind not in ("update", "delete") or not table or not schema.has_table(table):
+    if kind not in ("update", "delete", "insert") or not table or not schema.has_table(table):
         return [op]
     t = schema.table(table)
-    if not t.primary_key:
+    key = _restore_key(t)
+    if not key:
         return [op]
     tree = sqltext.tree(op.sql, dialect)
-    if kind == "update" and _sets_key(tree, t.primary_key.columns):
+    if kind == "update" and _sets_key(tree, key):
         return [op]
-    where = tree.args.get("where")
-    where_sql = where.this.sql(dialect=dialect.sqlglot) if where is not None else None
     cols = tuple(c.name for c in t.columns)
-    return [BackupChangedRows(table, name, where_sql),
-            BackedUpStatement(op.sql, table, name, t.primary_key.columns, cols)]
+    if kind == "insert":  # the keys as they were: the rollback deletes new keys; with
+        # ON CONFLICT (an upsert) whole rows, to write back the ones it updated
+        kept = cols if tree.args.get("conflict") else key
+        return [BackupChangedRows(table, name, None, kept if kept != cols else ()),
+                BackedUpStatement(op.sql, table, name, key, kept, delete_new=True)]
+    return [BackupChangedRows(table, name, _backup_where(tree, dialect)),
+            BackedUpStatement(op.sql, table, name, key, cols)]
+
+
+def _restore_key(t) -> tuple[str, ...]:
+    """The primary key, else the first unique key over NOT NULL columns (a Prisma
+    many-to-many table has only a unique index on its two columns)."""
+    if t.primary_key:
+        return t.primary_key.columns
+    for cols in [u.columns for u in t.uniques] + [i.columns for i in t.indexes if i.unique
+                                                    and not i.where]:
+        if cols and all(not t.column(c).nullable for c in cols):
+            return tuple(cols)
+    return ()
+
+
+def _backup_where(tree, dialect) -> str | None:
+    """The WHERE that selects the rows the statement changes, as a condition on the
+    bare table; None (back up every row) when it names an alias or other tables
+    (``UPDATE t AS a ... FROM u WHERE a.x = u.y``, ``DELETE ... USING``)."""
+    target = tree.this
+    if tree.args.get("from") or tree.args.get("from_") or tree.args.get("using") or \
+            tree.args.get("joins") or (isinstance(target, exp.Table) and target.alias):
+        return None
+    where = tree.args.get("where")
+    return where.this.sql(dialect=dialect.sqlglot) if where is not None else None
 
 
 def _sets_key(tree, key) -> bool:
@@ -156,8 +190,16 @@ def _sets_key(tree, key) -> bool:
 
 # -- renderers (every SQL dialect) -----------------------------------------------------
 def _render_backup(op, o: BackupChangedRows, schema, d):
+    from ..render.data import _enum_columns
     where = f" WHERE {o.where}" if o.where else ""
-    op.execute(f"CREATE TABLE {quote(o.backup, d)} AS SELECT * FROM {quote(o.table, d)}{where}")
+    enums = _enum_columns(schema, o.table, d)  # kept as text: a backup never pins a type
+    cols = o.columns or (tuple(c.name for c in schema.table(o.table).columns)
+                         if enums else ())
+    picks = ", ".join(f"{quote(c, d)}::text{'[]' if enums[c].endswith('[]') else ''} "
+                      f"AS {quote(c, d)}" if c in enums else quote(c, d)
+                      for c in cols) or "*"
+    op.execute(f"CREATE TABLE {quote(o.backup, d)} AS SELECT {picks} FROM "
+               f"{quote(o.table, d)}{where}")
 
 
 def _render_drop_backup(op, o: DropBackup, schema, d):
@@ -169,18 +211,27 @@ def _render_statement(op, o: BackedUpStatement, schema, d):
 
 
 def _render_restore(op, o: RestoreChangedRows, schema, d):
+    from ..render.data import _enum_columns
     t, b = quote(o.table, d), quote(o.backup, d)
+    enums = _enum_columns(schema, o.table, d)
     values = [c for c in o.columns if c not in o.key]
-    on = " AND ".join(f"{t}.{quote(k, d)} = bak.{quote(k, d)}" for k in o.key)
+    on = " AND ".join(f"{t}.{quote(k, d)} = bak.{quote(k, d)}" +
+                      (f"::{enums[k]}" if k in enums else "") for k in o.key)
+    if o.delete_new:
+        op.execute(f"DELETE FROM {t} WHERE NOT EXISTS (SELECT 1 FROM {b} AS bak WHERE {on})")
     if values:
         if d.name == "mysql":
             sets = ", ".join(f"{t}.{quote(c, d)} = bak.{quote(c, d)}" for c in values)
             op.execute(f"UPDATE {t} JOIN {b} AS bak ON {on} SET {sets}")
         else:
-            sets = ", ".join(f"{quote(c, d)} = bak.{quote(c, d)}" for c in values)
+            sets = ", ".join(f"{quote(c, d)} = bak.{quote(c, d)}" +
+                             (f"::{enums[c]}" if c in enums else "") for c in values)
             op.execute(f"UPDATE {t} SET {sets} FROM {b} AS bak WHERE {on}")
+    if o.delete_new and set(o.columns) == set(o.key):
+        return  # keys only (a plain INSERT): nothing else to write back
     cols = ", ".join(quote(c, d) for c in o.columns)
-    bcols = ", ".join(f"bak.{quote(c, d)}" for c in o.columns)
+    bcols = ", ".join(f"bak.{quote(c, d)}" + (f"::{enums[c]}" if c in enums else "")
+                      for c in o.columns)
     op.execute(f"INSERT INTO {t} ({cols}) SELECT {bcols} FROM {b} AS bak WHERE NOT EXISTS "
                f"(SELECT 1 FROM {t} WHERE {on})")
     for st in verify_restore(o.table, o.backup, o.columns, o.key, d, present=True):

@@ -1,0 +1,82 @@
+"""Extensions as operations: ``CREATE EXTENSION`` knows its inverse, ``DROP EXTENSION``.
+
+PostgreSQL only; the schema model does not track extensions, so ``apply`` leaves it as
+it is and the workbench asks the live database whether an extension is installed
+already (a ``CREATE EXTENSION IF NOT EXISTS`` of one that is there is skipped, so its
+rollback never drops an extension the migration did not create).
+
+>>> from dbwork.dialects import get_dialect
+>>> op = CreateExtension("pg_trgm", schema="public")
+>>> op.statement(get_dialect("postgresql")), op.reverse().statement(get_dialect("postgresql"))
+('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public', 'DROP EXTENSION IF EXISTS pg_trgm')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import UnsupportedError
+from .schema_ops import ADDITIVE, DESTRUCTIVE, Operation
+
+
+def _check(dialect) -> None:
+    if dialect.name != "postgresql":
+        raise UnsupportedError(f"extensions are PostgreSQL's; {dialect.name} has none "
+                               "(CREATE EXTENSION cannot run there)")
+
+
+@dataclass(frozen=True)
+class CreateExtension(Operation):
+    """Install extension ``name`` (optionally into ``schema``, at ``version``)."""
+
+    name: str
+    schema: str | None = None
+    version: str | None = None
+    kind = ADDITIVE
+
+    def apply(self, schema):
+        return schema.with_extensions(schema.extensions | {self.name})
+
+    def reverse(self) -> "DropExtension":
+        return DropExtension(self.name, self.schema, self.version)
+
+    def describe(self) -> str:
+        return f"create extension {self.name}"
+
+    def tables(self):
+        return ()
+
+    def statement(self, dialect) -> str:
+        _check(dialect)
+        out = f"CREATE EXTENSION IF NOT EXISTS {dialect.quote(self.name)}"
+        if self.schema:
+            out += f" SCHEMA {dialect.quote(self.schema)}"
+        if self.version:
+            out += " VERSION '" + self.version.replace("'", "''") + "'"
+        return out
+
+
+@dataclass(frozen=True)
+class DropExtension(Operation):
+    """Remove extension ``name``; carries where it lived so the rollback re-creates it.
+    (Objects that depend on it make PostgreSQL refuse: nothing is dropped by CASCADE.)"""
+
+    name: str
+    schema: str | None = None
+    version: str | None = None
+    kind = DESTRUCTIVE
+
+    def apply(self, schema):
+        return schema.with_extensions(schema.extensions - {self.name})
+
+    def reverse(self) -> CreateExtension:
+        return CreateExtension(self.name, self.schema, self.version)
+
+    def describe(self) -> str:
+        return f"drop extension {self.name}"
+
+    def tables(self):
+        return ()
+
+    def statement(self, dialect) -> str:
+        _check(dialect)
+        return f"DROP EXTENSION IF EXISTS {dialect.quote(self.name)}"

@@ -1,0 +1,260 @@
+"""Apply real migration histories with dbwork, roll them back, and print the pass rate.
+
+A corpus folder holds one sub-folder per history (``<owner>__<repo>[__<where>]``), each
+laid out as Prisma Migrate keeps it: ``<folder>/migration.sql`` per migration, plus a
+``migration_lock.toml`` or a ``PROVIDER`` file naming the provider (postgresql, mysql,
+sqlite). The corpus is not part of this repository (public projects' files); build one
+with the look-up tools, e.g. into /work/corpus/migrations.
+
+For each history, on a fresh database (PostgreSQL, MariaDB for mysql, a SQLite file):
+every migration is applied in Prisma's order (folder names) through ``wb.migrate``; a
+migration dbwork refuses because a statement has no inverse is applied again with
+``irreversible=True`` (forward-only) and counted apart. The first failure stops the
+history (later files build on it). Then every migration is rolled back, last first:
+down to the empty schema, or down to the last forward-only one (whose refusal is
+checked), comparing the schema with the one before it.
+
+    .venv/bin/python scripts/corpus_migrations.py /work/corpus/migrations
+    .venv/bin/python scripts/corpus_migrations.py /work/corpus/migrations --only rallly --limit 40
+
+Servers: DBWORK_PG_URL (default postgresql://root@127.0.0.1:5432/test) and
+DBWORK_MYSQL_URL (default mariadb://root@127.0.0.1:3306/test), admin URLs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import dbwork  # noqa: E402
+from dbwork.adopt.history import prisma_folders  # noqa: E402
+from dbwork.errors import DbworkError, IrreversibleError  # noqa: E402
+from dbwork.url import DatabaseURL  # noqa: E402
+
+PG_ADMIN = os.environ.get("DBWORK_PG_URL", "postgresql://root@127.0.0.1:5432/test")
+MYSQL_ADMIN = os.environ.get("DBWORK_MYSQL_URL", "mariadb://root@127.0.0.1:3306/test")
+ENGINES = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mariadb",
+           "sqlite": "sqlite"}
+
+
+@dataclass
+class Result:
+    name: str
+    provider: str
+    total: int = 0
+    applied: int = 0
+    forward_only: int = 0
+    failure: str | None = None        # folder of the first failure
+    family: str | None = None
+    error: str | None = None
+    rolled_back: int = 0
+    rollback_ok: bool | None = None
+    rollback_error: str | None = None
+    skipped: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def family_of(e: BaseException) -> str:
+    """A short key grouping failures of one kind: the error class and the message with
+    names, numbers and quoted text taken out."""
+    text = str(e).splitlines()[0] if str(e) else ""
+    text = re.sub(r"^migration \S+ (step \d+ )?failed( at step \d+)?:?\s*", "", text)
+    text = re.sub(r"statement not understood: (\w+(?: \w+)?(?: \w+)?).*", r"not understood: \1", text)
+    text = re.sub(r"cannot generate a rollback for: (\w+(?: \w+)?).*?\((.*?)\)\..*", r"no rollback: \1 (\2)", text)
+    text = re.sub(r"\"[^\"]*\"|'[^']*'|`[^`]*`", "?", text)
+    text = re.sub(r"\b\d+\b", "N", text)
+    return f"{type(e).__name__}: {' '.join(text.split()[:12])}"
+
+
+def provider_of(folder: Path) -> str:
+    for name in ("migration_lock.toml", "PROVIDER"):
+        p = folder / name
+        if p.exists():
+            m = re.search(r'provider\s*=\s*"(\w+)"', p.read_text()) or \
+                re.match(r"\s*(\w+)", p.read_text())
+            if m:
+                return m.group(1).lower()
+    return "unknown"
+
+
+def fresh_database(engine: str, tmp: Path):
+    """(url, drop) for a new empty database on the local server."""
+    if engine == "sqlite":
+        return f"sqlite:///{tmp / 'corpus.sqlite'}", lambda: None
+    name = f"dbw_corpus_{uuid.uuid4().hex[:10]}"
+    admin = DatabaseURL.parse(PG_ADMIN if engine == "postgresql" else MYSQL_ADMIN)
+    _admin_exec(engine, admin, f"CREATE DATABASE {name}")
+    url = admin.with_database(name).sqlalchemy_url()
+    url = url.replace("+psycopg", "").replace("mysql+pymysql", "mariadb")
+
+    def drop():
+        extra = " WITH (FORCE)" if engine == "postgresql" else ""
+        _admin_exec(engine, admin, f"DROP DATABASE IF EXISTS {name}{extra}")
+    return url, drop
+
+
+def _admin_exec(engine: str, u: DatabaseURL, sql: str) -> None:
+    if engine == "postgresql":
+        import psycopg
+        with psycopg.connect(host=u.host, port=u.port or 5432, user=u.username,
+                             password=u.password, dbname=u.database, autocommit=True) as c:
+            c.execute(sql)
+    else:
+        import pymysql
+        c = pymysql.connect(host=u.host, port=u.port or 3306, user=u.username,
+                            password=u.password or "", autocommit=True)
+        try:
+            c.cursor().execute(sql)
+        finally:
+            c.close()
+
+
+def run_history(folder: Path, limit: int | None) -> Result:
+    provider = provider_of(folder)
+    res = Result(folder.name, provider)
+    engine = ENGINES.get(provider)
+    migrations, res.skipped = prisma_folders(folder)
+    migrations = migrations[:limit] if limit else migrations
+    res.total = len(migrations)
+    if engine is None:
+        res.family = f"provider {provider} not run here"
+        return res
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        url, drop = fresh_database(engine, Path(tmp))
+        try:
+            wb = dbwork.connect(url, migrations=Path(tmp) / "migrations")
+            try:
+                snapshots = _apply_all(wb, migrations, res)
+                _rollback_all(wb, res, snapshots)
+            finally:
+                wb.close()
+        finally:
+            drop()
+    res.seconds = time.perf_counter() - start
+    return res
+
+
+def _apply_all(wb, migrations, res: Result) -> dict:
+    """Apply in order; stop at the first failure. Returns {index: schema after} for the
+    forward-only migrations (where the rollback must stop), and -1: the empty start."""
+    snapshots = {-1: wb.schema()}
+    for i, entry in enumerate(migrations):
+        text = Path(entry.path).read_text(encoding="utf-8", errors="replace")
+        try:
+            try:
+                wb.migrate(entry.name, text)
+            except IrreversibleError:
+                wb.migrate(entry.name, text, irreversible=True)
+                snapshots[i] = wb.schema()  # the rollback stops here: it stays applied
+                res.forward_only += 1
+            res.applied += 1
+        except Exception as e:  # noqa: BLE001 - every failure is counted, by family
+            res.failure, res.family, res.error = entry.folder, family_of(e), _short(e)
+            break
+    return snapshots
+
+
+def _rollback_all(wb, res: Result, snapshots: dict) -> None:
+    """Roll back the applied migrations, last first, until a forward-only one; then the
+    schema must equal the one before the oldest migration rolled back."""
+    stop = max(snapshots)  # -1: none forward-only
+    n = res.applied - (stop + 1)
+    try:
+        if n > 0:
+            wb.rollback(steps=n)
+        res.rolled_back = n
+        if stop >= 0:
+            try:
+                wb.rollback(steps=1)
+                res.rollback_error = "a forward-only migration was rolled back"
+            except DbworkError as e:
+                if "forward-only" not in str(e):
+                    raise
+        expected = snapshots[stop] if stop >= 0 else snapshots[-1]
+        after = wb.schema()
+        res.rollback_ok = _same(after, expected) and res.rollback_error is None
+        if not _same(after, expected):
+            res.rollback_error = f"schema differs after rollback: {_differs(after, expected)}"
+    except Exception as e:  # noqa: BLE001
+        res.rollback_ok, res.rollback_error = False, f"{family_of(e)} | {_short(e)}"
+
+
+def _same(a, b) -> bool:
+    return a.tables == b.tables and a.enums == b.enums
+
+
+def _differs(a, b) -> str:
+    extra = sorted(set(a.tables) - set(b.tables))
+    missing = sorted(set(b.tables) - set(a.tables))
+    changed = sorted(t for t in set(a.tables) & set(b.tables) if a.tables[t] != b.tables[t])
+    enums = sorted(set(a.enums) ^ set(b.enums))
+    return f"extra {extra[:5]} missing {missing[:5]} changed {changed[:5]} enums {enums[:5]}"
+
+
+def _short(e: BaseException) -> str:
+    return " ".join(str(e).split())[:300]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--only", help="run histories whose folder name contains this")
+    ap.add_argument("--limit", type=int, help="at most this many migrations per history")
+    ap.add_argument("--errors", action="store_true", help="print each first error in full")
+    args = ap.parse_args(argv)
+    folders = sorted(p for p in args.corpus.iterdir() if p.is_dir())
+    if args.only:
+        folders = [p for p in folders if args.only in p.name]
+    results = []
+    for f in folders:
+        r = run_history(f, args.limit)
+        results.append(r)
+        _print(r, args.errors)
+    _summary(results)
+    return 0
+
+
+def _print(r: Result, errors: bool) -> None:
+    rb = {True: "rollback ok", False: "ROLLBACK FAILED", None: "-"}[r.rollback_ok]
+    print(f"{r.name[:60]:60s} {r.provider:10s} {r.applied:4d}/{r.total:<4d} "
+          f"fwd-only {r.forward_only:3d}  {rb}  {r.seconds:6.1f}s", flush=True)
+    if r.skipped:
+        print(f"    skipped: {r.skipped}")
+    if r.failure or r.family:
+        print(f"    first failure: {r.failure} | {r.family}")
+        if errors and r.error:
+            print(f"      {r.error}")
+    if r.rollback_error:
+        print(f"    rollback: {r.rollback_error}")
+
+
+def _summary(results: list[Result]) -> None:
+    run = [r for r in results if ENGINES.get(r.provider)]
+    total = sum(r.total for r in run)
+    applied = sum(r.applied for r in run)
+    clean = [r for r in run if r.applied == r.total and r.rollback_ok]
+    print(f"\nmigration files applied: {applied}/{total} "
+          f"({100 * applied / max(total, 1):.1f}%), forward-only "
+          f"{sum(r.forward_only for r in run)}")
+    print(f"histories applied whole and rolled back: {len(clean)}/{len(run)}")
+    fam = Counter(r.family for r in run if r.family)
+    for k, v in fam.most_common():
+        print(f"  {v:3d}  {k}")
+    not_run = [r.name for r in results if not ENGINES.get(r.provider)]
+    if not_run:
+        print(f"not run (provider): {not_run}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
