@@ -98,10 +98,9 @@ class DbworkMagics(Magics):
         self._use(None)
         self.pending_choice = (f"several databases found ({names}): choose one with "
                                f"%detect {where} --target NAME")
-        try:
-            from .widgets import target_chooser
-        except ImportError:
-            raise DbworkError(self.pending_choice) from None
+        from .widgets import have_widgets, target_chooser
+        if not have_widgets():  # text only: the message names the way out
+            raise DbworkError(self.pending_choice)
 
         def chosen(target):
             self._use(dbwork.connect(target.url, migrations))
@@ -157,11 +156,10 @@ class DbworkMagics(Magics):
 
     def _offer_consent(self, refusal, apply) -> None:
         """Next to the refusal, a confirmation button (in a notebook front end)."""
-        try:
-            from IPython.display import display
+        from IPython.display import display
 
-            from .widgets import consent_widget
-        except ImportError:
+        from .widgets import consent_widget, have_widgets
+        if not have_widgets():  # text only: the DataLossRefused message says what to do
             return
         self.consent = consent_widget(refusal, apply)
         display(self.consent)
