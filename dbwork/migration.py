@@ -62,6 +62,7 @@ class Migration:
     erd: Any = None            # graphviz diagram around the touched tables, if drawn
     tables: tuple[str, ...] = ()
     schema_before: Any = field(default=None, repr=False)   # the schema it was planned on
+    restored: list[dict] = field(default_factory=list)  # after a rollback: rows put back
 
     @property
     def up(self) -> str:
@@ -83,6 +84,12 @@ class Migration:
     def _repr_html_(self) -> str:
         from .docs.card import migration_html
         return migration_html(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The card (HTML that survives JupyterLab's sanitizer), its diagram as
+        image/svg+xml of its own, and the short text form."""
+        from .docs.card import migration_bundle
+        return migration_bundle(self)
 
     def __repr__(self) -> str:
         return (f"<Migration {self.version} {self.name} [{self.status}] "

@@ -301,11 +301,22 @@ class Workbench:
                     m.status, m.dry_run = row.status, True
                     m.notes.append("dry run: nothing was changed")
                 else:
+                    m.restored = _restorable(s, m, done)  # counted before down drops them
                     progress_mode(s, m)  # backends: see dbwork.passes
                     run_down(s, m, done)
+                    m.erd = self._diagram_after_rollback(s, m)
                 out.append(m)
             self._after_change(s) if out and not dry_run else None
             return out
+
+    def _diagram_after_rollback(self, s, m: Migration):
+        """The ER diagram, after a rollback, around the tables its scripts named."""
+        names = _tables_named(m, self.dialect.sqlglot)
+        if not names:
+            return None
+        after = s.introspect()
+        present = [t for t in names if _has(after, t)]
+        return _diagram(after, present) if present else None
 
     # -- deploy path ------------------------------------------------------------------
     def pending(self) -> list[Migration]:
@@ -501,6 +512,45 @@ def _diagram(schema, tables=None, highlight=()):
         return erd(schema, tables, highlight=tuple(highlight))
     from .graphs.documents import erd as document_erd
     return document_erd(schema, tables)
+
+
+def _restorable(s, m: Migration, done: int) -> list[dict]:
+    """The backups the rollback of ``m``'s first ``done`` steps reads from: backup name,
+    the table it restores and how many rows it holds (for the rollback card)."""
+    import re
+    from .safety.backups import source_of
+    names: dict[str, None] = {}
+    for step in m.steps[:done]:
+        for stmt in step.reverse:
+            names.update(dict.fromkeys(re.findall(r"_dbwork_bak_\d+_\d+(?!\w)", stmt)))
+    out = []
+    for name in names:
+        try:
+            rows = s.count_rows(name)
+        except Exception:  # gone already, or not a table this backend can count
+            rows = None
+        out.append({"backup": name, "table": source_of(name, m.up), "rows": rows})
+    return out
+
+
+def _tables_named(m: Migration, reader: str | None) -> list[str]:
+    """User tables that ``m``'s forward statements name (not dbwork's own or rebuild
+    internals); empty when the statements are not SQL."""
+    if not reader:
+        return []
+    import sqlglot
+    from sqlglot import exp
+    seen: dict[str, None] = {}
+    for step in m.steps:
+        for stmt in step.forward:
+            try:
+                tree = sqlglot.parse_one(stmt, read=reader)
+            except Exception:  # not understood: it names nothing we can draw
+                continue
+            for t in tree.find_all(exp.Table) if tree is not None else ():
+                if t.name and not t.name.startswith(("_dbwork", "_alembic_tmp", "sqlite_")):
+                    seen[t.name] = None
+    return list(seen)
 
 
 def _has(schema, table: str) -> bool:
