@@ -363,8 +363,9 @@ class Workbench:
         import pandas as pd
         cols = ["version", "name", "status", "applied_at", "checksum", "duration_ms",
                 "steps_done", "error"]
+        from .docs.results import tidy
         rows = [{c: getattr(r, c) for c in cols} for r in self.backend.history()]
-        return pd.DataFrame(rows, columns=cols)
+        return tidy(pd.DataFrame(rows, columns=cols), "history")
 
     def schema(self):
         """The live schema as the neutral model."""
@@ -396,7 +397,8 @@ class Workbench:
 
         >>> # wb.lint("ALTER TABLE users DROP COLUMN email;")[0].rule  -> 'DW102'
         """
-        return safety.lint_text(self, text, dialect)
+        from .docs.results import Findings
+        return Findings(safety.lint_text(self, text, dialect))
 
     def rehearse(self, name: str, text: str, allow_data_loss: bool = False,
                  sample_rows: int = 100_000):
@@ -409,8 +411,9 @@ class Workbench:
         """Backup tables as a DataFrame: backup, source, version, rows, created,
         migration, status."""
         import pandas as pd
+        from .docs.results import tidy
         from .safety.backups import COLUMNS, list_backups
-        return pd.DataFrame(list_backups(self.backend), columns=COLUMNS)
+        return tidy(pd.DataFrame(list_backups(self.backend), columns=COLUMNS), "backups")
 
     def purge_backups(self, version: str | None = None, older_than=None) -> list[dict]:
         """Drop backup tables (all, one version's, or older than a timedelta / days /
@@ -482,7 +485,8 @@ class Workbench:
             except Exception:  # no dot binary: the .dot source is there
                 pass
         target.write_text(schema_markdown(schema, diagram=svg))
-        return target
+        from .docs.results import SchemaDocument
+        return SchemaDocument(target)
 
     def _after_change(self, s=None) -> None:
         """After a migration, rollback or upgrade: regenerate the docs if asked."""

@@ -14,6 +14,7 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 import dbwork
+from dbwork.docs.results import Findings
 from dbwork.errors import DataLossRefused, DbworkError
 from dbwork.migration import Migration
 
@@ -32,11 +33,8 @@ class MigrationList(list):
         return "\n".join(repr(m) for m in self)
 
 
-class FindingList(list):
-    """Lint findings, one line each."""
-
-    def __repr__(self) -> str:
-        return "\n".join(str(f) for f in self) if self else "no findings"
+class FindingList(Findings):
+    """Lint findings of %%lint: a table in the notebook, one line each as text."""
 
 
 @magics_class

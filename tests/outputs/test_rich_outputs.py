@@ -113,3 +113,35 @@ def test_nbconvert_html_export_keeps_diagram_and_scripts(wb):
     assert len(images(body)) == 2
     assert "rebuild table posts (SQLite)" in text_of(body)
     assert 'class="dbwork-sql"' in body and "--jp-code-font-family" in body
+
+
+def test_results_read_as_results(wb, tmp_path):
+    from IPython.core.formatters import DisplayFormatter
+    fmt = DisplayFormatter()
+    schema, _ = fmt.format(wb.schema())
+    assert schema["text/plain"].splitlines()[0] == "schema: 2 table(s)"
+    assert "posts (4 column(s); PK id; refs users)" in schema["text/plain"]
+    clean = sanitize(schema["text/html"])
+    assert "<table" in clean and "FK → users.id" in text_of(clean)
+
+    lint, _ = fmt.format(wb.lint("ALTER TABLE posts DROP COLUMN title;"))
+    assert lint["text/plain"].startswith("DW102 warning: drop column posts.title")
+    assert "DW102" in text_of(sanitize(lint["text/html"])) and "| DW102 |" in lint["text/markdown"]
+
+    hist = wb.history()
+    assert len(hist["checksum"][0]) == 64  # the data is whole; only the view is tidy
+    shown, _ = fmt.format(hist)
+    assert hist["checksum"][0][:12] in shown["text/html"]
+    assert hist["checksum"][0] not in shown["text/html"] + shown["text/plain"]
+    assert "error" not in shown["text/plain"]  # empty in every row: hidden
+    assert type(hist[["name"]]).__name__ == "DataFrame"
+
+    wb.migrate("drop_body", "ALTER TABLE posts DROP COLUMN body;", allow_data_loss=True)
+    backups, _ = fmt.format(wb.backups())
+    assert "posts" in backups["text/plain"] and "_dbwork_bak_" in backups["text/html"]
+
+    doc = wb.document(tmp_path / "docs" / "schema.md")
+    shown, _ = fmt.format(doc)
+    assert shown["text/plain"] == f"schema documentation written to {doc}"
+    assert "## posts" in shown["text/markdown"] and "![ER diagram]" not in shown["text/markdown"]
+    assert doc.read_text().startswith("# Database schema")
