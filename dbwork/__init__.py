@@ -1,30 +1,52 @@
 """dbwork: a notebook-first workbench for evolving databases safely.
 
+The public names load on first use (PEP 562 module ``__getattr__``), so ``import dbwork``
+and ``%load_ext dbwork`` do not pay for SQLAlchemy, Alembic and sqlglot until a
+workbench is opened.
+
 >>> import dbwork
 >>> sorted(["connect", "detect", "DbworkError"]) == sorted(n for n in dbwork.__all__ if n in ("connect", "detect", "DbworkError"))
 True
+>>> dbwork.DbworkError.__module__
+'dbwork.errors'
 """
 from __future__ import annotations
 
+import importlib
 import logging as _logging
-
-from .errors import (ConfigError, ConnectionFailed, DataCheckFailed, DataLossRefused,
-                     DbworkError, IrreversibleError, LockTimeout, MigrationConflict,
-                     MigrationFailed, ObjectExistsError, ParseError, UnknownObjectError,
-                     UnsupportedError)
-from .migration import Migration, Step
-from .model import Schema
-from .workbench import Workbench, connect
 
 # sqlglot logs a warning for every statement it falls back on; dbwork reports those itself
 _logging.getLogger("sqlglot").setLevel(_logging.ERROR)
 
 __version__ = "0.1.0"
 
+_ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefused",
+           "DbworkError", "IrreversibleError", "LockTimeout", "MigrationConflict",
+           "MigrationFailed", "ObjectExistsError", "ParseError", "StatementFailed",
+           "UnknownObjectError",
+           "UnsupportedError")
 
-# ``dbwork.detect`` is both the detection package and the contract's function
-# ``dbwork.detect(path=".")``: the package module is callable (see detect/__init__.py).
-from . import detect  # noqa: E402
+# public name -> the module that defines it
+_LAZY = {**{name: ".errors" for name in _ERRORS},
+         "Migration": ".migration", "Step": ".migration", "Schema": ".model",
+         "Workbench": ".workbench", "connect": ".workbench"}
+
+
+def __getattr__(name: str):
+    """Import a public name's module the first time the name is asked for."""
+    if name == "detect":
+        # ``dbwork.detect`` is both the detection package and the contract's function
+        # ``dbwork.detect(path=".")``: the package module is callable (detect/__init__.py)
+        return importlib.import_module(".detect", __name__)
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'dbwork' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def load_ipython_extension(ipython):
@@ -33,9 +55,6 @@ def load_ipython_extension(ipython):
     _load(ipython)
 
 
-__all__ = [
-    "ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefused", "DbworkError",
-    "IrreversibleError", "LockTimeout", "Migration", "MigrationConflict", "MigrationFailed",
-    "ObjectExistsError", "ParseError", "Schema", "Step", "UnknownObjectError",
-    "UnsupportedError", "Workbench", "connect", "detect", "load_ipython_extension",
-]
+__all__ = [*_ERRORS, "Migration", "Schema", "Step", "Workbench", "connect", "detect",
+           "load_ipython_extension"]
+__all__.sort()

@@ -96,15 +96,44 @@ class DataLossRefused(DbworkError):
         )
 
 
-class MigrationFailed(DbworkError):
+class StatementFailed(DbworkError):
+    """Something went wrong while dbwork planned, applied or rolled back a migration:
+    names the migration (``version``, ``name``), the ``step`` (1-based; None while
+    planning or validating) and the ``statement`` that failed (credentials masked),
+    with the driver's one-line ``reason``. The original exception is ``__cause__``.
+
+    >>> e = StatementFailed("no such table: Order", version="20260101120000",
+    ...                     name="add_orders", step=2, statement="SELECT COUNT(*) FROM Order")
+    >>> print(e)
+    migration add_orders (20260101120000) failed at step 2: SELECT COUNT(*) FROM Order
+      no such table: Order
+    """
+
+    def __init__(self, reason: str, *, version: str | None = None, name: str | None = None,
+                 step: int | None = None, statement: str | None = None,
+                 phase: str = "apply", detail: str = ""):
+        from .url import mask_url
+        self.reason = mask_url(reason)
+        self.version, self.name, self.step, self.phase = version, name, step, phase
+        self.statement = mask_url(statement) if statement else statement
+        super().__init__(self._message(detail))
+
+    def _message(self, detail: str) -> str:
+        who = " ".join(x for x in (self.name, f"({self.version})" if self.version else "")
+                       if x) or "?"
+        where = f" at step {self.step}" if self.step is not None else ""
+        where += "" if self.phase == "apply" else f" while {self.phase}"
+        what = f": {self.statement.strip()}" if self.statement else ""
+        tail = f"\n  {detail}" if detail else ""
+        return f"migration {who} failed{where}{what}\n  {self.reason}{tail}"
+
+
+class MigrationFailed(StatementFailed):
     """A statement failed while applying. Says which, and what state is left."""
 
     def __init__(self, version: str, statement: str, reason: str, step: int,
-                 transactional: bool, steps_done: int = 0):
-        self.version = version
-        self.statement = statement
-        self.reason = reason
-        self.step = step
+                 transactional: bool, steps_done: int = 0, name: str | None = None,
+                 phase: str = "apply"):
         self.transactional = transactional
         self.steps_done = steps_done
         if transactional:
@@ -112,10 +141,26 @@ class MigrationFailed(DbworkError):
         else:
             state = (f"{steps_done} step(s) ran before the failure and stay applied; "
                      f"the migration is marked 'failed': %rollback undoes exactly those")
-        super().__init__(
-            f"migration {version} failed at step {step}: {statement.strip()}\n"
-            f"  {reason}\n  {state}"
-        )
+        super().__init__(reason, version=version, name=name, step=step,
+                         statement=statement, phase=phase, detail=state)
+
+
+class RestoreMismatch(MigrationFailed):
+    """A rollback restored values that differ from their backup: the backup is kept."""
+
+    def __init__(self, version: str, statement: str, reason: str, step: int,
+                 transactional: bool, steps_done: int = 0, backup: str = ""):
+        super().__init__(version, statement, reason, step, transactional, steps_done)
+        self.backup = backup
+        undone = ("the rollback was undone" if transactional else
+                  "the steps before it stay undone")
+        self.args = (f"rollback of {version} refused at step {step}: the restored values "
+                     f"differ from backup table {backup}, so the backup is kept (not "
+                     f"dropped) and {undone}. Compare the table with {backup}, fix the "
+                     f"column types, and roll back again.\n  {reason}",)
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 class LockTimeout(DbworkError):

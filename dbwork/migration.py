@@ -105,8 +105,21 @@ def script(steps: list[Step], direction: str) -> str:
     for s in steps:
         stmts = s.forward if direction == "forward" else s.reverse
         body = "\n".join(terminate(st) for st in stmts)
-        parts.append(f"-- step {s.number}: {s.comment}\n{body}")
+        parts.append(f"-- step {s.number}: {one_line(s.comment)}\n{body}")
     return "\n\n".join(parts)
+
+
+_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def one_line(comment: str) -> str:
+    r"""A step comment as one line: a name with a line break in it would otherwise end
+    the ``--`` comment and turn the rest into a statement of the script.
+
+    >>> print(one_line("drop column t.\ra"))
+    drop column t.\u000da
+    """
+    return comment.translate(_BREAKS)
 
 
 def terminate(statement: str) -> str:

@@ -62,6 +62,33 @@ def _with_backup(op: Operation, schema: Schema, version: str, n: int,
     return _backed_up(op, col, key, backup_name(version, n))
 
 
+def order_warnings(ops: list[Operation], schema: Schema, dialect: Dialect) -> list[str]:
+    """Where the engine cannot put a re-added column back in place (PostgreSQL has no
+    ``AFTER``), say so: a rollback of DROP COLUMN brings the column back last.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> from dbwork.model import Column, Table
+    >>> t = Table("t", (Column("id", "INTEGER"), Column("a", "TEXT"), Column("b", "TEXT")))
+    >>> order_warnings([DropColumn("t", t.column("a"), 1)], Schema.of(t), get_dialect("postgresql"))
+    ['drop column t.a: postgresql cannot put a column back in place, so a rollback adds t.a as the last column (after b); the values come back, the column order does not']
+    >>> order_warnings([DropColumn("t", t.column("a"), 1)], Schema.of(t), get_dialect("mysql"))
+    []
+    """
+    if dialect.name in ("mysql", "sqlite") or dialect.family != "sql":
+        return []   # MySQL/MariaDB: ADD COLUMN ... AFTER; SQLite: the rebuild keeps order
+    out = []
+    for op in ops:
+        if isinstance(op, DropColumn) and schema.has_table(op.table):
+            cols = [c.name for c in schema.table(op.table).columns]
+            if op.column.name in cols and cols[-1] != op.column.name:
+                out.append(f"drop column {op.table}.{op.column.name}: {dialect.name} cannot "
+                           f"put a column back in place, so a rollback adds "
+                           f"{op.table}.{op.column.name} as the last column (after "
+                           f"{cols[-1]}); the values come back, the column order does not")
+        schema = op.apply(schema)
+    return out
+
+
 def _narrowing(op: Operation) -> bool:
     return isinstance(op, AlterColumn) and is_narrowing(op.before.type, op.after.type)
 

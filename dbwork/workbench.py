@@ -23,7 +23,7 @@ from .errors import (ConfigError, DataLossRefused, DbworkError, MigrationConflic
                      MigrationFailed)
 from .execute.backend import HistoryRow
 from .execute.files import MigrationFiles, parse_script
-from .execute.runner import Buffer, run_down, run_up
+from .execute.runner import Buffer, failures_reported, run_down, run_up
 from .migration import Migration, Step
 from .parse.cell import Cell, split_cell, split_statements, validate_name
 from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
@@ -50,7 +50,8 @@ class Workbench:
     """
 
     def __init__(self, url: str | DatabaseURL, migrations: str | os.PathLike | None = None,
-                 *, lock_timeout: float = 30.0, source_dialect: str | None = None):
+                 *, lock_timeout: float = 30.0, source_dialect: str | None = None,
+                 consent_rows: int | None = 10_000, consent_all_rows: bool = True):
         self.url = url if isinstance(url, DatabaseURL) else DatabaseURL.parse(url)
         self.backend = open_backend(self.url)
         self.dialect = self.backend.dialect
@@ -59,6 +60,9 @@ class Workbench:
         self.files = MigrationFiles(Path(migrations) if migrations else base / DEFAULT_MIGRATIONS)
         self.lock_timeout = lock_timeout
         self.source_dialect = source_dialect
+        # an UPDATE/DELETE of more rows than this (or of every row) asks allow_data_loss
+        self.consent_rows = consent_rows
+        self.consent_all_rows = consent_all_rows
 
     def __repr__(self) -> str:
         return f"<Workbench {self.backend.display_url} migrations={self.files.directory}>"
@@ -84,7 +88,8 @@ class Workbench:
         validate_name(name)
         change = _Change(name, split_cell(text), _checksum(text), allow_data_loss, dialect,
                          desired, online)
-        return self._migrate(change, dry_run)
+        with failures_reported("planning", name=name):
+            return self._migrate(change, dry_run)
 
     def _migrate(self, change: "_Change", dry_run: bool) -> Migration:
         """Under the lock: report an applied twin, or plan, then apply or dry-run."""
@@ -116,7 +121,7 @@ class Workbench:
         return m
 
     def _plan(self, s, change: "_Change", existing) -> Migration:
-        from .plan import add_backups, plan_steps
+        from .plan import add_backups, order_warnings, plan_steps
         schema = s.introspect()
         cell = change.cell
         source = self._source_dialect(change.dialect)
@@ -127,7 +132,7 @@ class Workbench:
             ops, warnings = self._parse(cell, schema, source)
         ops, backup_warnings = add_backups(ops, schema, version)
         ops = concurrent_indexes(ops, schema, self.dialect, s.count_rows)  # backends: dbwork.passes
-        warnings += backup_warnings
+        warnings += backup_warnings + order_warnings(ops, schema, self.dialect)
         if self.dialect.family == "sql":
             ops = self._backed_up_data_changes(ops, schema, version, cell)
             if change.online:
@@ -135,6 +140,9 @@ class Workbench:
         checked = safety.review(ops, schema, self.dialect, s)
         warnings += checked.warnings
         losses = self._losses(s, ops)
+        held, big = self._backup_contents(s, ops)
+        warnings += held
+        losses += big
         if losses and not change.allow_data_loss:
             raise DataLossRefused(losses)
         warnings += [f"data loss allowed: {loss}" for loss in losses]
@@ -218,6 +226,44 @@ class Workbench:
                 out.append(f"{what} over {n} row(s)")
         return out
 
+    def _backup_contents(self, s, ops) -> tuple[list[str], list[str]]:
+        """What each backup will hold (for the card), and the UPDATE/DELETE statements
+        that touch enough rows to need consent: every row of a non-empty table, or more
+        than ``consent_rows`` (None: no limit)."""
+        from .ops.data_ops import BackupRows
+        from .safety.dml import BackupChangedRows
+        held, big = [], []
+        for op in ops:
+            if isinstance(op, BackupChangedRows):
+                n, total = self._rows_matched(s, op.table, op.where), s.count_rows(op.table)
+                if n is None:   # its WHERE needs what an earlier statement of the cell makes
+                    held.append(f"backup {op.backup} holds the rows of {op.table} the "
+                                "statement changes (not counted before it runs)")
+                    continue
+                held.append(f"backup {op.backup} holds {n} of {total} row(s) of {op.table} "
+                            "(whole rows, restored by key on rollback)")
+                if (n and n == total and self.consent_all_rows) or \
+                        (self.consent_rows is not None and n > self.consent_rows):
+                    big.append(f"a data statement changes {n} of {total} row(s) of {op.table}")
+            elif isinstance(op, BackupRows) and s.count_rows(op.table):
+                what = ("whole rows" if not op.key else
+                        f"column(s) {', '.join(c for c in op.columns if c not in op.key)} by key")
+                held.append(f"backup {op.backup} holds {what} of {s.count_rows(op.table)} "
+                            f"row(s) of {op.table}")
+        return held, big
+
+    def _rows_matched(self, s, table: str, where: str | None) -> int | None:
+        from .render.data import quote
+        if where is None:
+            return s.count_rows(table)
+        sql = f"SELECT COUNT(*) FROM {quote(table, self.dialect)} WHERE {where}"
+        conn = getattr(s, "conn", None)
+        try:   # a savepoint: a failed count must not abort PostgreSQL's transaction
+            with conn.begin_nested():
+                return int(s.query(sql.replace(":", "\\:"))[0][0])
+        except Exception:  # the driver's error: the WHERE cannot be evaluated yet
+            return None
+
     def _dry_run(self, s, m: Migration) -> Migration:
         buffer = Buffer(s.transactional)
         run_up(buffer, m)
@@ -283,7 +329,7 @@ class Workbench:
         """Undo the last ``steps`` migrations, or every one after version ``to``."""
         if steps is not None and (not isinstance(steps, int) or steps < 1):
             raise ConfigError(f"steps must be a positive whole number, not {steps!r}")
-        with self.backend.session(self.lock_timeout) as s:
+        with failures_reported("rolling back"), self.backend.session(self.lock_timeout) as s:
             live = [r for r in s.history() if r.status in ("applied", "failed", "running")]
             live.sort(key=lambda r: r.version, reverse=True)
             if to is not None:
@@ -303,7 +349,10 @@ class Workbench:
                 else:
                     m.restored = _restorable(s, m, done)  # counted before down drops them
                     progress_mode(s, m)  # backends: see dbwork.passes
-                    run_down(s, m, done)
+                    # 'running': the migrator died mid-step, which may have run unrecorded;
+                    # 'failed': the failing statement raised, so that step did not take effect
+                    run_down(s, m, done, in_flight=row.status == "running")
+                    self._drop_orphans(s, m, {m.version})
                     m.erd = self._diagram_after_rollback(s, m)
                 out.append(m)
             self._after_change(s) if out and not dry_run else None
@@ -327,7 +376,7 @@ class Workbench:
     def upgrade(self, dry_run: bool = False) -> list[Migration]:
         """Apply pending migration files in order (the CI/deploy path). Refuses while an
         applied file was edited after it ran, naming the file."""
-        with self.backend.session(self.lock_timeout) as s:
+        with failures_reported("upgrading"), self.backend.session(self.lock_timeout) as s:
             rows = {r.version: r for r in s.history()}
             files = self.files.all()
             for m in files:
@@ -341,6 +390,8 @@ class Workbench:
                     raise MigrationConflict(
                         f"migration {m.name} ({m.version}) is marked '{row.status}': "
                         "roll it back first")
+            if not dry_run:   # a re-applied file would collide with its old backup's name
+                self._drop_orphans(s, None)
             out = []
             for m in files:
                 row = rows.get(m.version)
@@ -440,7 +491,8 @@ class Workbench:
         text = schema_text(value, self.dialect, kind)
         change = _Change(name, split_cell(text), _checksum(text), allow_data_loss,
                          desired=value, hint_style=kind)
-        return self._migrate(change, dry_run)
+        with failures_reported("planning", name=name):
+            return self._migrate(change, dry_run)
 
     def existing_history(self, path: str | os.PathLike = "."):
         """Another tool's migrations under ``path`` (Alembic, Prisma, Flyway, Django,
@@ -487,6 +539,16 @@ class Workbench:
         target.write_text(schema_markdown(schema, diagram=svg))
         from .docs.results import SchemaDocument
         return SchemaDocument(target)
+
+    def _drop_orphans(self, s, m: Migration | None, versions=None) -> None:
+        """Backups left behind by a crash whose migration is rolled back (see
+        :func:`dbwork.safety.backups.drop_orphans`); noted on ``m``."""
+        if self.dialect.family != "sql":
+            return
+        from .safety.backups import drop_orphans
+        for name in drop_orphans(s, self.dialect, versions):
+            if m is not None:
+                m.notes.append(f"removed backup {name}, left behind by an interrupted step")
 
     def _after_change(self, s=None) -> None:
         """After a migration, rollback or upgrade: regenerate the docs if asked."""

@@ -82,7 +82,8 @@ class DbworkMagics(Magics):
         if target is None and detection.is_ambiguous:
             return self._choose(detection, where, mig)
         if chosen is None:
-            url = f"sqlite:///{folder / dbwork.workbench.DEFAULT_DATABASE}"
+            from dbwork.workbench import DEFAULT_DATABASE  # dbwork loads submodules lazily
+            url = f"sqlite:///{folder / DEFAULT_DATABASE}"
             self._use(dbwork.connect(url, mig))
             detection.connected = self.workbench.display_url
             return detection

@@ -141,16 +141,87 @@ def _alembic(root: Path, files) -> list[Entry]:
 
 
 # -- Prisma Migrate ------------------------------------------------------------------------
-_PRISMA_DIR = re.compile(r"^(\d{14})_(.+)$")
+_PRISMA_DIR = re.compile(r"^(\d+)_(.+)$")
+
+
+@dataclass(frozen=True)
+class PrismaMigration:
+    """One folder of a Prisma history: ``folder`` as Prisma names it (its order),
+    ``name`` a dbwork migration name made from it, ``path`` its migration.sql."""
+
+    folder: str
+    name: str
+    path: str
+
+
+def prisma_name(folder: str) -> str:
+    """A dbwork migration name for a Prisma folder (any folder name is valid to Prisma;
+    a dbwork name starts with a letter and holds letters, digits, '_' and '-').
+
+    >>> prisma_name("20240101000000_init"), prisma_name("01_init"), prisma_name("add users!")
+    ('m20240101000000_init', 'm01_init', 'add_users_')
+    """
+    name = re.sub(r"[^A-Za-z0-9_\-]", "_", folder)
+    if not name[:1].isalpha():
+        name = "m" + name
+    return name[:100]
+
+
+def prisma_folders(migrations_dir: str | os.PathLike) -> tuple[list[PrismaMigration], list[str]]:
+    """The migrations of a Prisma ``migrations`` folder in Prisma's order (folder name,
+    whatever the name looks like: ``20240101000000_init``, ``01_init``, ``20241231_x``),
+    and what was skipped with the reason, e.g. ``"notes: no migration.sql"``.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for f in ("02_posts", "01_init", "20240101_x"): (d / f).mkdir(); (d / f / "migration.sql").write_text("SELECT 1;")
+    9
+    9
+    9
+    >>> (d / "notes").mkdir()
+    >>> ms, skipped = prisma_folders(d)
+    >>> [m.folder for m in ms], skipped
+    (['01_init', '02_posts', '20240101_x'], ['notes: no migration.sql'])
+    """
+    root = Path(migrations_dir)
+    if not root.is_dir():
+        raise ConfigError(f"not a folder: {root}")
+    out, skipped, names = [], [], {}
+    for d in sorted(p for p in root.iterdir() if p.is_dir()):
+        sql = d / "migration.sql"
+        if not sql.is_file():
+            skipped.append(f"{d.name}: no migration.sql")
+            continue
+        name = prisma_name(d.name)
+        if name in names:
+            skipped.append(f"{d.name}: its dbwork name {name} is taken by {names[name]}")
+            continue
+        names[name] = d.name
+        out.append(PrismaMigration(d.name, name, str(sql)))
+    return out, skipped
 
 
 def _prisma(root: Path, files) -> list[Entry]:
+    """Every ``migrations/<folder>/migration.sql`` beside a Prisma marker (a
+    ``migration_lock.toml``, or a ``schema.prisma`` in the folder above), ordered by
+    folder name as Prisma orders them; folders with other names are read too."""
     out = []
     for p in files:
+        mdir = p.parent.parent
+        if p.name != "migration.sql" or mdir.name != "migrations" or not _is_prisma(mdir):
+            continue
         m = _PRISMA_DIR.match(p.parent.name)
-        if p.name == "migration.sql" and m and p.parent.parent.name == "migrations":
-            out.append(Entry("prisma", p.parent.name, m.group(2), _rel(root, p)))
-    return sorted(out, key=lambda e: e.id)
+        out.append(Entry("prisma", p.parent.name, m.group(2) if m else p.parent.name,
+                         _rel(root, p)))
+    return sorted(out, key=lambda e: (str(Path(e.file).parent.parent), e.id))
+
+
+def _is_prisma(mdir: Path) -> bool:
+    if (mdir / "migration_lock.toml").exists() or (mdir.parent / "schema.prisma").exists():
+        return True
+    # no marker: the folder-per-migration layout is still Prisma's when every folder is
+    # <digits>_<name> (the layout this reader has always accepted)
+    return all(_PRISMA_DIR.match(d.name) for d in mdir.iterdir() if d.is_dir())
 
 
 # -- Flyway --------------------------------------------------------------------------------

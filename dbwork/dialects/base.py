@@ -9,7 +9,9 @@ True
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -26,5 +28,86 @@ class Dialect:
     type_names: dict[str, str] = field(default_factory=dict)
     # type text this dialect reports -> neutral type (applied after sqlglot's parse)
     type_aliases: dict[str, str] = field(default_factory=dict)
+    # sqlglot type names this dialect keeps as they are instead of folding them into a
+    # neutral family name (MySQL's LONGBLOB is not a BLOB: folding it loses values)
+    native_types: frozenset = frozenset()
     can_run_here: bool = True      # False: render only (SQL Server)
     note: str = ""
+    # longest identifier the engine keeps (PostgreSQL 63 bytes, MySQL 64 characters)
+    max_identifier: int | None = None
+    max_identifier_bytes: bool = False   # True: the limit counts UTF-8 bytes
+    # how the engine folds an unquoted name ("lower": PostgreSQL; None: kept as written)
+    folds_unquoted: str | None = None
+
+    def quote(self, name: str) -> str:
+        """``name`` as this dialect must write it: quoted where it is mixed case, a
+        reserved word, or holds characters beyond letters, digits and ``_``/``$``
+        (SQLAlchemy's rules, so it agrees with the DDL Alembic writes); case is kept.
+
+        >>> from dbwork.dialects import get_dialect
+        >>> pg, my = get_dialect("postgresql"), get_dialect("mysql")
+        >>> pg.quote("users"), pg.quote("User"), pg.quote("order"), pg.quote('we"ird')
+        ('users', '"User"', '"order"', '"we""ird"')
+        >>> my.quote("Order"), my.quote("a`b")
+        ('`Order`', '`a``b`')
+        """
+        if not isinstance(name, str) or not name:
+            from ..errors import ConfigError
+            raise ConfigError(f"an identifier must be a non-empty string, not {name!r}")
+        return _preparer(self.alembic or "sqlite").quote(name)
+
+    def qualified(self, *parts: str | None) -> str:
+        """A dotted name with every part quoted (None parts are left out).
+
+        >>> from dbwork.dialects import get_dialect
+        >>> get_dialect("postgresql").qualified("app", "User")
+        'app."User"'
+        """
+        return ".".join(self.quote(p) for p in parts if p is not None)
+
+    def fit(self, name: str) -> str:
+        """A name dbwork generates, cut to what the engine keeps: unchanged when it fits,
+        else shortened deterministically with a hash of the whole name, so two long
+        names stay distinct and the same name always gives the same result.
+
+        >>> from dbwork.dialects import get_dialect
+        >>> n = get_dialect("postgresql").fit("_dbwork_bak_20240101000000_1_" + "x" * 60)
+        >>> len(n.encode()), n == get_dialect("postgresql").fit("_dbwork_bak_20240101000000_1_" + "x" * 60)
+        (63, True)
+        """
+        if self.max_identifier is None or self.identifier_length(name) <= self.max_identifier:
+            return name
+        digest = "_" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+        head = name
+        while self.identifier_length(head + digest) > self.max_identifier:
+            head = head[:-1]
+        return head + digest
+
+    def identifier_length(self, name: str) -> int:
+        """The length the engine counts: UTF-8 bytes on PostgreSQL, characters elsewhere."""
+        return len(name.encode("utf-8")) if self.max_identifier_bytes else len(name)
+
+
+def fold_unquoted(tree, dialect: Dialect):
+    """A sqlglot tree with unquoted names as ``dialect``'s engine stores them
+    (PostgreSQL lower-cases them); quoted names keep their case and quotes
+    (``Identifier.quoted``). Every reader of a person's SQL goes through it, so the
+    model names what the engine made.
+
+    >>> import sqlglot
+    >>> from dbwork.dialects import get_dialect
+    >>> t = sqlglot.parse_one('CREATE TABLE Post (Id INT, "userId" INT)', read="postgres")
+    >>> fold_unquoted(t, get_dialect("postgresql")).sql("postgres")
+    'CREATE TABLE post (id INT, "userId" INT)'
+    """
+    if dialect.folds_unquoted != "lower" or tree is None:
+        return tree
+    from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+    return normalize_identifiers(tree, dialect="postgres")
+
+
+@lru_cache(maxsize=None)
+def _preparer(sa_name: str):
+    """SQLAlchemy's IdentifierPreparer for a dialect name (no driver is imported)."""
+    from sqlalchemy.dialects import registry
+    return registry.load(sa_name)().identifier_preparer

@@ -6,6 +6,7 @@ from .base import Dialect
 DIALECT = Dialect(
     name="mysql", sqlglot="mysql", alembic="mysql",
     transactional_ddl=False, lock="get_lock",
+    max_identifier=64,
     type_names={"BOOLEAN": "BOOL", "TIMESTAMPTZ": "TIMESTAMP", "JSONB": "JSON",
                 "UUID": "CHAR(36)", "DOUBLE": "DOUBLE", "BYTEA": "BLOB"},
     type_aliases={"INT": "INTEGER", "TINYINT(1)": "BOOLEAN", "BOOL": "BOOLEAN",
@@ -13,5 +14,9 @@ DIALECT = Dialect(
                   "SMALLINT(6)": "SMALLINT", "TINYINT(4)": "TINYINT",
                   "LONGTEXT": "LONGTEXT",
                   # MySQL's TIMESTAMP has no zone of its own (sqlglot reads it as TIMESTAMPTZ)
-                  "TIMESTAMPTZ": "TIMESTAMP"},
+                  "TIMESTAMPTZ": "TIMESTAMP",
+                  "MEDIUMINT(9)": "MEDIUMINT", "MEDIUMINT(8)": "MEDIUMINT"},
+    # each holds a different size of value: a LONGBLOB re-created as BLOB truncates
+    native_types=frozenset({"TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "BINARY", "VARBINARY",
+                            "MEDIUMINT"}),
 )

@@ -4,11 +4,16 @@ from .base import Dialect
 DIALECT = Dialect(
     name="postgresql", sqlglot="postgres", alembic="postgresql",
     transactional_ddl=True, lock="advisory", concurrent_index=True,
+    max_identifier=63, max_identifier_bytes=True, folds_unquoted="lower",
     type_names={"BLOB": "BYTEA", "DOUBLE": "DOUBLE PRECISION", "DATETIME": "TIMESTAMP",
                 "TINYINT": "SMALLINT", "FLOAT": "DOUBLE PRECISION",
-                "LONGTEXT": "TEXT", "MEDIUMTEXT": "TEXT", "TINYTEXT": "TEXT"},
+                "LONGTEXT": "TEXT", "MEDIUMTEXT": "TEXT", "TINYTEXT": "TEXT",
+                "TINYBLOB": "BYTEA", "MEDIUMBLOB": "BYTEA", "LONGBLOB": "BYTEA",
+                "BINARY": "BYTEA", "VARBINARY": "BYTEA", "MEDIUMINT": "INTEGER"},
     type_aliases={"INT": "INTEGER", "DATETIME": "TIMESTAMP", "VARBINARY": "BLOB",
                   "BYTEA": "BLOB", "FLOAT": "DOUBLE", "SERIAL": "INTEGER",
                   "BIGSERIAL": "BIGINT", "SMALLSERIAL": "SMALLINT",
-                  "DOUBLE PRECISION": "DOUBLE"},
+                  "DOUBLE PRECISION": "DOUBLE",
+                  # sqlglot reads REAL as FLOAT, which PostgreSQL means as double precision
+                  "REAL": "REAL", "FLOAT4": "REAL"},
 )

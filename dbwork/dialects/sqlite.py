@@ -6,5 +6,6 @@ from .base import Dialect
 DIALECT = Dialect(
     name="sqlite", sqlglot="sqlite", alembic="sqlite",
     transactional_ddl=True, lock="begin-immediate", native_alter=False,
-    type_aliases={"INT": "INTEGER", "DATETIME": "TIMESTAMP"},
+    type_aliases={"INT": "INTEGER", "DATETIME": "TIMESTAMP",
+                  "REAL": "REAL"},   # sqlglot reads it as DOUBLE: a rebuild would rename it
 )

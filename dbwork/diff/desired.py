@@ -59,7 +59,7 @@ def plan_schema(desired: Schema, live: Schema, dialect: Dialect, hints: Hints | 
     hints = usable_hints(hints or Hints(), live, desired)
     ask = likely_renames(live, desired, dialect, hints)
     if ask and not allow_data_loss:
-        raise RenameAmbiguity(ask, [_hint(c, live, desired, hint_style) for c in ask])
+        raise RenameAmbiguity(ask, [_hint(c, live, desired, hint_style, dialect) for c in ask])
     ops = diff(live, desired, dialect, hints.tables, hints.columns)
     warnings = [f"no rename hint: {k} {t + '.' if k == 'column' else ''}{o} is dropped and "
                 f"{n} added (allow_data_loss)" for k, t, o, n in ask]
@@ -67,11 +67,12 @@ def plan_schema(desired: Schema, live: Schema, dialect: Dialect, hints: Hints | 
     return Desired(ops, warnings, desired)
 
 
-def _hint(candidate, live: Schema, desired: Schema, style: str) -> str:
+def _hint(candidate, live: Schema, desired: Schema, style: str, dialect) -> str:
     kind, table, old, new = candidate
     if style in ("sqlalchemy", "prisma"):  # no hint syntax there yet: rename first
-        what = f"TABLE {old} RENAME TO {new}" if kind == "table" else \
-            f"TABLE {table} RENAME COLUMN {old} TO {new}"
+        q = dialect.quote
+        what = f"TABLE {q(old)} RENAME TO {q(new)}" if kind == "table" else \
+            f"TABLE {q(table)} RENAME COLUMN {q(old)} TO {q(new)}"
         return f"(rename it first with a plain migration) ALTER {what};"
     return sql_hint_line(kind, new, live, desired, table, old)
 

@@ -7,6 +7,7 @@ dies (so a crashed migrator cannot block the next one for ever):
 """
 from __future__ import annotations
 
+import hashlib
 import zlib
 from contextlib import contextmanager
 
@@ -16,8 +17,24 @@ LOCK_NAME = "dbwork_migrations"
 
 
 def lock_key(name: str = LOCK_NAME) -> int:
-    """A stable key for PostgreSQL's advisory lock."""
+    """A stable key for PostgreSQL's advisory lock (advisory locks are per database)."""
     return zlib.crc32(name.encode())
+
+
+def server_lock_name(database: str | None) -> str:
+    """The ``GET_LOCK`` name for one database. MySQL's named locks are server-wide, so
+    the name carries the database: migrators of two databases on one server must not
+    wait for each other. Names are capped at 64 characters; a long one is hashed.
+
+    >>> server_lock_name("shop")
+    'dbwork_migrations:shop'
+    >>> len(server_lock_name("x" * 64))
+    64
+    """
+    name = f"{LOCK_NAME}:{database or ''}"
+    if len(name) <= 64:
+        return name
+    return f"{LOCK_NAME}:{hashlib.sha256(name.encode()).hexdigest()}"[:64]
 
 
 @contextmanager
@@ -77,17 +94,19 @@ def _notice_dead_client(conn) -> None:
 
 @contextmanager
 def _get_lock(conn, timeout: float):
-    got = conn.exec_driver_sql(f"SELECT GET_LOCK('{LOCK_NAME}', {int(max(timeout, 0))})").scalar()
+    name = server_lock_name(conn.exec_driver_sql("SELECT DATABASE()").scalar())
+    got = conn.exec_driver_sql("SELECT GET_LOCK(%s, %s)",
+                               (name, int(max(timeout, 0)))).scalar()
     conn.commit()
     if got != 1:
-        raise LockTimeout(f"another migrator holds the MySQL lock '{LOCK_NAME}' "
+        raise LockTimeout(f"another migrator holds the MySQL lock '{name}' "
                           f"(waited {timeout:g} s)")
     try:
         yield
     finally:
         try:
             conn.rollback()
-            conn.exec_driver_sql(f"SELECT RELEASE_LOCK('{LOCK_NAME}')")
+            conn.exec_driver_sql("SELECT RELEASE_LOCK(%s)", (name,))
             conn.commit()
         except Exception:
             pass

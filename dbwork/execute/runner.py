@@ -12,9 +12,11 @@ number of steps that ran, and a rollback undoes exactly those.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import Callable
 
-from ..errors import MigrationFailed
+from ..errors import DbworkError, MigrationFailed, RestoreMismatch, StatementFailed
 from ..migration import Migration, Step
 from .backend import HistoryRow
 
@@ -62,15 +64,55 @@ def run_up(sink, m: Migration, before_commit=None) -> Migration:
     return _run(sink, m, m.steps, "forward", "applied", before_commit)
 
 
-def run_down(sink, m: Migration, steps_done: int | None = None) -> Migration:
-    """Undo ``m``: the reverse of each step that ran, last first."""
+def run_down(sink, m: Migration, steps_done: int | None = None,
+             in_flight: bool = False) -> Migration:
+    """Undo ``m``: the reverse of each step that ran, last first.
+
+    ``in_flight``: the step after the last one recorded may have run (a migrator killed
+    mid-step on an engine without transactional DDL: the server finishes the statement
+    it was given, so a backup table can exist that history does not know of). Its
+    reverse runs first; if the reverse's first statement fails, the step had not run and
+    is skipped (each DDL statement there is atomic, so a step ran from its start or not).
+    """
     done = len(m.steps) if steps_done is None else steps_done
     steps = list(reversed(m.steps[:done]))
+    if in_flight and done < len(m.steps) and not sink.transactional:
+        _undo_in_flight(sink, m, m.steps[done])
     return _run(sink, m, steps, "reverse", "rolled_back")
+
+
+def _undo_in_flight(sink, m: Migration, step: Step) -> None:
+    statements = step.reverse
+    if not statements or isinstance(sink, Buffer):
+        if statements:
+            sink.statements += statements
+        return
+    try:
+        _execute(sink, step, statements[0])
+    except Exception as e:  # the step's effect is not there: it never ran
+        m.notes.append(f"step {step.number} had not run before the crash "
+                       f"({_reason(e)}): nothing to undo")
+        return
+    m.notes.append(f"step {step.number} ran before the crash without being recorded: undone")
+    _run_step(sink, m, step, statements[1:], "rolling back")
+
+
+def _execute(sink, step: Step, statement: str) -> None:
+    if step.transactional:
+        sink.execute(statement)
+    else:
+        sink.execute_outside_transaction(statement)
 
 
 def _run(sink, m: Migration, steps: list[Step], direction: str, final: str,
          before_commit=None) -> Migration:
+    phase = "apply" if direction == "forward" else "rolling back"
+    with failures_reported(phase, version=m.version, name=m.name):
+        return _run_steps(sink, m, steps, direction, final, before_commit)
+
+
+def _run_steps(sink, m: Migration, steps: list[Step], direction: str, final: str,
+               before_commit=None) -> Migration:
     start = time.perf_counter()
     m.steps_done = 0 if direction == "forward" else len(steps)
     if not sink.transactional:
@@ -78,7 +120,7 @@ def _run(sink, m: Migration, steps: list[Step], direction: str, final: str,
         sink.write_history(history_row(m, m.status))
     for i, step in enumerate(steps, 1):
         statements = step.forward if direction == "forward" else step.reverse
-        _run_step(sink, m, step, statements, i)
+        _run_step(sink, m, step, statements, "apply" if direction == "forward" else "rolling back")
         if direction == "forward":
             m.steps_done = i
         else:
@@ -87,7 +129,8 @@ def _run(sink, m: Migration, steps: list[Step], direction: str, final: str,
             sink.write_history(history_row(m, "running" if direction == "forward" else m.status))
     if before_commit is not None and not isinstance(sink, Buffer):
         try:
-            before_commit()
+            with failures_reported("validating", version=m.version, name=m.name):
+                before_commit()
         except Exception:
             if sink.transactional:
                 sink.rollback()
@@ -103,13 +146,10 @@ def _run(sink, m: Migration, steps: list[Step], direction: str, final: str,
     return m
 
 
-def _run_step(sink, m: Migration, step: Step, statements: list[str], index: int) -> None:
+def _run_step(sink, m: Migration, step: Step, statements: list[str], phase: str) -> None:
     for statement in statements:
         try:
-            if step.transactional:
-                sink.execute(statement)
-            else:
-                sink.execute_outside_transaction(statement)
+            _execute(sink, step, statement)
         except Exception as e:  # the driver's error: report it with the statement
             reason = _reason(e)
             if sink.transactional:
@@ -117,8 +157,20 @@ def _run_step(sink, m: Migration, step: Step, statements: list[str], index: int)
             else:
                 m.status, m.error = "failed", f"step {step.number}: {reason}"
                 sink.write_history(history_row(m, "failed"))
-            raise MigrationFailed(m.version, statement, reason, step.number,
-                                  sink.transactional, m.steps_done) from None
+            raise _failure(m, step, statement, reason, sink.transactional, phase) from e
+
+
+def _failure(m: Migration, step: Step, statement: str, reason: str, transactional: bool,
+             phase: str):
+    """The error for a failed statement; a failed restore check names its backup."""
+    from ..render.data import is_verify_statement
+    if is_verify_statement(statement):
+        import re
+        found = re.search(r"_dbwork_bak_\d+_\d+", statement)
+        return RestoreMismatch(m.version, statement, reason, step.number, transactional,
+                               m.steps_done, found.group(0) if found else "")
+    return MigrationFailed(m.version, statement, reason, step.number, transactional,
+                           m.steps_done, name=m.name, phase=phase)
 
 
 def _reason(e: Exception) -> str:
@@ -126,3 +178,44 @@ def _reason(e: Exception) -> str:
     orig = getattr(e, "orig", None) or e
     text = str(orig).strip().splitlines()
     return mask_url(text[0] if text else type(orig).__name__)
+
+
+# -- every failure a dbwork error -------------------------------------------------------
+# Translators turn a library's exception into a typed dbwork error (a lock or statement
+# timeout, a lost connection): ``translator(exc) -> DbworkError | None``. The first that
+# answers wins; anything left becomes a StatementFailed naming where it happened.
+TRANSLATORS: list[Callable[[BaseException], DbworkError | None]] = []
+
+
+def as_dbwork_error(e: Exception, *, version: str | None = None, name: str | None = None,
+                    step: int | None = None, statement: str | None = None,
+                    phase: str = "apply") -> DbworkError:
+    """The one mapping from any exception to a dbwork error (a DbworkError is kept).
+    The statement is the one given, else the one SQLAlchemy attached to its error.
+
+    >>> e = as_dbwork_error(KeyError("x"), version="1", name="init", step=3)
+    >>> type(e).__name__, e.step, e.reason
+    ('StatementFailed', 3, "'x'")
+    """
+    if isinstance(e, DbworkError):
+        return e
+    for translate in TRANSLATORS:
+        found = translate(e)
+        if found is not None:
+            return found
+    statement = statement or getattr(e, "statement", None)
+    return StatementFailed(_reason(e), version=version, name=name, step=step,
+                           statement=statement if isinstance(statement, str) else None,
+                           phase=phase)
+
+
+@contextmanager
+def failures_reported(phase: str, *, version: str | None = None, name: str | None = None):
+    """Inside: any exception that is not a DbworkError leaves as one (as_dbwork_error),
+    the original chained as ``__cause__``. KeyboardInterrupt and the like pass."""
+    try:
+        yield
+    except DbworkError:
+        raise
+    except Exception as e:
+        raise as_dbwork_error(e, version=version, name=name, phase=phase) from e

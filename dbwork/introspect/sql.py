@@ -6,6 +6,7 @@ indexes are really constraints, how defaults and checks are spelled.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import sqlalchemy as sa
@@ -53,6 +54,9 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
     extra = _mysql_extras(conn, names) if dialect.name == "mysql" else ({}, {})
     on_update, options = extra
     declared = _sqlite_declared(conn, names) if dialect.name == "sqlite" else {}
+    if dialect.name == "sqlite":
+        _sqlite_fix_names(conn, names, pks, fks, uqs, cks)
+    column_checks = _mysql_column_checks(conn) if dialect.name == "mysql" else {}
     tables = []
     for name in sorted(names):
         key = (schema, name)
@@ -60,15 +64,19 @@ def introspect(conn: sa.Connection, dialect: Dialect, schema: str | None = None,
         uq_list = [Unique(tuple(u["column_names"]), u.get("name")) for u in uqs.get(key, [])]
         if dialect.name == "mysql":
             uq_list = []  # MySQL has only unique indexes: report them as indexes
+        json_cols = _json_columns(column_checks.get(name, [])) if dialect.name == "mysql" else set()
         tables.append(Table(
             name=name,
-            columns=tuple(_with_on_update(_column(c, dialect, conn, declared.get((name, c["name"]))),
-                                          on_update.get((name, c["name"])))
-                          for c in cols.get(key, [])),
+            columns=tuple(_as_json(_with_on_update(
+                _column(c, dialect, conn, declared.get((name, c["name"]))),
+                on_update.get((name, c["name"]))), json_cols)
+                for c in cols.get(key, [])),
             primary_key=_primary_key(pks.get(key)),
             foreign_keys=tuple(fk_list),
             uniques=tuple(uq_list),
-            checks=tuple(_check(c, dialect) for c in cks.get(key, [])
+            checks=tuple(_check(c, dialect) for c in cks.get(key, []) + [
+                             c for c in column_checks.get(name, [])
+                             if c["name"] not in json_cols]
                          if not _is_implicit_check(c, dialect)),
             indexes=tuple(_indexes(idxs.get(key, []), name, fk_list, uq_list, dialect,
                                    partial)),
@@ -195,6 +203,40 @@ def _check(c: dict, dialect: Dialect) -> Check:
     return Check(canonical_sql(c["sqltext"], dialect), c.get("name"))
 
 
+def _mysql_column_checks(conn) -> dict[str, list[dict]]:
+    """MariaDB's column-level CHECKs (``c JSON`` is LONGTEXT ``CHECK (json_valid(c))``),
+    which SQLAlchemy's inspector does not report: table -> [{name, sqltext}]."""
+    rows = conn.exec_driver_sql(
+        "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema."
+        "CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND LEVEL = 'Column'").all()
+    out: dict[str, list[dict]] = {}
+    for table, name, clause in rows:
+        out.setdefault(table, []).append({"name": name, "sqltext": clause})
+    return out
+
+
+def _json_columns(checks: list[dict]) -> set[str]:
+    """MariaDB's JSON is LONGTEXT with a ``json_valid(col)`` check: the columns so checked.
+
+    >>> sorted(_json_columns([{"name": "doc", "sqltext": "json_valid(`doc`)"},
+    ...                       {"name": "n", "sqltext": "n > 0"}]))
+    ['doc']
+    """
+    out = set()
+    for c in checks:
+        m = re.fullmatch(r"json_valid\(`((?:[^`]|``)+)`\)", (c.get("sqltext") or "").strip(),
+                         re.IGNORECASE)
+        if m and m.group(1).replace("``", "`") == c.get("name"):
+            out.add(c["name"])
+    return out
+
+
+def _as_json(col: Column, json_cols: set[str]) -> Column:
+    """A LONGTEXT column with its json_valid check is a JSON column (re-created as JSON,
+    MariaDB puts the check back)."""
+    return replace(col, type="JSON") if col.name in json_cols and col.type == "LONGTEXT" else col
+
+
 def _is_implicit_check(c: dict, dialect: Dialect) -> bool:
     # MariaDB reports JSON columns' json_valid() checks as constraints of their own
     return dialect.name == "mysql" and c.get("sqltext", "").lower().startswith("json_valid(")
@@ -227,6 +269,45 @@ def _sqlite_declared(conn, names) -> dict[tuple[str, str], str]:
         q = table.replace('"', '""')
         for row in conn.exec_driver_sql(f'PRAGMA table_info("{q}")').fetchall():
             out[(table, row[1])] = row[2]
+    return out
+
+
+def _sqlite_fix_names(conn, names, pks, fks, uqs, cks) -> None:
+    """SQLAlchemy's SQLite reflection reads constraint names with regular expressions
+    that break on a doubled quote (``CONSTRAINT "we""ird"``): read the names from
+    sqlglot's parse of the table's SQL instead, keyed by kind and columns."""
+    for table in names:
+        found = _sqlite_constraint_names(conn, table)
+        key = (None, table)
+        if pks.get(key) and pks[key].get("name") is not None:
+            pks[key]["name"] = found.get(("pk",), pks[key]["name"])
+        for kind, items, cols in (("fk", fks, "constrained_columns"),
+                                  ("uq", uqs, "column_names")):
+            for item in items.get(key, []):
+                if item.get("name") is not None:
+                    item["name"] = found.get((kind, tuple(item[cols])), item["name"])
+        for c in cks.get(key, []):
+            if c.get("name"):
+                c["name"] = c["name"].replace('""', '"')
+
+
+def _sqlite_constraint_names(conn, table: str) -> dict[tuple, str]:
+    row = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND "
+                               "name = ?", (table,)).fetchone()
+    try:
+        tree = sqlglot.parse_one(row[0], read="sqlite") if row and row[0] else None
+    except Exception:
+        return {}
+    out = {}
+    for con in tree.find_all(sqlglot.exp.Constraint) if tree is not None else ():
+        name = con.this.this if isinstance(con.this, sqlglot.exp.Identifier) else None
+        for body in con.expressions:
+            if isinstance(body, sqlglot.exp.PrimaryKey):
+                out[("pk",)] = name
+            elif isinstance(body, sqlglot.exp.ForeignKey):
+                out[("fk", tuple(i.name for i in body.expressions))] = name
+            elif isinstance(body, sqlglot.exp.UniqueColumnConstraint) and body.this is not None:
+                out[("uq", tuple(i.name for i in body.this.expressions))] = name
     return out
 
 

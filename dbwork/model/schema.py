@@ -240,9 +240,13 @@ class Schema:
         return replace(self, enums=dict(enums))
 
     def enum_users(self, name: str) -> list[tuple[str, str]]:
-        """(table, column) pairs whose column is typed with enum ``name``."""
+        """(table, column) pairs whose column is typed with enum ``name``. A column's
+        type is kept as SQL spells it, so an enum named ``AccountType`` is the type
+        ``"AccountType"`` (PostgreSQL's quoting, the one place enum types live)."""
+        from ..dialects import get_dialect
+        spellings = {name, get_dialect("postgresql").quote(name)}
         return [(t.name, c.name) for t in self.tables.values() for c in t.columns
-                if c.type == name]
+                if c.type in spellings]
 
     def find_index(self, name: str) -> Index:
         for t in self.tables.values():

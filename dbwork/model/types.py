@@ -31,7 +31,7 @@ _CANONICAL = {
     "DATETIME": "DATETIME", "TIMESTAMPTZ": "TIMESTAMPTZ", "TIMESTAMP": "TIMESTAMP",
     "UUID": "UUID", "JSON": "JSON", "JSONB": "JSONB",
 }
-INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT"}
+INTEGER_TYPES = {"TINYINT", "SMALLINT", "MEDIUMINT", "INTEGER", "BIGINT"}
 _SERIALS = {"SERIAL": "INTEGER", "BIGSERIAL": "BIGINT", "SMALLSERIAL": "SMALLINT"}
 SERIAL_TYPES = frozenset(_SERIALS)
 
@@ -65,7 +65,7 @@ def _normalize_type(text: str, dialect: Dialect) -> str:
 
 def normalize_datatype(dt: exp.DataType, dialect: Dialect, raw: str | None = None) -> str:
     """Canonical neutral spelling of a parsed sqlglot type."""
-    name = _type_name(dt)
+    name = _type_name(dt, dialect)
     if name is None:  # user-defined type (a PostgreSQL enum, a domain)
         return raw or dt.sql()
     name = dialect.type_aliases.get(name, name)
@@ -99,7 +99,7 @@ _FAMILIES = {
     "numeric": {"NUMERIC", "FLOAT", "REAL", "DOUBLE"},
     "time": {"DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "DATETIME"},
     "bool": {"BOOLEAN"},
-    "binary": {"BLOB"},
+    "binary": {"BLOB", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "BINARY", "VARBINARY"},
     "json": {"JSON", "JSONB"},
 }
 
@@ -121,7 +121,7 @@ def type_params(neutral: str) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _type_name(dt: exp.DataType) -> str | None:
+def _type_name(dt: exp.DataType, dialect: Dialect = _PLAIN) -> str | None:
     if dt.this == exp.DataType.Type.USERDEFINED:
         return None
     if dt.this == exp.DataType.Type.ARRAY:
@@ -130,6 +130,8 @@ def _type_name(dt: exp.DataType) -> str | None:
     if not isinstance(dt.this, exp.DataType.Type):
         return str(dt.this).upper()  # a type sqlglot keeps as text (oid, regclass, ...)
     name = dt.this.name
+    if name in dialect.native_types:
+        return name
     if name in _SERIALS:
         return _SERIALS[name]
     return _CANONICAL.get(name, name)
@@ -141,7 +143,7 @@ def _params(dt: exp.DataType) -> list[str]:
     return [p.sql() for p in dt.expressions]
 
 
-_INT_RANK = {"TINYINT": 1, "SMALLINT": 2, "INTEGER": 3, "BIGINT": 4}
+_INT_RANK = {"TINYINT": 1, "SMALLINT": 2, "MEDIUMINT": 2.5, "INTEGER": 3, "BIGINT": 4}
 _WIDENS_TO = {("integer", "numeric"), ("integer", "text"), ("numeric", "text"),
               ("bool", "integer"), ("time", "text"), ("bool", "text"), ("json", "text")}
 
@@ -174,4 +176,9 @@ def is_narrowing(before: str, after: str) -> bool:
         if bb == "NUMERIC" and ba == "NUMERIC" and pb and pa:
             return pa[0] < pb[0] or (len(pa) > 1 and len(pb) > 1 and pa[1] < pb[1])
         return (bb, ba) not in {("REAL", "DOUBLE"), ("FLOAT", "DOUBLE"), ("REAL", "FLOAT")}
+    if fb == "binary" and bb in _BLOB_RANK and ba in _BLOB_RANK:
+        return _BLOB_RANK[ba] < _BLOB_RANK[bb]
     return True
+
+
+_BLOB_RANK = {"TINYBLOB": 1, "BLOB": 2, "MEDIUMBLOB": 3, "LONGBLOB": 4}

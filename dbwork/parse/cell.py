@@ -39,7 +39,7 @@ class Statement:
 
 def validate_name(name: str) -> str:
     """A migration name becomes part of a file name: letters, digits, _ and - only."""
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not _NAME.fullmatch(name):  # match() allows a final \n
         raise ConfigError(
             f"invalid migration name {name!r}: use letters, digits, '_' or '-' "
             "(starting with a letter, at most 100 characters; no quotes, slashes or dots)")

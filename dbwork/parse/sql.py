@@ -22,7 +22,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError as SqlglotParseError, TokenError
 
-from ..dialects.base import Dialect
+from ..dialects.base import Dialect, fold_unquoted
 from ..errors import DbworkError, ObjectExistsError, ParseError, UnknownObjectError
 from ..model.schema import (Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table,
                             Unique)
@@ -65,6 +65,28 @@ def parse_sql(text: str, dialect: Dialect, schema: Schema, *, first_line: int = 
     return Parsed(b.ops, b.schema, b.warnings)
 
 
+def check_lengths(tree: exp.Expression, dialect: Dialect, st: Statement) -> None:
+    """Refuse a name longer than the engine keeps, before anything runs: PostgreSQL
+    would cut it silently (and the model would not match the database), MySQL refuses.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> t = sqlglot.parse_one("CREATE TABLE t (" + "é" * 32 + " INT)", read="postgres")
+    >>> check_lengths(t, get_dialect("postgresql"), Statement("", 1, 1))
+    Traceback (most recent call last):
+    ...
+    dbwork.errors.ParseError: identifier 'éééééééééééééééééééééééééééééééé' is 64 bytes long; postgresql keeps at most 63 (line 1, column 1)
+    """
+    if dialect.max_identifier is None or tree is None:
+        return
+    for ident in tree.find_all(exp.Identifier):
+        name = ident.this if isinstance(ident.this, str) else ""
+        n = dialect.identifier_length(name)
+        if n > dialect.max_identifier:
+            unit = "bytes" if dialect.max_identifier_bytes else "characters"
+            raise ParseError(f"identifier {name!r} is {n} {unit} long; {dialect.name} keeps "
+                             f"at most {dialect.max_identifier}", st.line, st.column, st.text)
+
+
 class _Builder:
     def __init__(self, dialect: Dialect, source: Dialect, schema: Schema, allow_raw: bool,
                  allow_dml: bool = False):
@@ -80,6 +102,7 @@ class _Builder:
         self.st = st
         _check_punctuation(st, self.source)
         tree = self._parse(st)
+        check_lengths(tree, self.dialect, st)
         check_qualifiers(tree, self.schema, st)  # one schema per connection (parse/sql_extra)
         for op in self._dispatch(tree):
             self.schema = op.apply(self.schema)
@@ -90,7 +113,8 @@ class _Builder:
         if special is not None:
             return special
         try:
-            return sqlglot.parse_one(st.text, read=self.source.sqlglot)
+            return fold_unquoted(sqlglot.parse_one(st.text, read=self.source.sqlglot),
+                                 self.dialect)
         except SqlglotParseError as e:
             err = e.errors[0] if e.errors else {}
             line = err.get("line", 1)
@@ -178,7 +202,7 @@ class _Builder:
             return t
         if isinstance(node, exp.IndexColumnConstraint):
             cols = tuple(_names(node.expressions))
-            name = node.this.name if node.this else f"ix_{t.name}_{'_'.join(cols)}"
+            name = node.this.name if node.this else self.dialect.fit(f"ix_{t.name}_{'_'.join(cols)}")
             indexes.append(Index(name, t.name, cols))
             return t
         con = self._constraint(node, t.name)
@@ -296,7 +320,7 @@ class _Builder:
             t.column(col.name)
             cols.append(col.name)
         where = params.args.get("where")
-        name = idx.this.name if idx.this else f"ix_{table}_{'_'.join(cols)}"
+        name = idx.this.name if idx.this else self.dialect.fit(f"ix_{table}_{'_'.join(cols)}")
         if tree.args.get("exists") and any(i.name == name for i in t.indexes):
             self.warnings.append(f"index {name} exists already: statement skipped")
             return []
@@ -385,7 +409,7 @@ class _Builder:
                     t.column(c)
                 if isinstance(con, ForeignKey):
                     con = self._check_reference(con, t)
-                out.append(AddConstraint(table, _named(con, table)))
+                out.append(AddConstraint(table, _named(con, table, self.dialect)))
             return out
         return self._raw(tree, "this ALTER TABLE action is not modelled")
 
@@ -394,7 +418,8 @@ class _Builder:
         out: list[Operation] = [AddColumn(t.name, col)]
         with_col = t.with_column(col)
         out += [AddConstraint(t.name, _named(self._check_reference(c, with_col)
-                                             if isinstance(c, ForeignKey) else c, t.name))
+                                             if isinstance(c, ForeignKey) else c, t.name,
+                                             self.dialect))
                 for c in cons]
         return out
 
@@ -456,7 +481,7 @@ def _constraint_columns(con) -> tuple[str, ...]:
     return getattr(con, "columns", ())
 
 
-def _named(con, table: str):
+def _named(con, table: str, dialect: Dialect):
     """Give an unnamed constraint added by ALTER a conventional name, so it can be
     dropped by name later (and in the rollback)."""
     if con.name or isinstance(con, PrimaryKey):
@@ -464,7 +489,7 @@ def _named(con, table: str):
     cols = "_".join(getattr(con, "columns", ()))
     prefix = {ForeignKey: "fk", Unique: "uq", Check: "ck"}[type(con)]
     suffix = cols or str(zlib.crc32(con.expression.encode()) % 10_000)  # stable across runs
-    return replace(con, name=f"{prefix}_{table}_{suffix}"[:63])
+    return replace(con, name=dialect.fit(f"{prefix}_{table}_{suffix}"))
 
 
 def _with_not_null(t: Table, columns) -> Table:

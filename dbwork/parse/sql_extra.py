@@ -21,11 +21,26 @@ from ..ops.comment_ops import SetColumnComment, SetTableComment
 from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum
 
 _ADD_VALUE = re.compile(
-    r"^\s*ALTER\s+TYPE\s+(\"?[\w.]+\"?)\s+ADD\s+VALUE\s+(IF\s+NOT\s+EXISTS\s+)?"
+    r"^\s*ALTER\s+TYPE\s+((?:\"(?:[^\"]|\"\")+\"|[\w$]+)(?:\.(?:\"(?:[^\"]|\"\")+\"|[\w$]+))?)\s+ADD\s+VALUE\s+(IF\s+NOT\s+EXISTS\s+)?"
     r"'((?:[^']|'')*)'(?:\s+(BEFORE|AFTER)\s+'((?:[^']|'')*)')?\s*;?\s*$", re.I | re.S)
 _TYPE_STATEMENT = re.compile(r"^\s*(CREATE|DROP|ALTER)\s+TYPE\b", re.I)
 _COMMENT_NULL = re.compile(r"^\s*COMMENT\s+ON\s+(TABLE|COLUMN)\s+([\w.\"`]+)\s+IS\s+NULL\s*;?\s*$",
                            re.I | re.S)
+
+
+def _type_name(text: str, dialect) -> str:
+    """The type named in ``ALTER TYPE <name>``: quoted, as written (doubled quotes
+    undone); unquoted, folded as the engine folds it. A schema prefix is dropped
+    (one schema per connection).
+
+    >>> from dbwork.dialects import get_dialect
+    >>> _type_name('"Account""Type"', get_dialect("postgresql")), _type_name("Mood", get_dialect("postgresql"))
+    ('Account"Type', 'mood')
+    """
+    last = re.findall(r'"((?:[^"]|"")+)"|([\w$]+)', text)[-1]
+    if last[0]:
+        return last[0].replace('""', '"')
+    return last[1].lower() if dialect.folds_unquoted == "lower" else last[1]
 
 
 def _unquote(text: str) -> str:
@@ -93,7 +108,7 @@ def _drop_types(b, tree: exp.Drop) -> list:
 
 def _add_value(b, m) -> list:
     _needs_postgres(b, "ALTER TYPE")
-    name = m.group(1).strip('"')
+    name = _type_name(m.group(1), b.dialect)
     value = _unquote(m.group(3))
     if name not in b.schema.enums:
         from ..errors import UnknownObjectError

@@ -65,7 +65,25 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
     ctx = MigrationContext.configure(
         dialect_name=dialect.alembic, opts={"as_sql": True, "output_buffer": sink})
     handler(Operations(ctx), op, schema, dialect)
+    if isinstance(op, AddColumn) and dialect.name == "mysql":
+        return _placed(sink.statements, op, schema, dialect)
     return sink.statements
+
+
+def _placed(statements: list[str], op: AddColumn, schema: Schema, dialect: Dialect) -> list[str]:
+    """MySQL/MariaDB put a column where it stood (``FIRST`` / ``AFTER prev``), so a
+    rollback of DROP COLUMN restores the column order too. Alembic has no keyword for
+    it: the clause is added to its ADD COLUMN statement."""
+    cols = schema.table(op.table).columns
+    if op.position is None or op.position >= len(cols):
+        return statements
+    where = " FIRST" if op.position <= 0 else f" AFTER {_q(cols[op.position - 1].name, dialect)}"
+    out = list(statements)
+    for i, st in enumerate(out):
+        if st.upper().startswith("ALTER TABLE") and " ADD COLUMN " in st.upper():
+            out[i] = st + where
+            break
+    return out
 
 
 # -- model -> SQLAlchemy ---------------------------------------------------------------
@@ -243,7 +261,7 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
     if a.type != b.type:
         kw["type_"] = sa_type(a.type, dialect)
         if dialect.name == "postgresql" and type_family(a.type) != type_family(b.type):
-            kw["postgresql_using"] = f'"{b.name}"::{type_text(a.type, dialect)}'
+            kw["postgresql_using"] = f"{_q(b.name, dialect)}::{type_text(a.type, dialect)}"
     if a.nullable != b.nullable:
         kw["nullable"] = a.nullable
     if a.default != b.default:
@@ -296,7 +314,7 @@ def _add_constraint(op: Operations, o: AddConstraint, schema, dialect):
         return _rebuild(op, o, schema, dialect)
     c = o.constraint
     if isinstance(c, PrimaryKey):
-        op.create_primary_key(c.name or f"pk_{o.table}", o.table, list(c.columns))
+        op.create_primary_key(c.name or dialect.fit(f"pk_{o.table}"), o.table, list(c.columns))
     elif isinstance(c, ForeignKey):
         op.create_foreign_key(c.name, o.table, c.ref_table, list(c.columns),
                               list(c.ref_columns), ondelete=c.on_delete, onupdate=c.on_update)
@@ -312,7 +330,7 @@ def _drop_constraint(op: Operations, o: DropConstraint, schema, dialect):
     c = o.constraint
     if not c.name and not isinstance(c, PrimaryKey):
         raise UnsupportedError(f"cannot drop an unnamed constraint on {o.table} in {dialect.name}")
-    name = c.name or ("PRIMARY" if dialect.name == "mysql" else f"{o.table}_pkey")
+    name = c.name or ("PRIMARY" if dialect.name == "mysql" else _pg_pkey_name(o.table, dialect))
     if dialect.name == "mysql" and isinstance(c, Check):
         op.execute(f"ALTER TABLE {_q(o.table, dialect)} DROP CONSTRAINT {_q(name, dialect)}")
         return  # MariaDB has no DROP CHECK (Alembic writes MySQL 8's spelling)
@@ -324,8 +342,16 @@ def _drop_constraint(op: Operations, o: DropConstraint, schema, dialect):
 
 
 def _q(name: str, dialect: Dialect) -> str:
-    from .data import quote
-    return quote(name, dialect)
+    return dialect.quote(name)
+
+
+def _pg_pkey_name(table: str, dialect: Dialect) -> str:
+    """The name PostgreSQL gives an unnamed primary key: ``<table>_pkey``, the table
+    part cut (at a character boundary) so the whole fits in its identifier limit."""
+    limit = (dialect.max_identifier or 10 ** 6) - len("_pkey")
+    while dialect.identifier_length(table) > limit:
+        table = table[:-1]
+    return f"{table}_pkey"
 
 
 def _rebuild(op: Operations, o: Operation, schema: Schema, dialect: Dialect):
@@ -375,7 +401,7 @@ def _remove_enum_value(op: Operations, o: RemoveEnumValue, schema, dialect):
     column that uses it through text, and drop the old type."""
     _enums_only_on_postgres(dialect, "removing an enum value")
     q = lambda n: _q(n, dialect)  # noqa: E731
-    old = f"{o.name}__dbwork_old"
+    old = dialect.fit(f"{o.name}__dbwork_old")
     users = schema.enum_users(o.name)
     for table, column in users:
         msg = (f"cannot remove value {o.value} from enum type {o.name}: "
@@ -396,7 +422,22 @@ def _remove_enum_value(op: Operations, o: RemoveEnumValue, schema, dialect):
         if col.default is not None:
             _execute(op, f"ALTER TABLE {q(table)} ALTER COLUMN {q(column)} SET DEFAULT "
                          f"{col.default}")
+    _execute(op, _retype_leftovers(q(old), q(o.name)))
     _execute(op, f"DROP TYPE {q(old)}")
+
+
+def _retype_leftovers(old: str, new: str) -> str:
+    """Columns the model does not show (backup tables of later migrations, made with
+    CREATE TABLE ... AS SELECT) that still use the old type: move them to the new one,
+    found in the catalog, so DROP TYPE does not fail on them."""
+    return ("DO $$DECLARE r record; BEGIN FOR r IN SELECT c.relname, a.attname "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            f"WHERE a.atttypid = {_literal(old)}::regtype AND c.relkind = 'r' "
+            "AND NOT a.attisdropped AND pg_table_is_visible(c.oid) LOOP "
+            "EXECUTE 'ALTER TABLE ' || quote_ident(r.relname) || ' ALTER COLUMN ' || "
+            f"quote_ident(r.attname) || ' TYPE ' || {_literal(new)} || ' USING ' || "
+            f"quote_ident(r.attname) || '::text::' || {_literal(new)}; "
+            "END LOOP; END$$")  # no format(): offline rendering doubles every %
 
 
 def _no_comments_on_sqlite(dialect: Dialect) -> None:

@@ -36,13 +36,17 @@ class LiteralType(UserDefinedType):
         return f"LiteralType({self.text!r})"
 
 
+_UNSIZED = {"BYTEA"}   # takes no length: BINARY(16) written for PostgreSQL is BYTEA
+
+
 def type_text(neutral: str, dialect: Dialect) -> str:
     """The text ``dialect`` writes for a neutral type."""
     if neutral in dialect.type_names:
         return dialect.type_names[neutral]
     base = base_name(neutral)
     if base in dialect.type_names and neutral.startswith(base):
-        return dialect.type_names[base] + neutral[len(base):]
+        name = dialect.type_names[base]
+        return name if name in _UNSIZED else name + neutral[len(base):]
     return neutral
 
 

@@ -23,7 +23,8 @@ PREFIX = "_dbwork_bak_"
 COMPANION = "_seq"   # a dropped table's id counter, kept beside its rows' backup
 _NAME = re.compile(r"^_dbwork_bak_(\d+)_(\d+)$")
 _COMMENT = re.compile(r"back up (?:rows of )?(\S+) .*?into (_dbwork_bak_\d+_\d+)")
-COLUMNS = ["backup", "source", "version", "rows", "created", "migration", "status"]
+COLUMNS = ["backup", "source", "version", "rows", "created", "migration", "status", "orphan"]
+OWNING = ("applied", "running", "failed")   # a rollback of these may still restore from it
 
 
 def parse_backup_name(name: str) -> tuple[str, int] | None:
@@ -68,9 +69,42 @@ def list_backups(backend) -> list[dict]:
                         "version": version, "rows": rows,
                         "created": (row.applied_at if row else None) or _version_time(version),
                         "migration": row.name if row else None,
-                        "status": row.status if row else None})
+                        "status": row.status if row else None,
+                        "orphan": is_orphan(row)})
         conn.rollback()
     return out
+
+
+def is_orphan(row) -> bool:
+    """No migration owns the backup: none in history, or its migration is rolled back
+    (a rollback restores from a backup and then drops it, so one left behind after it
+    belongs to a step that a crash cut short)."""
+    return row is None or row.status not in OWNING
+
+
+def drop_orphans(session, dialect, versions=None) -> list[str]:
+    """Inside a locked session: drop the backups (and counter companions) of rolled-back
+    migrations (of ``versions`` only, when given). A backup with no history row at all
+    is kept and only listed: dbwork cannot tell where it came from.
+    Returns the tables dropped."""
+    conn = getattr(session, "conn", None)
+    if conn is None:
+        return []
+    status = {r.version: r.status for r in session.history()}
+    dropped = []
+    for name in sorted(n for n in sa.inspect(conn).get_table_names() if n.startswith(PREFIX)):
+        base = name[:-len(COMPANION)] if name.endswith(COMPANION) else name
+        parsed = parse_backup_name(base)
+        version = parsed[0] if parsed else None
+        if version is None or status.get(version) != "rolled_back":
+            continue
+        if versions is not None and version not in versions:
+            continue
+        session.execute(f"DROP TABLE {quote(name, dialect)}")
+        dropped.append(name)
+    if dropped and session.transactional is False:
+        session.commit()
+    return dropped
 
 
 def _version_time(version: str | None) -> str | None:

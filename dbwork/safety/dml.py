@@ -24,7 +24,7 @@ from sqlglot import exp
 
 from ..model.schema import Schema
 from ..ops.schema_ops import Operation, RawSQL
-from ..render.data import quote
+from ..render.data import quote, verify_restore
 from . import sqltext
 
 
@@ -183,6 +183,8 @@ def _render_restore(op, o: RestoreChangedRows, schema, d):
     bcols = ", ".join(f"bak.{quote(c, d)}" for c in o.columns)
     op.execute(f"INSERT INTO {t} ({cols}) SELECT {bcols} FROM {b} AS bak WHERE NOT EXISTS "
                f"(SELECT 1 FROM {t} WHERE {on})")
+    for st in verify_restore(o.table, o.backup, o.columns, o.key, d, present=True):
+        op.execute(st)
 
 
 def register_renderers() -> None:

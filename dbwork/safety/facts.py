@@ -46,7 +46,7 @@ def gather_facts(session, tables, dialect) -> Facts:
         for t in tables:
             got = session.query(
                 "SELECT c.reltuples, pg_total_relation_size(c.oid) FROM pg_class c "
-                "WHERE c.oid = to_regclass(:t)", {"t": t})
+                "WHERE c.oid = to_regclass(:t)", {"t": dialect.quote(t)})
             if got:
                 est, size = got[0]
                 sizes[t] = int(size)

@@ -158,7 +158,9 @@ def _add_required(op: AddColumn, schema: Schema, batch: int) -> list:
 
 
 def _not_null_via_check(table: str, before, after) -> list:
-    check = Check(f"{before.name} IS NOT NULL", f"ck_{table}_{before.name}_nn"[:63])
+    from ..dialects import get_dialect
+    d = get_dialect("postgresql")  # make_online rewrites for PostgreSQL only
+    check = Check(f"{d.quote(before.name)} IS NOT NULL", d.fit(f"ck_{table}_{before.name}_nn"))
     return [AddConstraintNotValid(table, check), ValidateConstraint(table, check.name),
             AlterColumn(table, before, after), DropConstraint(table, check)]
 

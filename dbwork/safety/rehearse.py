@@ -23,6 +23,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from ..dialects import get_dialect
 from ..errors import DbworkError
 from ..render.data import quote
 
@@ -134,6 +135,7 @@ def compare(a: Snapshot, b: Snapshot) -> tuple[bool, bool, list[str]]:
 
 
 # -- scratch copies ------------------------------------------------------------------
+_pg, _my = get_dialect("postgresql"), get_dialect("mysql")
 @contextmanager
 def scratch_copy(wb, sample_rows: int = SAMPLE_ROWS):
     """Yields (url of a throwaway copy, {table: 'copied of total'} for sampled tables)."""
@@ -187,7 +189,7 @@ def _pg_copy(wb):
     try:
         with engine.connect() as c:
             try:
-                c.exec_driver_sql(f'CREATE DATABASE "{scratch}" TEMPLATE "{wb.url.database}"')
+                c.exec_driver_sql(f"CREATE DATABASE {_pg.quote(scratch)} TEMPLATE {_pg.quote(wb.url.database)}")
             except sa.exc.DBAPIError as e:
                 raise DbworkError(
                     "cannot copy the database for a rehearsal (CREATE DATABASE ... TEMPLATE "
@@ -195,7 +197,7 @@ def _pg_copy(wb):
         yield wb.url.with_database(scratch), {}
     finally:
         with engine.connect() as c:
-            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+            c.exec_driver_sql(f"DROP DATABASE IF EXISTS {_pg.quote(scratch)} WITH (FORCE)")
         engine.dispose()
 
 
@@ -206,7 +208,7 @@ def _mysql_copy(wb, sample_rows: int):
     sampled = {}
     try:
         with engine.connect() as c:
-            c.exec_driver_sql(f"CREATE DATABASE `{scratch}`")
+            c.exec_driver_sql(f"CREATE DATABASE {_my.quote(scratch)}")
             tables = [r[0] for r in c.exec_driver_sql(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
                 "AND table_type = 'BASE TABLE'", (real,))]
@@ -217,17 +219,18 @@ def _mysql_copy(wb, sample_rows: int):
         yield wb.url.with_database(scratch), sampled
     finally:
         with engine.connect() as c:
-            c.exec_driver_sql(f"DROP DATABASE IF EXISTS `{scratch}`")
+            c.exec_driver_sql(f"DROP DATABASE IF EXISTS {_my.quote(scratch)}")
         engine.dispose()
 
 
 def _mysql_copy_table(c, real, scratch, t, sample_rows) -> dict:
-    ddl = c.exec_driver_sql(f"SHOW CREATE TABLE `{real}`.`{t}`").fetchone()[1]
-    c.exec_driver_sql(f"USE `{scratch}`")
+    src, dst = _my.qualified(real, t), _my.qualified(scratch, t)
+    ddl = c.exec_driver_sql(f"SHOW CREATE TABLE {src}").fetchone()[1]
+    c.exec_driver_sql(f"USE {_my.quote(scratch)}")
     c.exec_driver_sql(ddl)
-    total = int(c.exec_driver_sql(f"SELECT COUNT(*) FROM `{real}`.`{t}`").scalar())
+    total = int(c.exec_driver_sql(f"SELECT COUNT(*) FROM {src}").scalar())
     limit = f" LIMIT {int(sample_rows)}" if total > sample_rows else ""
-    c.exec_driver_sql(f"INSERT INTO `{scratch}`.`{t}` SELECT * FROM `{real}`.`{t}`{limit}")
+    c.exec_driver_sql(f"INSERT INTO {dst} SELECT * FROM {src}{limit}")
     return {t: f"{sample_rows} of {total}"} if limit else {}
 
 

@@ -13,6 +13,8 @@ import logging
 import sqlglot
 from sqlglot import exp
 
+from ..dialects.base import fold_unquoted
+
 _KINDS = ((exp.Update, "update"), (exp.Delete, "delete"), (exp.Insert, "insert"),
           (exp.TruncateTable, "truncate"), (exp.Set, "set"), (exp.Transaction, "begin"),
           (exp.Commit, "commit"), (exp.Rollback, "commit"), (exp.Drop, "drop"),
@@ -27,7 +29,7 @@ def tree(sql: str, dialect) -> exp.Expression | None:
     level = log.level
     log.setLevel(logging.ERROR)  # "falling back to Command" is expected here
     try:
-        return sqlglot.parse_one(sql, read=dialect.sqlglot)
+        return fold_unquoted(sqlglot.parse_one(sql, read=dialect.sqlglot), dialect)
     except Exception:
         return None
     finally:

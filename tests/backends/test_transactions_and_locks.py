@@ -151,3 +151,17 @@ def _sqlite_busy(wb) -> bool:
         return True
     finally:
         c.close()
+
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "mariadb"])
+def test_two_databases_on_one_server_do_not_share_the_lock(kind, make_wb):
+    """MySQL's named locks are server-wide: a migrator holding database A's lock must
+    not make database B's migrator wait (it did: every database shared one name)."""
+    from dbwork.execute import locks
+    first, second = make_wb(kind), make_wb(kind)
+    second.lock_timeout = 2
+    with first.backend.connect() as conn:
+        with locks.hold(conn, first.backend.dialect, timeout=1):
+            m = second.migrate("t", "CREATE TABLE t (id INTEGER PRIMARY KEY);")
+            assert m.status == "applied"

@@ -35,4 +35,7 @@ ALTER TABLE _alembic_tmp_users RENAME TO users;
 
 -- step 1: back up users (email) by key into _dbwork_bak_VERSION_1
 UPDATE users SET email = bak.email FROM _dbwork_bak_VERSION_1 AS bak WHERE users.id = bak.id;
+CREATE TEMPORARY TABLE _dbwork_chk_VERSION_1 (ok INTEGER, CONSTRAINT restore_differs_from__dbwork_bak_VERSION_1 CHECK (ok = 1));
+INSERT INTO _dbwork_chk_VERSION_1 (ok) SELECT CASE WHEN EXISTS (SELECT 1 FROM users JOIN _dbwork_bak_VERSION_1 AS bak ON users.id = bak.id WHERE NOT ((users.email IS bak.email AND typeof(users.email) = typeof(bak.email)))) THEN 0 ELSE 1 END;
+DROP TABLE _dbwork_chk_VERSION_1;
 DROP TABLE _dbwork_bak_VERSION_1;

@@ -19,5 +19,8 @@ SET @dbwork_next = (SELECT GREATEST(COALESCE((SELECT MAX(id) FROM notes), 0) + 1
 SET @dbwork_sql = CONCAT('ALTER TABLE notes AUTO_INCREMENT = ', @dbwork_next);
 PREPARE dbwork_stmt FROM @dbwork_sql;
 EXECUTE dbwork_stmt;
+CREATE TEMPORARY TABLE _dbwork_chk_VERSION_1 (ok INTEGER, CONSTRAINT restore_differs_from__dbwork_bak_VERSION_1 CHECK (ok = 1));
+INSERT INTO _dbwork_chk_VERSION_1 (ok) SELECT CASE WHEN (SELECT COUNT(*) FROM notes) <> (SELECT COUNT(*) FROM _dbwork_bak_VERSION_1) OR EXISTS (SELECT 1 FROM (SELECT CAST(id AS BINARY), CAST(body AS BINARY) FROM _dbwork_bak_VERSION_1 EXCEPT ALL SELECT CAST(id AS BINARY), CAST(body AS BINARY) FROM notes) AS d) THEN 0 ELSE 1 END;
+DROP TEMPORARY TABLE _dbwork_chk_VERSION_1;
 DROP TABLE _dbwork_bak_VERSION_1;
 DROP TABLE _dbwork_bak_VERSION_1_seq;

@@ -1,0 +1,74 @@
+"""Start-up cost: ``import dbwork``, ``%load_ext dbwork`` and the first ``%%migrate`` on
+SQLite, each against ``import sqlalchemy`` measured in the same run.
+
+    .venv/bin/python benchmarks/bench_import.py [--runs 7]
+
+Every figure is the median of ``--runs`` fresh interpreters (a cold import each time, so
+the figures include what Python must load, not what a warm process has cached). The
+``%load_ext`` figure is timed after IPython itself is imported, so it is what the
+extension adds to a running notebook kernel. Prints seconds and the ratio to
+``import sqlalchemy`` (issue 9 aims at ``%load_ext dbwork`` <= 2x).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SNIPPETS = {
+    "import sqlalchemy": "import sqlalchemy",
+    "import dbwork": "import dbwork",
+    "%load_ext dbwork": (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "START\n"
+        "shell.run_line_magic('load_ext', 'dbwork')"),
+    "first %%migrate (SQLite)": (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "import os; os.chdir({tmp!r})\n"
+        "START\n"
+        "shell.run_line_magic('load_ext', 'dbwork')\n"
+        "shell.run_cell_magic('migrate', 'create_notes',"
+        " 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);')"),
+}
+
+TIMER = ("import time as _t\n{before}\n_s = _t.perf_counter()\n{after}\n"
+         "print(_t.perf_counter() - _s)")
+
+
+def program(snippet: str, tmp: str) -> str:
+    """The snippet wrapped in a timer that starts at START (or at the top)."""
+    text = snippet.format(tmp=tmp)
+    before, _, after = text.rpartition("START\n") if "START" in text else ("", "", text)
+    return TIMER.format(before=before, after=after)
+
+
+def measure(snippet: str, runs: int) -> float:
+    """Median seconds of ``runs`` cold interpreters running ``snippet``."""
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = subprocess.run([sys.executable, "-c", program(snippet, tmp)], cwd=ROOT,
+                                 capture_output=True, text=True, check=True)
+            times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    figures = {name: measure(code, args.runs) for name, code in SNIPPETS.items()}
+    reference = figures["import sqlalchemy"]
+    for name, seconds in figures.items():
+        print(f"{name:28s} {seconds:6.3f} s   {seconds / reference:4.2f}x import sqlalchemy")
+
+
+if __name__ == "__main__":
+    main()
