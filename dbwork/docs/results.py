@@ -7,7 +7,7 @@ frames that are already DataFrames.
 >>> s = Schema.of(Table("t", (Column("id", "INTEGER", False),), PrimaryKey(("id",))))
 >>> print(schema_text(s))
 schema: 1 table(s)
-  t (1 column(s), PK id)
+  t (1 column(s); PK id)
 >>> print(repr(Findings([])))
 no findings
 """
