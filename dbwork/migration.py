@@ -68,6 +68,7 @@ class Migration:
     # before, or None} (integrity.changed); kept in the history row's extra
     restores: dict | None = field(default=None, repr=False)
     reason: str | None = None  # why it was rolled back (rollback(reason=...))
+    restored: list[dict] = field(default_factory=list)  # after a rollback: rows put back
 
     @property
     def up(self) -> str:
@@ -91,6 +92,12 @@ class Migration:
     def _repr_html_(self) -> str:
         from .docs.card import migration_html
         return migration_html(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The card (HTML that survives JupyterLab's sanitizer), its diagram as
+        image/svg+xml of its own, and the short text form."""
+        from .docs.card import migration_bundle
+        return migration_bundle(self)
 
     def __repr__(self) -> str:
         return (f"<Migration {self.version} {self.name} [{self.status}] "

@@ -501,11 +501,13 @@ class Workbench:
                     m.status, m.dry_run = row.status, True
                     m.notes.append("dry run: nothing was changed")
                 else:
+                    m.restored = _restorable(s, m, done)  # counted before down drops them
                     progress_mode(s, m)  # backends: see dbwork.passes
                     # 'running': the migrator died mid-step, which may have run unrecorded;
                     # 'failed': the failing statement raised, so that step did not take effect
                     self._run_down_checked(s, m, done, in_flight=row.status == "running")
                     self._drop_orphans(s, m, {m.version})
+                    m.erd = self._diagram_after_rollback(s, m)
                 out.append(m)
             self._after_change(s) if out and not dry_run else None
             return out
@@ -529,6 +531,15 @@ class Workbench:
                 m.status, m.error = "failed", str(e)
                 record(s, m, "failed", "failed")
             raise
+
+    def _diagram_after_rollback(self, s, m: Migration):
+        """The ER diagram, after a rollback, around the tables its scripts named."""
+        names = _tables_named(m, self.dialect.sqlglot)
+        if not names:
+            return None
+        after = s.introspect()
+        present = [t for t in names if _has(after, t)]
+        return _diagram(after, present) if present else None
 
     # -- deploy path ------------------------------------------------------------------
     def pending(self) -> list[Migration]:
@@ -736,8 +747,9 @@ class Workbench:
             return pd.DataFrame(rows, columns=cols)
         cols = ["version", "name", "status", "applied_at", "checksum", "duration_ms",
                 "steps_done", "error"]
+        from .docs.results import tidy
         rows = [{c: getattr(r, c) for c in cols} for r in self.backend.history()]
-        return pd.DataFrame(rows, columns=cols)
+        return tidy(pd.DataFrame(rows, columns=cols), "history")
 
     def schema(self):
         """The live schema as the neutral model."""
@@ -771,7 +783,8 @@ class Workbench:
 
         >>> # wb.lint("ALTER TABLE users DROP COLUMN email;")[0].rule  -> 'DW102'
         """
-        return safety.lint_text(self, text, dialect)
+        from .docs.results import Findings
+        return Findings(safety.lint_text(self, text, dialect))
 
     def rehearse(self, name: str, text: str, allow_data_loss: bool = False,
                  sample_rows: int = 100_000):
@@ -784,8 +797,9 @@ class Workbench:
         """Backup tables as a DataFrame: backup, source, version, rows, created,
         migration, status."""
         import pandas as pd
+        from .docs.results import tidy
         from .safety.backups import COLUMNS, list_backups
-        return pd.DataFrame(list_backups(self.backend), columns=COLUMNS)
+        return tidy(pd.DataFrame(list_backups(self.backend), columns=COLUMNS), "backups")
 
     def purge_backups(self, version: str | None = None, older_than=None) -> list[dict]:
         """Drop backup tables (all, one version's, or older than a timedelta / days /
@@ -886,7 +900,8 @@ class Workbench:
             except Exception:  # no dot binary: the .dot source is there
                 pass
         target.write_text(schema_markdown(schema, diagram=svg))
-        return target
+        from .docs.results import SchemaDocument
+        return SchemaDocument(target)
 
     def _drop_orphans(self, s, m: Migration | None, versions=None) -> None:
         """Backups left behind by a crash whose migration is rolled back (see
@@ -991,6 +1006,45 @@ def _diagram(schema, tables=None, highlight=()):
         return erd(schema, tables, highlight=tuple(highlight))
     from .graphs.documents import erd as document_erd
     return document_erd(schema, tables)
+
+
+def _restorable(s, m: Migration, done: int) -> list[dict]:
+    """The backups the rollback of ``m``'s first ``done`` steps reads from: backup name,
+    the table it restores and how many rows it holds (for the rollback card)."""
+    import re
+    from .safety.backups import source_of
+    names: dict[str, None] = {}
+    for step in m.steps[:done]:
+        for stmt in step.reverse:
+            names.update(dict.fromkeys(re.findall(r"_dbwork_bak_\d+_\d+(?!\w)", stmt)))
+    out = []
+    for name in names:
+        try:
+            rows = s.count_rows(name)
+        except Exception:  # gone already, or not a table this backend can count
+            rows = None
+        out.append({"backup": name, "table": source_of(name, m.up), "rows": rows})
+    return out
+
+
+def _tables_named(m: Migration, reader: str | None) -> list[str]:
+    """User tables that ``m``'s forward statements name (not dbwork's own or rebuild
+    internals); empty when the statements are not SQL."""
+    if not reader:
+        return []
+    import sqlglot
+    from sqlglot import exp
+    seen: dict[str, None] = {}
+    for step in m.steps:
+        for stmt in step.forward:
+            try:
+                tree = sqlglot.parse_one(stmt, read=reader)
+            except Exception:  # not understood: it names nothing we can draw
+                continue
+            for t in tree.find_all(exp.Table) if tree is not None else ():
+                if t.name and not t.name.startswith(("_dbwork", "_alembic_tmp", "sqlite_")):
+                    seen[t.name] = None
+    return list(seen)
 
 
 def _has(schema, table: str) -> bool:

@@ -14,6 +14,7 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 import dbwork
+from dbwork.docs.results import Findings
 from dbwork.errors import DataLossRefused, DbworkError
 from dbwork.migration import Migration
 
@@ -32,11 +33,8 @@ class MigrationList(list):
         return "\n".join(repr(m) for m in self)
 
 
-class FindingList(list):
-    """Lint findings, one line each."""
-
-    def __repr__(self) -> str:
-        return "\n".join(str(f) for f in self) if self else "no findings"
+class FindingList(Findings):
+    """Lint findings of %%lint: a table in the notebook, one line each as text."""
 
 
 @magics_class
@@ -99,10 +97,9 @@ class DbworkMagics(Magics):
         self._use(None)
         self.pending_choice = (f"several databases found ({names}): choose one with "
                                f"%detect {where} --target NAME")
-        try:
-            from .widgets import target_chooser
-        except ImportError:
-            raise DbworkError(self.pending_choice) from None
+        from .widgets import have_widgets, target_chooser
+        if not have_widgets():  # text only: the message names the way out
+            raise DbworkError(self.pending_choice)
 
         def chosen(target):
             self._use(dbwork.connect(target.url, migrations))
@@ -160,11 +157,10 @@ class DbworkMagics(Magics):
 
     def _offer_consent(self, refusal, apply) -> None:
         """Next to the refusal, a confirmation button (in a notebook front end)."""
-        try:
-            from IPython.display import display
+        from IPython.display import display
 
-            from .widgets import consent_widget
-        except ImportError:
+        from .widgets import consent_widget, have_widgets
+        if not have_widgets():  # text only: the DataLossRefused message says what to do
             return
         self.consent = consent_widget(refusal, apply)
         display(self.consent)

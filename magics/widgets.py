@@ -2,7 +2,24 @@
 testable in plain pytest (``Button.click()`` runs the handlers synchronously)."""
 from __future__ import annotations
 
+import importlib.util
+import sys
 from typing import Callable
+
+
+def have_widgets() -> bool:
+    """Can ipywidgets be imported? Widgets are optional: without them the magics
+    degrade to text (the error message, which still fails the cell).
+
+    >>> isinstance(have_widgets(), bool)
+    True
+    """
+    if "ipywidgets" in sys.modules:  # imported, or hidden with sys.modules[...] = None
+        return sys.modules["ipywidgets"] is not None
+    try:
+        return importlib.util.find_spec("ipywidgets") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def target_chooser(detection, on_choose: Callable) -> "object":

@@ -14,6 +14,17 @@ if ! command -v dot > /dev/null; then
   fi
 fi
 
+# Chromium (Debian's) for the browser test of exported notebooks: always in CI, and on
+# a root machine where it is missing.
+if ! command -v chromium > /dev/null && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  echo "setup: installing chromium (the browser test opens an exported notebook)" >&2
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium > /dev/null 2>&1 || {
+      apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium > /dev/null; }; }; then
+    [ "${CI:-}" != "true" ] || { echo "setup: chromium could not be installed" >&2; exit 1; }
+    echo "setup: chromium could not be installed; the browser test will be skipped" >&2
+  fi
+fi
+
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 if [ ! -x .venv/bin/uv ]; then

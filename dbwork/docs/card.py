@@ -9,12 +9,9 @@ migration 20260101000000 add_t [planned] on sqlite
 """
 from __future__ import annotations
 
-import html
-
-from ..migration import Migration
-
-_STATUS_COLOR = {"applied": "#15803d", "planned": "#1d4ed8", "rolled_back": "#6b7280",
-                 "failed": "#b91c1c", "running": "#b45309"}
+from ..migration import Migration, terminate
+from .html import (ERROR_COLOR, STATUS_COLOR, WARN_COLOR, details, diagram_html, e,
+                   sql_block, summarise_rebuilds, table, wrap)
 
 
 def migration_text(m: Migration) -> str:
@@ -30,43 +27,94 @@ def migration_text(m: Migration) -> str:
 
 
 def migration_html(m: Migration) -> str:
-    e = html.escape
-    color = _STATUS_COLOR.get(m.status, "#374151")
-    head = (f'<div style="font-family:sans-serif"><h4 style="margin:4px 0">migration '
-            f'<code>{e(m.version)}</code> {e(m.name)} '
-            f'<span style="color:{color}">[{e(m.status)}]</span> '
-            f'<small>on {e(m.dialect)}</small></h4>')
-    parts = [head]
-    for n in m.notes:
-        parts.append(f'<p style="margin:2px 0"><i>{e(n)}</i></p>')
+    """The card: a rolled-back migration says what was undone; any other says what
+    changes, its warnings, checks, both scripts (rollback collapsed) and the diagram."""
+    if m.status == "rolled_back" and not m.dry_run:
+        return rollback_html(m)
+    parts = [_head(m)]
+    parts += [f"<p><i>{e(n)}</i></p>" for n in m.notes]
     if m.error:
-        parts.append(f'<p style="color:#b91c1c">error: {e(m.error)}</p>')
+        parts.append(f'<p style="color:{ERROR_COLOR}"><b>error:</b> {e(m.error)}</p>')
     if m.warnings:
         items = "".join(f"<li>{e(w)}</li>" for w in m.warnings)
-        parts.append(f'<div style="color:#b45309"><b>warnings</b><ul>{items}</ul></div>')
+        parts.append(f'<div style="color:{WARN_COLOR}"><b>warnings</b><ul>{items}</ul></div>')
     changes = "".join(f"<li>{e(s.comment)}</li>" for s in m.steps)
     parts.append(f"<b>what changes</b><ol>{changes}</ol>")
     if m.checks:
-        rows = "".join(f"<li>{e(str(c.get('check', '')))}: {e(str(c.get('result', '')))}</li>"
-                       for c in m.checks)
-        parts.append(f"<b>checks</b><ul>{rows}</ul>")
-    parts.append(_script("forward", m.up))
-    parts.append(_script("rollback", m.down))
+        parts.append(details(f"<b>checks</b> ({_checks_summary(m.checks)})", table(
+            ["check", "result", "count"],
+            [[c.get("check", ""), c.get("result", ""), c.get("count", "")] for c in m.checks])))
+    parts.append(_script("forward script", card_script(m.steps, "forward", m.dialect), True))
+    parts.append(_script("rollback script", card_script(list(reversed(m.steps)), "reverse",
+                                                        m.dialect), False))
     if m.duration_ms is not None and m.status in ("applied", "rolled_back"):
         parts.append(f"<small>took {m.duration_ms} ms</small>")
     if m.erd is not None:
-        parts.append(_diagram(m.erd))
-    parts.append("</div>")
-    return "\n".join(parts)
+        parts.append(details("<b>diagram</b> (the tables it touched)", diagram_html(m.erd), True))
+    return wrap("\n".join(parts), "card")
 
 
-def _script(title: str, text: str) -> str:
-    return (f'<details open><summary><b>{title}</b></summary>'
-            f'<pre style="background:#f8fafc;padding:6px">{html.escape(text)}</pre></details>')
+def migration_bundle(m: Migration) -> dict:
+    """The MIME bundle of a migration: text/html (the card), image/svg+xml (its diagram,
+    when drawn) and text/plain (one stable line)."""
+    bundle = {"text/plain": repr(m), "text/html": migration_html(m)}
+    if m.erd is not None:
+        svg = m.erd._repr_mimebundle_().get("image/svg+xml")
+        if svg:
+            bundle["image/svg+xml"] = svg
+    return bundle
 
 
-def _diagram(diagram) -> str:
-    bundle = diagram._repr_mimebundle_()
-    if "image/svg+xml" in bundle:
-        return f"<div>{bundle['image/svg+xml']}</div>"
-    return f"<pre>{html.escape(bundle['text/plain'])}</pre>"
+def rollback_html(m: Migration) -> str:
+    """What a rollback undid: the steps (last first), the rows put back from backups,
+    the script that ran, and the diagram after."""
+    parts = [_head(m, "rolled back")]
+    parts += [f"<p><i>{e(n)}</i></p>" for n in m.notes]
+    undone = "".join(f"<li>{e(s.comment)}</li>" for s in reversed(m.steps))
+    parts.append(f"<b>undone</b> (last step first)<ol>{undone}</ol>")
+    restored = getattr(m, "restored", None) or []
+    if restored:
+        parts.append("<b>rows restored</b>" + table(
+            ["table", "rows", "from backup"],
+            [[r.get("table") or "?", r.get("rows", "?"), r.get("backup", "")] for r in restored]))
+    else:
+        parts.append("<p>no rows needed restoring (no backup was taken for it)</p>")
+    parts.append(_script("rollback script that ran",
+                         card_script(list(reversed(m.steps)), "reverse", m.dialect), True))
+    parts.append(_script("forward script it undid", card_script(m.steps, "forward", m.dialect),
+                         False))
+    if m.duration_ms is not None:
+        parts.append(f"<small>took {m.duration_ms} ms</small>")
+    if m.erd is not None:
+        parts.append(details("<b>diagram after</b>", diagram_html(m.erd), True))
+    return wrap("\n".join(parts), "card")
+
+
+def card_script(steps, direction: str, dialect: str) -> str:
+    """The script as the card shows it: SQLite's rebuild internals summarised (the
+    migration file and ``m.up`` / ``m.down`` keep every statement)."""
+    out = []
+    for s in steps:
+        stmts = summarise_rebuilds(s.forward if direction == "forward" else s.reverse, dialect)
+        body = "\n".join(x if x.startswith("--") else terminate(x) for x in stmts)
+        out.append(f"-- step {s.number}: {s.comment}\n{body}")
+    return "\n\n".join(out)
+
+
+def _head(m: Migration, verb: str | None = None) -> str:
+    color = STATUS_COLOR.get(m.status, "#6b7280")
+    title = f"{verb} migration" if verb else "migration"
+    return (f'<h4 style="margin:4px 0">{title} <code>{e(m.version)}</code> {e(m.name)} '
+            f'<span style="color:{color}">[{e(m.status)}]</span> '
+            f"<small>on {e(m.dialect)}</small></h4>")
+
+
+def _checks_summary(checks: list[dict]) -> str:
+    bad = [c for c in checks if str(c.get("result", "")) not in ("ok", "skipped")]
+    return f"{len(checks)} run, all ok" if not bad else f"{len(bad)} of {len(checks)} not ok"
+
+
+def _script(title: str, text: str, open_: bool) -> str:
+    lines = text.count("\n") + 1 if text else 0
+    return details(f"<b>{e(title)}</b> <small>({lines} lines)</small>",
+                   sql_block(text or "-- (empty)"), open_)

@@ -197,6 +197,14 @@ class Schema:
     def has_table(self, name: str) -> bool:
         return name in self.tables
 
+    def _repr_html_(self) -> str:
+        from ..docs.results import schema_html
+        return schema_html(self)
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's text/plain: short and stable
+        from ..docs.results import schema_text
+        p.text(schema_text(self))
+
     def table(self, name: str) -> Table:
         try:
             return self.tables[name]

@@ -1,5 +1,7 @@
 """The magics in a real IPython InteractiveShell: values, short errors that still fail
 the cell, UsageError only for bad arguments, and help on every magic."""
+import sys
+
 import pytest
 from IPython.core.history import HistoryAccessor
 from IPython.core.interactiveshell import InteractiveShell
@@ -197,3 +199,29 @@ def test_ambiguous_detect_asks_with_a_chooser_and_refuses_to_guess(ip):
     chooser.button.click()
     assert chosen and "connected to" in chooser.status.value
     assert magics.pending_choice is None
+
+
+def test_without_ipywidgets_a_refusal_is_still_data_loss_refused(ip, monkeypatch):
+    """Widgets are optional: with ipywidgets missing, the refusal degrades to its text
+    (DataLossRefused, which fails the cell), not ModuleNotFoundError."""
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    run(ip, "%%migrate init\nCREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);\n"
+            "-- migrate:down\nDROP TABLE t;")
+    ip.run_cell("import sqlite3; c = sqlite3.connect('dbwork.sqlite'); "
+                "c.execute(\"INSERT INTO t VALUES (1, 'x')\"); c.commit(); c.close()")
+    r = run(ip, "%%migrate drop_a\nALTER TABLE t DROP COLUMN a;")
+    assert isinstance(r.error_in_exec, dbwork.DataLossRefused), r.error_in_exec
+    assert "--allow-data-loss" in str(r.error_in_exec) or "allow" in str(r.error_in_exec)
+    assert ip.magics_manager.registry["DbworkMagics"].consent is None
+    assert run(ip, "%history").result["name"].tolist() == ["init"]
+
+
+def test_without_ipywidgets_an_ambiguous_detect_asks_in_text(ip, monkeypatch):
+    from pathlib import Path
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    mono = Path(__file__).resolve().parents[1] / "fixtures" / "detect" / "monorepo"
+    r = run(ip, f"%detect {mono}")
+    assert type(r.error_in_exec) is dbwork.DbworkError, r.error_in_exec
+    assert "--target" in str(r.error_in_exec)
+    r = run(ip, "%history")
+    assert isinstance(r.error_in_exec, dbwork.DbworkError)
