@@ -80,7 +80,7 @@ def _databases(report: Report, ev: "_Evaluator", node: ast.Dict) -> None:
         config = ev.eval(value)
         line = value.lineno
         if isinstance(value, ast.Dict):
-            for k, v in zip(value.keys, value.values):
+            for k in value.keys:
                 if isinstance(k, ast.Constant) and k.value == "ENGINE":
                     line = k.lineno
         if isinstance(config, dict):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..errors import IrreversibleError
-from ..model.schema import (Check, Column, Constraint, ForeignKey, Index, PrimaryKey,
+from ..model.schema import (Column, Constraint, ForeignKey, Index, PrimaryKey,
                             Schema, Table, Unique)
 
 # kinds of change, from harmless to harmful; lint and consent read these

@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-from sqlglot import exp
 
 from ..dialects.base import Dialect
 from ..model.schema import Schema

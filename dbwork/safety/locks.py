@@ -15,12 +15,11 @@ small machine. It orders risks; it does not promise a duration.
 """
 from __future__ import annotations
 
-from ..model.schema import Check, ForeignKey, PrimaryKey, Unique
-from ..model.types import is_narrowing
+from ..model.schema import ForeignKey, PrimaryKey, Unique
 from ..ops.data_ops import BackupRows, RestoreRows
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
-                              CreateTable, DropColumn, DropConstraint, DropIndex,
-                              DropTable, RawSQL, RenameColumn, RenameTable)
+                              CreateTable, DropIndex,
+                              RawSQL)
 from .facts import Facts
 
 ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
@@ -63,7 +62,7 @@ def lock_level(op) -> str | None:
 
 def work_kind(op) -> str:
     """What the operation does to every row: rewrite, scan, index, copy or none."""
-    from .online import AddConstraintNotValid, BackfillColumn, ValidateConstraint
+    from .online import BackfillColumn, ValidateConstraint
     if isinstance(op, AlterColumn):
         if op.before.type != op.after.type:
             return "rewrite"

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..model.schema import Check, ForeignKey, PrimaryKey, Schema, Unique
-from ..model.types import base_name, is_narrowing, type_family, type_params
+from ..model.types import base_name, is_narrowing, type_params
 from ..ops.data_ops import BackupRows, RestoreRows
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
                               CreateTable, DropColumn, DropConstraint, DropIndex,

@@ -27,3 +27,9 @@ def test_import_contracts_are_kept():
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "broken" in out.stdout and " 0 broken" in out.stdout
 
+
+
+def test_ruff_finds_no_likely_bug():
+    out = subprocess.run([tool("ruff"), "check", "dbwork", "magics"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-4000:]
