@@ -718,6 +718,9 @@ class Workbench:
         report = check(self.files, s.history(), s.events(), self.dialect.name,
                        self.display_url)
         findings = [f for f in report.findings if blocks(f)]
+        for f in findings:  # a file that cannot be read is bad input, not tampering:
+            if f.kind == "unreadable_file":  # its own error names the file and line
+                self.files._read(Path(f.subject))
         if findings:
             raise TamperDetected(action, findings)
 

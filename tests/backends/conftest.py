@@ -98,6 +98,14 @@ def backend(request) -> str:
 
 
 @pytest.fixture
+def server(request, tmp_path):
+    """A fresh database of the kind given by indirect parametrisation; dropped after."""
+    url, drop = create_database(request.param, tmp_path)
+    yield url
+    drop()
+
+
+@pytest.fixture
 def backend_url(backend, tmp_path):
     """A fresh, empty database on ``backend``; dropped after the test."""
     url, drop = create_database(backend, tmp_path)

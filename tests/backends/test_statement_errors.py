@@ -68,7 +68,7 @@ def test_dbwork_errors_pass_through_and_translators_come_first():
     def translate(e):
         return Frozen("timed out") if isinstance(e, TimeoutError) else None
 
-    TRANSLATORS.append(translate)
+    TRANSLATORS.insert(0, translate)
     try:
         assert type(as_dbwork_error(TimeoutError("x"))) is Frozen
         assert type(as_dbwork_error(ValueError("y"), step=4)) is StatementFailed

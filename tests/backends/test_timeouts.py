@@ -56,14 +56,6 @@ def _no_running(wb) -> dict:
     return rows
 
 
-@pytest.fixture
-def server(request, tmp_path):
-    from conftest import create_database
-    url, drop = create_database(request.param, tmp_path)
-    yield url
-    drop()
-
-
 both = pytest.mark.parametrize("server", ["postgresql", "mariadb"], indirect=True)
 
 

@@ -152,7 +152,7 @@ def test_an_orphan_left_by_a_rolled_back_migration_is_listed_then_removed_by_upg
     listed = wb.backups().set_index("backup")
     assert bool(listed.loc[orphan, "orphan"]) and listed.loc[orphan, "status"] == "rolled_back"
     assert bool(listed.loc["_dbwork_bak_99990101000000_1", "orphan"])   # no migration at all
-    wb.upgrade()                    # re-applies drop_b: its old backup must not be in the way
+    wb.upgrade(include_reverted=True, allow_data_loss=True)                  # re-applies drop_b: its old backup must not be in the way
     assert {r.name: r.status for r in wb.backend.history()}["drop_b"] == "applied"
     left = wb.backups()
     assert list(left["backup"]) == [orphan, "_dbwork_bak_99990101000000_1"]
