@@ -23,13 +23,15 @@ __version__ = "0.1.0"
 _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefused",
            "DbworkError", "IrreversibleError", "LockTimeout", "MigrationConflict",
            "MigrationFailed", "ObjectExistsError", "ParseError", "SeedError",
-           "StatementFailed", "UnknownObjectError", "UnsupportedError")
+           "StatementFailed", "UnknownObjectError", "UnsupportedError",
+           "CopyRefused", "CopyFailed")
 
 # public name -> the module that defines it
 _LAZY = {**{name: ".errors" for name in _ERRORS},
          "Migration": ".migration", "Step": ".migration", "Schema": ".model",
          "Workbench": ".workbench", "connect": ".workbench",
-         "SeedReport": ".data.report", "SeedDrift": ".data.report"}
+         "SeedReport": ".data.report", "SeedDrift": ".data.report",
+         "copy": ".data.copy", "CopyReport": ".data.copy_report"}
 
 
 def __getattr__(name: str):
@@ -55,6 +57,6 @@ def load_ipython_extension(ipython):
     _load(ipython)
 
 
-__all__ = [*_ERRORS, "Migration", "Schema", "SeedDrift", "SeedReport", "Step", "Workbench",
+__all__ = [*_ERRORS, "CopyReport", "copy", "Migration", "Schema", "SeedDrift", "SeedReport", "Step", "Workbench",
            "connect", "detect", "load_ipython_extension"]
 __all__.sort()

@@ -281,3 +281,27 @@ class RollbackMismatch(DbworkError):
                  "marked 'failed'; repair the schema by hand, then roll back again")
         super().__init__(f"rollback of {version} {name} did not restore the schema it "
                          f"started from: {'; '.join(problems)}. {state}")
+
+
+class CopyRefused(DbworkError):
+    """A copy that cannot be done as asked, refused before anything is written: a column
+    type the target cannot hold, a target table that already holds rows. Names the
+    table (and column and type, where one is the reason)."""
+
+    def __init__(self, table: str, column: str | None = None, type_: str | None = None,
+                 target: str | None = None, reason: str = ""):
+        self.table, self.column, self.type, self.target = table, column, type_, target
+        where = f"{table}.{column}" if column else table
+        why = reason or (f"{target} has no type that holds {type_}" if type_ else "")
+        super().__init__(f"cannot copy {where}: {why}")
+
+
+class CopyFailed(DbworkError):
+    """A copy stopped part way (a lost connection, a failed statement). What was written
+    is checkpointed: the same call with resume=True goes on from there. ``table`` and
+    ``key`` say where it stopped."""
+
+    def __init__(self, table: str, reason: str, key=None):
+        self.table, self.reason, self.key = table, reason, key
+        at = f" at key {key!r}" if key is not None else ""
+        super().__init__(f"copy of {table} stopped{at}: {reason}")

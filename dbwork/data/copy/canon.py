@@ -1,0 +1,184 @@
+"""Values in one canonical spelling, so the same data hashes alike on SQLite, PostgreSQL
+and MariaDB, and an order-independent checksum over every row of a table. Pure.
+
+Numbers of every kind become normalised decimal text (1, 1.0 and Decimal('1.00') are
+'1'; a 4-byte REAL keeps 6 significant digits, other floats 15), booleans '1'/'0',
+datetimes ISO text in UTC without a zone, binary hex, JSON its sorted compact dump,
+UUIDs lower-case text. Text is kept as it is (CHAR(n) without its trailing pad).
+
+>>> canonical(Decimal("1.50"), "numeric"), canonical(1.5, "numeric"), canonical(True, "bool")
+('1.5', '1.5', '1')
+>>> canonical("2024-05-01T10:00:00", "time") == canonical(dt.datetime(2024, 5, 1, 10), "time")
+True
+>>> a = TableChecksum(); a.add((1, "x")); a.add((2, None))
+>>> b = TableChecksum(); b.add((2, None)); b.add((Decimal("1"), "x"))
+>>> a == b
+True
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ...model.types import base_name, type_family
+
+_MASK = (1 << 64) - 1
+_NULL = "\x00N"
+
+
+def family_of(neutral_type: str) -> str:
+    """How a column's values are canonicalised: type_family, plus 'real' (4-byte float),
+    'char' (blank-padded), 'uuid'.
+
+    >>> family_of("REAL"), family_of("CHAR(3)"), family_of("VARCHAR(9)"), family_of("UUID")
+    ('real', 'char', 'text', 'uuid')
+    """
+    base = base_name(neutral_type)
+    if base in ("REAL", "FLOAT4"):
+        return "real"
+    if base == "CHAR":
+        return "char"
+    if base == "UUID":
+        return "uuid"
+    if neutral_type.endswith("[]"):
+        return "json"
+    return type_family(neutral_type)
+
+
+def canonical(v, family: str = "other") -> str | None:
+    """The canonical text of one value of a column of ``family`` (None stays None)."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, (int, float, Decimal)):
+        return _number(v, family)
+    if isinstance(v, dt.datetime):
+        return _datetime(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, dt.time):
+        return _time(v)
+    if isinstance(v, dt.timedelta):
+        return _number(Decimal(v.days * 86400 + v.seconds) + Decimal(v.microseconds) / 10 ** 6,
+                       "numeric")
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return "x" + bytes(v).hex()
+    if isinstance(v, (dict, list)):
+        return _json(v)
+    if isinstance(v, uuid.UUID):
+        return str(v)
+    return _text(str(v), family)
+
+
+def _number(v, family: str) -> str:
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            return repr(v)
+        v = Decimal(format(v, ".6g" if family == "real" else ".15g"))
+    elif family == "real":
+        v = Decimal(format(float(v), ".6g"))
+    elif not isinstance(v, Decimal):
+        return str(v)
+    if v == v.to_integral_value():
+        return str(int(v))
+    return format(v.normalize(), "f")
+
+
+def _datetime(v: dt.datetime) -> str:
+    if v.tzinfo is not None:
+        v = v.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return v.isoformat(" ")
+
+
+def _time(v: dt.time) -> str:
+    return v.replace(tzinfo=None).isoformat()
+
+
+def _json(v) -> str:
+    return json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _text(s: str, family: str) -> str:
+    if family in ("integer", "numeric", "real", "bool"):
+        return _text_number(s, family)
+    if family == "time":
+        return _text_time(s)
+    if family == "json":
+        try:
+            return _json(json.loads(s))
+        except ValueError:
+            return s
+    if family == "uuid":
+        return s.lower()
+    if family == "char":
+        return s.rstrip(" ")
+    return s
+
+
+def _text_number(s: str, family: str) -> str:
+    if family == "bool" and s.lower() in ("t", "true", "f", "false"):
+        return "1" if s.lower() in ("t", "true") else "0"
+    try:
+        return _number(Decimal(s.strip()), family)
+    except InvalidOperation:
+        return s
+
+
+def _text_time(s: str) -> str:
+    text = s.strip()
+    for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat, dt.time.fromisoformat):
+        try:
+            value = parse(text)
+        except ValueError:
+            continue
+        if isinstance(value, dt.datetime):
+            # a date-only text in a timestamp column reads as midnight on both sides
+            return _datetime(value)
+        return canonical(value)
+    return s
+
+
+def row_text(row, families) -> str:
+    """One row's canonical text (fields joined by a unit separator)."""
+    return "\x1f".join(_NULL if c is None else c
+                       for c in (canonical(v, f) for v, f in zip(row, families)))
+
+
+def row_hash(row, families) -> int:
+    """A 64-bit hash of one row's canonical text."""
+    digest = hashlib.blake2b(row_text(row, families).encode("utf-8", "surrogatepass"),
+                             digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+@dataclass
+class TableChecksum:
+    """Rows counted and their hashes summed modulo 2**64: the same multiset of rows
+    gives the same checksum in any order; partial checksums (chunks) add up."""
+
+    rows: int = 0
+    total: int = 0
+
+    def add(self, row, families=None) -> None:
+        self.rows += 1
+        self.total = (self.total + row_hash(row, families or ["other"] * len(row))) & _MASK
+
+    def add_many(self, rows, families) -> None:
+        total, n = self.total, 0
+        for row in rows:
+            total += row_hash(row, families)
+            n += 1
+        self.rows += n
+        self.total = total & _MASK
+
+    def merge(self, other: "TableChecksum") -> "TableChecksum":
+        return TableChecksum(self.rows + other.rows, (self.total + other.total) & _MASK)
+
+    @property
+    def hex(self) -> str:
+        return f"{self.total:016x}"

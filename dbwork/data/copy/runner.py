@@ -1,0 +1,407 @@
+"""The SQL-to-SQL copy from start to end: read the source schema, translate it, create
+the tables, copy every table's chunks in foreign-key order on local workers or a Dask
+cluster, add keys and indexes after the data, set sequences past the copied ids,
+validate, report. Checkpoints make every step resumable."""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import threading
+import time
+from dataclasses import dataclass, field, replace
+
+from ...dialects import get_dialect
+from ...errors import CopyFailed, CopyRefused, UnknownObjectError
+from ...model.schema import Schema, Table, Unique
+from ..copy_report import CopyReport, TableCopy
+from . import dbapi, validate
+from .canon import family_of
+from .checkpoint import SqlCheckpoints, job_id
+from .progress import Progress
+from .transfer import ChunkResult, ChunkSpec, TableSpec, chunk_bounds, chunk_id, run_chunk
+from .translate import fk_order, named, translate_table
+from . import ddl
+
+SKIP_PREFIXES = ("dbwork_", "_dbwork_")
+
+
+@dataclass
+class Options:
+    batch_rows: int = 50_000
+    chunk_rows: int = 250_000
+    workers: int | None = None
+    validate: bool = True
+
+
+@dataclass
+class Job:
+    """What one copy call works on (the plan plus where it stands)."""
+
+    source_wb: object
+    target_wb: object
+    source: str
+    target: str
+    source_url: str = field(repr=False)
+    target_url: str = field(repr=False)
+    tables: list[Table] = field(default_factory=list)       # target tables, FK order
+    source_tables: dict = field(default_factory=dict)
+    specs: dict = field(default_factory=dict)
+    identities: dict = field(default_factory=dict)
+    enums: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    id: str = ""
+
+
+def copy_sql(source_wb, target_wb, tables=None, resume=True, progress=True, executor=None,
+             options: Options | None = None) -> CopyReport:
+    opts = options or Options()
+    job = plan(source_wb, target_wb, tables)
+    started = time.monotonic()
+    tconn = dbapi.connect(job.target_url, target_wb.timeouts.connect)
+    try:
+        store = SqlCheckpoints(tconn, job.target)
+        store.ensure()
+        if not resume:
+            store.clear(job.id)
+        known = {c.table for c in store.all(job.id)}
+        prepare_target(job, tconn, known)
+        chunks = plan_chunks(job, store, opts)
+    finally:
+        tconn.close()
+    results = run_chunks(job, chunks, executor, progress, opts)
+    report = _report(job, results)
+    finish_target(job, report)
+    if opts.validate:
+        validate_copy(job, report, executor)
+    _timings(report, time.monotonic() - started)
+    if report.ok:
+        _forget(job)
+    return report
+
+
+# -- planning ----------------------------------------------------------------------------
+def plan(source_wb, target_wb, tables=None) -> Job:
+    """Everything decided before a row moves: checked names, translated tables (a type
+    the target cannot hold is refused here), foreign-key order."""
+    src_schema = source_schema(source_wb)
+    names = _chosen(src_schema, tables)
+    source, target = source_wb.dialect.name, target_wb.dialect.name
+    job = Job(source_wb, target_wb, source, target,
+              source_wb.url.sqlalchemy_url(), target_wb.url.sqlalchemy_url())
+    lengths = _text_lengths(job, src_schema, names) if target == "mysql" else {}
+    out = []
+    for name in names:
+        t = src_schema.tables[name]
+        tr = translate_table(t, source, target, src_schema.enums, lengths.get(name))
+        job.warnings += tr.warnings
+        job.enums.update(tr.enum_types)
+        if tr.identity:
+            job.identities[name] = tr.identity
+        job.source_tables[name] = t
+        out.append(tr.table)
+    job.tables = fk_order(named(out, get_dialect(target).fit))
+    for t in job.tables:
+        job.specs[t.name] = table_spec(job.source_tables[t.name], t)
+    job.id = job_id(source_wb.url.masked(), target_wb.url.masked(),
+                    [t.name for t in job.tables])
+    return job
+
+
+def source_schema(wb) -> Schema:
+    """The source's schema; on SQLite with the column-level UNIQUEs SQLAlchemy's
+    inspector does not report (read from PRAGMA index_list)."""
+    schema = wb.schema()
+    if wb.dialect.name != "sqlite":
+        return schema
+    conn = dbapi.connect(wb.url.sqlalchemy_url())
+    try:
+        tables = {n: _sqlite_uniques(conn, t) for n, t in schema.tables.items()}
+    finally:
+        conn.close()
+    return replace(schema, tables=tables)
+
+
+def _sqlite_uniques(conn, t: Table) -> Table:
+    q = get_dialect("sqlite").quote
+    have = {u.columns for u in t.uniques} | {i.columns for i in t.indexes if i.unique}
+    extra = []
+    for _, name, unique, origin, *_ in dbapi.run(conn, f"PRAGMA index_list({q(t.name)})"):
+        if unique and origin == "u":
+            cols = tuple(r[2] for r in dbapi.run(conn, f"PRAGMA index_info({q(name)})"))
+            if cols not in have:
+                extra.append(Unique(cols, None))
+                have.add(cols)
+    return replace(t, uniques=t.uniques + tuple(extra)) if extra else t
+
+
+def _chosen(schema: Schema, tables) -> list[str]:
+    if tables is None:
+        return sorted(n for n in schema.tables if not n.startswith(SKIP_PREFIXES))
+    names = [tables] if isinstance(tables, str) else list(tables)
+    for n in names:
+        if n not in schema.tables:
+            raise UnknownObjectError("table", n)
+    return names
+
+
+def _text_lengths(job: Job, schema: Schema, names) -> dict:
+    """For MariaDB: the longest value of every TEXT column that a key or index uses."""
+    conn = dbapi.connect(job.source_url)
+    q = get_dialect(job.source).quote
+    length = "LENGTH" if job.source != "mysql" else "CHAR_LENGTH"
+    out: dict = {}
+    try:
+        for n in names:
+            t = schema.tables[n]
+            keyed = set(t.primary_key.columns if t.primary_key else ())
+            for g in (*t.uniques, *t.foreign_keys, *t.indexes):
+                keyed.update(g.columns)
+            for c in t.columns:
+                if c.name in keyed and family_of(c.type or "TEXT") in ("text", "other"):
+                    (m,), = dbapi.run(conn, f"SELECT MAX({length}({q(c.name)})) FROM {q(n)}")
+                    out.setdefault(n, {})[c.name] = int(m or 0)
+        return out
+    finally:
+        conn.close()
+
+
+def table_spec(src: Table, tgt: Table) -> TableSpec:
+    key = tuple(src.primary_key.columns) if src.primary_key else ()
+    if len(key) == 1 and family_of(src.column(key[0]).type or "") == "integer":
+        mode = "range"
+    else:
+        mode = "keyset" if key else "whole"
+    return TableSpec(src.name, tgt.name, tuple(c.name for c in src.columns), key, mode,
+                     tuple(family_of(c.type or "TEXT") for c in src.columns),
+                     tuple(family_of(c.type or "TEXT") for c in tgt.columns))
+
+
+# -- the target's tables -------------------------------------------------------------
+def prepare_target(job: Job, conn, known: set[str]) -> None:
+    """Create what is missing. A table that exists already is used only if this job
+    has checkpoints for it, or if it is empty; one holding rows is refused."""
+    existing = ddl.existing_tables(conn, job.target)
+    for t in job.tables:
+        if t.name in existing and t.name not in known:
+            n = dbapi.run(conn, f"SELECT COUNT(*) FROM {get_dialect(job.target).quote(t.name)}")[0][0]
+            if job.target != "sqlite":
+                conn.rollback()
+            if n:
+                raise CopyRefused(t.name, reason=f"the target's table already holds {n} rows "
+                                                 f"(drop it, or copy into an empty one)")
+    for st in ddl.before_data(job.tables, job.enums, job.target,
+                              existing | ddl.existing_types(conn, job.target)):
+        dbapi.run(conn, st)
+    conn.commit()
+
+
+def plan_chunks(job: Job, store: SqlCheckpoints, opts: Options) -> list[ChunkSpec]:
+    """The chunks of every table: as checkpointed (a resume keeps the first run's
+    ranges), or split now by primary-key range and recorded."""
+    saved: dict = {}
+    for c in store.all(job.id):
+        saved.setdefault(c.table, []).append(c.chunk)
+    src = dbapi.connect(job.source_url)
+    out = []
+    try:
+        for t in job.tables:
+            spec = job.specs[t.name]
+            ids, step = _chunks_of(src, job, spec, saved.get(t.name), opts)
+            if t.name not in saved:
+                for cid in ids:
+                    store.save(job.id, t.name, cid, None, 0)
+            out += [_chunk_spec(job, spec, cid, step) for cid in ids]
+        store.conn.commit()
+    finally:
+        src.close()
+    return out
+
+
+def _chunks_of(src, job: Job, spec: TableSpec, saved, opts: Options):
+    if spec.mode != "range":
+        return (saved or ["all"]), opts.batch_rows
+    q = get_dialect(job.source).quote
+    lo, hi, n = dbapi.run(src, f"SELECT MIN({q(spec.key[0])}), MAX({q(spec.key[0])}), "
+                               f"COUNT(*) FROM {q(spec.name)}")[0]
+    if job.source != "sqlite":
+        src.rollback()
+    if not n:
+        lo = hi = 0
+        n = 1
+    lo, hi = int(lo), int(hi)
+    step = max(1, int(opts.batch_rows * (hi - lo + 1) / n))
+    if saved:
+        return sorted(saved, key=lambda c: (chunk_bounds(c)[0] is not None,
+                                            chunk_bounds(c)[0] or 0)), step
+    parts = max(1, min(-(-n // max(1, opts.chunk_rows)), 64))
+    width = max(1, -(-(hi - lo + 1) // parts))
+    bounds = [lo - 1 + i * width for i in range(parts)] + [None]
+    return [chunk_id(a, b) for a, b in zip(bounds, bounds[1:])], step
+
+
+def _chunk_spec(job: Job, spec: TableSpec, cid: str, step: int) -> ChunkSpec:
+    lo, hi = chunk_bounds(cid) if spec.mode == "range" else (None, None)
+    return ChunkSpec(job.id, job.source_url, job.target_url, job.source, job.target, spec,
+                     cid, lo, hi, step)
+
+
+# -- running the chunks ------------------------------------------------------------------
+def _is_dask(executor) -> bool:
+    return type(executor).__module__.split(".")[0] == "distributed"
+
+
+def default_workers(job: Job) -> int:
+    if job.target == "sqlite":
+        return 1            # one writer at a time: more threads would only wait
+    return max(1, min(4, os.cpu_count() or 2))
+
+
+def run_chunks(job: Job, chunks: list[ChunkSpec], executor, progress, opts: Options):
+    """Every chunk to its end; a Ctrl-C lets running batches commit, then stops."""
+    totals = _row_totals(chunks)
+    stop = threading.Event()
+    with Progress(progress) as bars:
+        bar = {t.name: bars.bar(t.name, total=totals.get(t.name)) for t in job.tables}
+        own = executor is None
+        pool = executor or cf.ThreadPoolExecutor(opts.workers or default_workers(job))
+        try:
+            return _collect(job, chunks, pool, bar, stop)
+        except KeyboardInterrupt:
+            stop.set()
+            raise
+        finally:
+            if own:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _row_totals(chunks) -> dict:
+    return {}   # totals come from the source counts shown in the report
+
+
+def _collect(job: Job, chunks, pool, bar, stop) -> list[ChunkResult]:
+    dask = _is_dask(pool)
+    futures = {}
+    for spec in chunks:
+        if dask:
+            f = pool.submit(run_chunk, spec, pure=False)
+        else:
+            f = pool.submit(run_chunk, spec, bar[spec.table.name].update, stop)
+        futures[f] = spec
+    results, failures = [], []
+    for f in _as_completed(futures, dask):
+        spec = futures[f]
+        try:
+            r = f.result()
+        except CopyFailed as e:
+            stop.set()
+            failures.append(e)
+            continue
+        if dask:
+            bar[spec.table.name].update(r.read)
+        results.append(r)
+    if failures:
+        raise failures[0]
+    return results
+
+
+def _as_completed(futures, dask: bool):
+    if dask:
+        from distributed import as_completed
+        return as_completed(list(futures))
+    return cf.as_completed(futures)
+
+
+# -- after the data ----------------------------------------------------------------------
+def finish_target(job: Job, report: CopyReport) -> None:
+    """Keys and indexes (those not there yet), then foreign keys, then sequences."""
+    conn = dbapi.connect(job.target_url)
+    try:
+        have = ddl.existing_names(job.target_wb, [t.name for t in job.tables])
+        for st in ddl.after_data(job.tables, job.target, have):
+            try:
+                dbapi.run(conn, st)
+                conn.commit()
+            except dbapi.driver_errors() as e:
+                conn.rollback()
+                report.warnings.append(f"could not run {st!r}: {str(e).splitlines()[0]}")
+        for table, column in job.identities.items():
+            for st in ddl.sequence_reset(table, column, job.target):
+                dbapi.run(conn, st)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _report(job: Job, results: list[ChunkResult]) -> CopyReport:
+    by_table: dict[str, TableCopy] = {t.name: TableCopy(t.name) for t in job.tables}
+    for r in results:
+        tc = by_table[r.table]
+        tc.read += r.read
+        tc.written += r.written
+        tc.resumed_from += r.resumed_from
+        tc.rejected += len(r.rejected_keys)
+        tc.rejected_keys += r.rejected_keys
+        tc.errors += r.errors
+    report = CopyReport(job.source_wb.url.masked(), job.target_wb.url.masked(),
+                        list(by_table.values()), warnings=list(job.warnings))
+    for tc in report.tables:
+        if tc.resumed_from:
+            tc.notes.append(f"resumed: {tc.resumed_from} rows were copied before")
+    return report
+
+
+def validate_copy(job: Job, report: CopyReport, executor=None) -> None:
+    """Counts and checksums on each side, and a field-by-field sample."""
+    pool = executor if executor is not None else cf.ThreadPoolExecutor(2)
+    dask = _is_dask(pool)
+    try:
+        pending = []
+        for t in job.tables:
+            spec = job.specs[t.name]
+            fam = validate.families_for(spec)
+            sides = (validate.SideSpec(job.source_url, job.source, spec.name, spec.columns, fam),
+                     validate.SideSpec(job.target_url, job.target, spec.target, spec.columns,
+                                       fam))
+            subs = [pool.submit(validate.checksum_side, s, **({"pure": False} if dask else {}))
+                    for s in sides]
+            pending.append((t.name, spec, sides, fam, subs))
+        for name, spec, sides, fam, subs in pending:
+            src_sum, dst_sum = (f.result() for f in subs)
+            tc = report.table(name)
+            tc.checksum_match = src_sum == dst_sum
+            tc.notes.append(f"source {src_sum.rows} rows {src_sum.hex}, target "
+                            f"{dst_sum.rows} rows {dst_sum.hex}")
+            if src_sum.rows != dst_sum.rows:
+                tc.errors.append(f"{name}: {src_sum.rows} rows in the source, "
+                                 f"{dst_sum.rows} in the target")
+            if spec.key:
+                tc.errors += _sample(spec, sides, fam)
+            if tc.errors and tc.checksum_match:
+                tc.checksum_match = False
+    finally:
+        if executor is None:
+            pool.shutdown()
+
+
+def _sample(spec: TableSpec, sides, fam) -> list[str]:
+    keys = validate.sample_keys(sides[0], spec.key)
+    a = validate.fetch_rows(sides[0], spec.key, keys)
+    b = validate.fetch_rows(sides[1], spec.key, keys)
+    return validate.compare_sample(spec.name, spec.columns, fam, a, b)
+
+
+def _timings(report: CopyReport, seconds: float) -> None:
+    rows = max(1, report.total("read") + sum(t.resumed_from for t in report.tables))
+    for t in report.tables:
+        t.seconds = seconds * (t.read + t.resumed_from) / rows
+
+
+def _forget(job: Job) -> None:
+    conn = dbapi.connect(job.target_url)
+    try:
+        store = SqlCheckpoints(conn, job.target)
+        store.clear(job.id)
+        if not dbapi.run(conn, f"SELECT 1 FROM {ddl.CHECKPOINTS} LIMIT 1"):
+            store.drop()
+    finally:
+        conn.close()
