@@ -79,6 +79,14 @@ def copy_sql(source_wb, target_wb, tables=None, resume=True, progress=True, exec
     return report
 
 
+def verify(source_wb, target_wb, tables=None, executor=None) -> CopyReport:
+    """Validation alone, for a copy made earlier."""
+    job = plan(source_wb, target_wb, tables)
+    report = _report(job, [])
+    validate_copy(job, report, executor)
+    return report
+
+
 # -- planning ----------------------------------------------------------------------------
 def plan(source_wb, target_wb, tables=None) -> Job:
     """Everything decided before a row moves: checked names, translated tables (a type
@@ -88,6 +96,7 @@ def plan(source_wb, target_wb, tables=None) -> Job:
     source, target = source_wb.dialect.name, target_wb.dialect.name
     job = Job(source_wb, target_wb, source, target,
               source_wb.url.sqlalchemy_url(), target_wb.url.sqlalchemy_url())
+    src_schema = _declared_types(job, src_schema, names)
     lengths = _text_lengths(job, src_schema, names) if target == "mysql" else {}
     out = []
     for name in names:
@@ -132,6 +141,36 @@ def _sqlite_uniques(conn, t: Table) -> Table:
                 extra.append(Unique(cols, None))
                 have.add(cols)
     return replace(t, uniques=t.uniques + tuple(extra)) if extra else t
+
+
+def _declared_types(job: Job, schema: Schema, names) -> Schema:
+    """Columns whose type SQLAlchemy does not know (it reports NULL: a PostgreSQL POINT,
+    a range) get the type the server's catalog declares, so the translation can map or
+    refuse it by name."""
+    unknown = [(n, c.name) for n in names for c in schema.tables[n].columns
+               if (c.type or "").upper() in ("NULL", "NULLTYPE")]
+    if not unknown or job.source == "sqlite":
+        return schema
+    conn = dbapi.connect(job.source_url)
+    mark = "%s"
+    where = "table_schema = current_schema()" if job.source == "postgresql" else \
+        "table_schema = DATABASE()"
+    col = "udt_name" if job.source == "postgresql" else "column_type"
+    try:
+        declared = {}
+        for table, column in unknown:
+            rows = dbapi.run(conn, f"SELECT {col} FROM information_schema.columns WHERE "
+                                   f"{where} AND table_name = {mark} AND column_name = {mark}",
+                             (table, column))
+            if rows:
+                declared[(table, column)] = str(rows[0][0]).upper().lstrip("_")
+    finally:
+        conn.close()
+    tables = dict(schema.tables)
+    for (table, column), type_ in declared.items():
+        t = tables[table]
+        tables[table] = t.replacing_column(column, replace(t.column(column), type=type_))
+    return replace(schema, tables=tables)
 
 
 def _chosen(schema: Schema, tables) -> list[str]:
