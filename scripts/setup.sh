@@ -30,6 +30,7 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/uv ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check uv 2> /dev/null || true
 fi
+# .[dev] includes dask[distributed] (the copy's Dask cluster test) and the drivers
 if [ -x .venv/bin/uv ]; then
   .venv/bin/uv pip install -q --python .venv/bin/python -e ".[dev]"
 else
