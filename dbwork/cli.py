@@ -8,6 +8,7 @@
     dbwork migrate NAME FILE
     dbwork lint FILE        (exit 1 when a finding is an error: a gate for CI)
     dbwork detect [PATH]
+    dbwork copy SOURCE TARGET [--tables T ...] [--json]   (exit 0 ok, 1 findings, 2 error)
 
 The URL comes from --url, else $DBWORK_URL, else $DATABASE_URL, else the embedded
 default (dbwork.sqlite). Exit status: 0 done, 1 a dbwork error (one line on stderr),
@@ -20,6 +21,7 @@ no pending migrations
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
@@ -71,11 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--json", action="store_true", help="the report as JSON")
     dt = sub.add_parser("detect", help="say which databases and tools a project uses")
     dt.add_argument("path", nargs="?", default=".")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_arguments(sub)
     return p
+
+
+# commands that live in their own packages: each has add_arguments(sub) and run(args)
+COMMAND_MODULES = ["dbwork.data.copy.cli"]
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "module_run", None):
+        return args.module_run(args)
     try:
         text, status = _run(args)
         print(text)
