@@ -27,7 +27,6 @@ from decimal import Decimal, InvalidOperation
 from ...model.types import base_name, type_family
 
 _MASK = (1 << 64) - 1
-_NULL = "\x00N"
 
 
 def family_of(neutral_type: str) -> str:
@@ -143,10 +142,38 @@ def _text_time(s: str) -> str:
     return s
 
 
+def _float_fast(v: float, family: str) -> str:
+    text = format(v, ".6g" if family == "real" else ".15g")
+    if "e" in text or "n" in text or text == "-0":
+        return _number(v, family)
+    return text
+
+
+def canonicalizer(family: str):
+    """``canonical(v, family)`` as one function, with the common value types of each
+    family dispatched by exact type (the same results, several times faster)."""
+    def text(v):
+        return v
+    fast = {type(None): lambda v: None, bool: lambda v: "1" if v else "0",
+            float: lambda v: _float_fast(v, family)}
+    if family != "real":
+        fast[int] = str
+    if family in ("text", "other", "binary"):
+        fast[str] = text
+    slow = canonical
+
+    def canon(v):
+        f = fast.get(type(v))
+        if f is not None:
+            return f(v)
+        return slow(v, family)
+    return canon
+
+
 def row_text(row, families) -> str:
-    """One row's canonical text (fields joined by a unit separator)."""
-    return "\x1f".join(_NULL if c is None else c
-                       for c in (canonical(v, f) for v, f in zip(row, families)))
+    """One row's canonical text: the repr of its canonical values (unambiguous: a
+    value holding a separator or the word None cannot pass for two values or a NULL)."""
+    return repr([canonicalizer(f)(v) for v, f in zip(row, families)])
 
 
 def row_hash(row, families) -> int:
@@ -169,9 +196,13 @@ class TableChecksum:
         self.total = (self.total + row_hash(row, families or ["other"] * len(row))) & _MASK
 
     def add_many(self, rows, families) -> None:
+        fns = [canonicalizer(f) for f in families]
+        blake, frm = hashlib.blake2b, int.from_bytes
         total, n = self.total, 0
         for row in rows:
-            total += row_hash(row, families)
+            text = repr([fn(v) for fn, v in zip(fns, row)])
+            total += frm(blake(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                         "big")
             n += 1
         self.rows += n
         self.total = total & _MASK
