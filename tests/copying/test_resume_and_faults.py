@@ -185,3 +185,26 @@ def test_validation_catches_an_altered_or_lost_row(make_db):
     assert report.table("k").checksum_match is False
     assert any("74 rows in the source, 73" in e or "rows in the source" in e
                for e in report.table("k").errors)
+
+
+def test_binary_pipe_falls_back_to_rows_and_names_the_refused_one(make_db, monkeypatch):
+    """PostgreSQL to PostgreSQL moves batches as binary COPY; a batch the target refuses
+    (here a stricter CHECK on the target's table) goes row by row instead."""
+    src, dst = make_db("postgresql"), make_db("postgresql")
+    conn = dbapi.connect(src)
+    dbapi.run(conn, "CREATE TABLE m (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL)")
+    dbapi.run(conn, "INSERT INTO m SELECT g, g FROM generate_series(1, 300) g")
+    conn.commit()
+    c = dbapi.connect(dst)
+    dbapi.run(c, "CREATE TABLE m (id INTEGER NOT NULL, qty INTEGER NOT NULL CHECK (qty <> 150))")
+    c.commit()
+    from dbwork.data.copy import transfer
+    parsed = []
+    real = transfer._Chunk._read_range
+    monkeypatch.setattr(transfer._Chunk, "_read_range",
+                        lambda self, last: parsed.append(last) or real(self, last))
+    report = dbwork.copy(src, dst, progress=False, batch_rows=100)
+    assert len(parsed) == 1            # only the refused batch was read as Python rows
+    m = report.table("m")
+    assert m.rejected_keys == [150] and m.written == 299 and not report.ok
+    assert _keys(dst, "m", "id") == [i for i in range(1, 301) if i != 150]

@@ -110,7 +110,7 @@ def plan(source_wb, target_wb, tables=None) -> Job:
         out.append(tr.table)
     job.tables = fk_order(named(out, get_dialect(target).fit))
     for t in job.tables:
-        job.specs[t.name] = table_spec(job.source_tables[t.name], t)
+        job.specs[t.name] = table_spec(job.source_tables[t.name], t, source, target)
     job.id = job_id(source_wb.url.masked(), target_wb.url.masked(),
                     [t.name for t in job.tables])
     return job
@@ -204,15 +204,17 @@ def _text_lengths(job: Job, schema: Schema, names) -> dict:
         conn.close()
 
 
-def table_spec(src: Table, tgt: Table) -> TableSpec:
+def table_spec(src: Table, tgt: Table, source: str = "", target: str = "") -> TableSpec:
     key = tuple(src.primary_key.columns) if src.primary_key else ()
     if len(key) == 1 and family_of(src.column(key[0]).type or "") == "integer":
         mode = "range"
     else:
         mode = "keyset" if key else "whole"
+    same = source == target == "postgresql" and \
+        [c.type for c in src.columns] == [c.type for c in tgt.columns]
     return TableSpec(src.name, tgt.name, tuple(c.name for c in src.columns), key, mode,
                      tuple(family_of(c.type or "TEXT") for c in src.columns),
-                     tuple(family_of(c.type or "TEXT") for c in tgt.columns))
+                     tuple(family_of(c.type or "TEXT") for c in tgt.columns), same)
 
 
 # -- the target's tables -------------------------------------------------------------

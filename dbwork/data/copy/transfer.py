@@ -35,6 +35,9 @@ class TableSpec:
     mode: str
     families: tuple[str, ...]
     target_families: tuple[str, ...]
+    # PostgreSQL to PostgreSQL with every column of the same type: batches move as
+    # binary COPY output straight into binary COPY input, never parsed in Python
+    passthrough: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,9 +124,14 @@ class _Chunk:
         last = ck.last_key if ck else None
         rows_done = result.resumed_from
         while not (self.stop and self.stop.is_set()):
-            rows, last_after, finished = self._read(last)
+            piped = self._pipe(last) if t.passthrough and t.mode == "range" else None
+            if piped is not None:
+                n, last_after, finished = piped
+                rows, written = range(n), n
+            else:
+                rows, last_after, finished = self._read(last)
+                written = self._write(rows, result)
             result.read += len(rows)
-            written = self._write(rows, result)
             rows_done += written
             self.store.save(s.job, t.name, s.chunk, last_after, rows_done, done=finished)
             self._commit(last_after)
@@ -161,6 +169,32 @@ class _Chunk:
         self._end_read()
         finished = b >= s.hi if s.hi is not None else (not rows and self._none_after(k, b))
         return rows, (b,), finished
+
+    def _pipe(self, last):
+        """One key range as binary COPY from the source into the target; None when the
+        target refused it (the batch is then read and written row by row)."""
+        s = self.spec
+        k = self.sq(self.t.key[0])
+        a = int(last[0]) if last is not None else int(s.lo)
+        b = a + s.step if s.hi is None else min(a + s.step, int(s.hi))
+        cols = ", ".join(self.tq(c) for c in self.t.columns)
+        out_sql = (f"COPY ({self._select()} WHERE {k} > {a} AND {k} <= {b} ORDER BY {k}) "
+                   f"TO STDOUT (FORMAT binary)")
+        try:
+            with self.src.cursor() as rc, self.dst.cursor() as wc:
+                with rc.copy(out_sql) as out, \
+                        wc.copy(f"COPY {self.tq(self.t.target)} ({cols}) FROM STDIN "
+                                f"(FORMAT binary)") as inp:
+                    for block in out:
+                        inp.write(block)
+                n = rc.rowcount
+        except dbapi.driver_errors() as e:
+            self._rollback_or_fail(e)
+            self._end_read()
+            return None
+        self._end_read()
+        finished = b >= s.hi if s.hi is not None else (n == 0 and self._none_after(k, b))
+        return n, (b,), finished
 
     def _none_after(self, k: str, b: int) -> bool:
         return not dbapi.run(self.src, f"SELECT 1 FROM {self.sq(self.t.name)} WHERE {k} > "
@@ -227,7 +261,7 @@ class _Chunk:
         try:
             self.writer.batch(self.dst, self.tq, self.t, rows)
             return len(rows)
-        except dbapi.driver_errors() as e:
+        except (RowsNotTaken, *dbapi.driver_errors()) as e:
             self._rollback_or_fail(e)
         return self._row_by_row(rows, result)
 
@@ -290,18 +324,43 @@ class PostgresWriter:
                 cur.execute(f"INSERT INTO {q(t.target)} ({cols}) VALUES ({marks})", row)
 
 
+class RowsNotTaken(Exception):
+    """A bulk load that took fewer rows than it was given or warned (MariaDB's LOAD DATA
+    LOCAL turns errors into warnings): the batch is rolled back and retried row by row,
+    where each refusal is an error naming its row."""
+
+
 class MysqlWriter:
-    """Multi-row INSERTs (PyMySQL folds executemany into statements up to the packet
-    limit); a refused single row rolls back only itself (InnoDB)."""
+    """LOAD DATA LOCAL INFILE of a batch written as a tab-separated file (about twice
+    as fast as PyMySQL's multi-row INSERTs, measured here); any warning or a row short
+    and the batch goes row by row. Binary values take multi-row INSERTs."""
 
     @staticmethod
     def batch(conn, q, t: TableSpec, rows) -> None:
+        if any(f == "binary" for f in t.target_families):
+            return MysqlWriter.inserts(conn, q, t, rows)
+        import os
+        import tempfile
+        fd, path = tempfile.mkstemp(prefix="dbwork_copy_", suffix=".tsv")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                f.write("".join("\t".join([_tsv(v) for v in r]) + "\n" for r in rows))
+            cols = ", ".join(q(c) for c in t.columns)
+            with conn.cursor() as cur:
+                cur.execute(f"LOAD DATA LOCAL INFILE %s INTO TABLE {q(t.target)} "
+                            f"CHARACTER SET utf8mb4 ({cols})", (path,))
+                warned = cur._result.warning_count if cur._result else 0
+                if cur.rowcount != len(rows) or warned:
+                    raise RowsNotTaken(f"{cur.rowcount} of {len(rows)} rows, {warned} warnings")
+        finally:
+            os.unlink(path)
+
+    @staticmethod
+    def inserts(conn, q, t: TableSpec, rows) -> None:
         cols = ", ".join(q(c) for c in t.columns)
         marks = ", ".join(["%s"] * len(t.columns))
         with conn.cursor() as cur:
             cur.executemany(f"INSERT INTO {q(t.target)} ({cols}) VALUES ({marks})", rows)
-
-    one_sql = None
 
     @staticmethod
     def one(conn, q, t: TableSpec, row) -> None:
@@ -309,6 +368,29 @@ class MysqlWriter:
         marks = ", ".join(["%s"] * len(t.columns))
         with conn.cursor() as cur:
             cur.execute(f"INSERT INTO {q(t.target)} ({cols}) VALUES ({marks})", row)
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\0": "\\0"})
+
+
+def _tsv(v) -> str:
+    r"""One value as LOAD DATA's default format reads it (\N is NULL).
+
+    >>> [_tsv(v) for v in (None, True, "a\tb", 1.5, dt.timedelta(hours=26, seconds=5))]
+    ['\\N', '1', 'a\\tb', '1.5', '26:00:05']
+    """
+    if v is None:
+        return "\\N"
+    if isinstance(v, str):
+        return v.translate(_TSV_ESCAPES)
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, dt.timedelta):
+        secs = int(v.total_seconds())
+        sign = "-" if secs < 0 else ""
+        secs = abs(secs)
+        return f"{sign}{secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}"
+    return str(v).translate(_TSV_ESCAPES)
 
 
 class SqliteWriter:
