@@ -79,3 +79,34 @@ def test_progress_off_draws_nothing():
     assert isinstance(bar, NullBar)
     bar.update(2)
     assert bar.n == 2
+
+
+def test_progress_uses_the_notebook_widget_inside_a_kernel(monkeypatch):
+    import sys
+    import types
+
+    class Shell:
+        config = {"IPKernelApp": {}}
+    fake = types.ModuleType("IPython")
+    fake.get_ipython = lambda: Shell()
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    from dbwork.data.copy import progress
+    assert progress.in_notebook()
+    assert progress._tqdm_class().__module__ == "tqdm.notebook"
+    monkeypatch.delitem(sys.modules, "IPython")
+    assert not progress.in_notebook()
+    assert progress._tqdm_class().__module__ == "tqdm.std"
+
+
+def test_a_copy_draws_one_bar_per_table_with_totals(tmp_path):
+    import dbwork
+    src = sqlite3.connect(tmp_path / "a.sqlite")
+    src.executescript("CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);"
+                      "WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s "
+                      "WHERE x < 250) INSERT INTO a SELECT x, 'v' FROM s;")
+    src.close()
+    out = io.StringIO()
+    report = dbwork.copy(f"sqlite:///{tmp_path}/a.sqlite", f"sqlite:///{tmp_path}/b.sqlite",
+                         progress=out, batch_rows=100)
+    assert report.ok
+    assert "a: 100%" in out.getvalue() and "250/250" in out.getvalue()

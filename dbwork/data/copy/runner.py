@@ -50,6 +50,8 @@ class Job:
     enums: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     id: str = ""
+    counts: dict = field(default_factory=dict)     # source rows per table (progress totals)
+    done_before: dict = field(default_factory=dict)  # rows checkpointed by earlier runs
 
 
 def copy_sql(source_wb, target_wb, tables=None, resume=True, progress=True, executor=None,
@@ -242,6 +244,7 @@ def plan_chunks(job: Job, store: SqlCheckpoints, opts: Options) -> list[ChunkSpe
     saved: dict = {}
     for c in store.all(job.id):
         saved.setdefault(c.table, []).append(c.chunk)
+        job.done_before[c.table] = job.done_before.get(c.table, 0) + c.rows
     src = dbapi.connect(job.source_url)
     out = []
     try:
@@ -259,11 +262,15 @@ def plan_chunks(job: Job, store: SqlCheckpoints, opts: Options) -> list[ChunkSpe
 
 
 def _chunks_of(src, job: Job, spec: TableSpec, saved, opts: Options):
-    if spec.mode != "range":
-        return (saved or ["all"]), opts.batch_rows
     q = get_dialect(job.source).quote
+    if spec.mode != "range":
+        job.counts[spec.name] = dbapi.run(src, f"SELECT COUNT(*) FROM {q(spec.name)}")[0][0]
+        if job.source != "sqlite":
+            src.rollback()
+        return (saved or ["all"]), opts.batch_rows
     lo, hi, n = dbapi.run(src, f"SELECT MIN({q(spec.key[0])}), MAX({q(spec.key[0])}), "
                                f"COUNT(*) FROM {q(spec.name)}")[0]
+    job.counts[spec.name] = n
     if job.source != "sqlite":
         src.rollback()
     if not n:
@@ -299,10 +306,10 @@ def default_workers(job: Job) -> int:
 
 def run_chunks(job: Job, chunks: list[ChunkSpec], executor, progress, opts: Options):
     """Every chunk to its end; a Ctrl-C lets running batches commit, then stops."""
-    totals = _row_totals(chunks)
     stop = threading.Event()
     with Progress(progress) as bars:
-        bar = {t.name: bars.bar(t.name, total=totals.get(t.name)) for t in job.tables}
+        bar = {t.name: bars.bar(t.name, total=job.counts.get(t.name),
+                                initial=job.done_before.get(t.name, 0)) for t in job.tables}
         own = executor is None
         pool = executor or cf.ThreadPoolExecutor(opts.workers or default_workers(job))
         try:
@@ -313,10 +320,6 @@ def run_chunks(job: Job, chunks: list[ChunkSpec], executor, progress, opts: Opti
         finally:
             if own:
                 pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _row_totals(chunks) -> dict:
-    return {}   # totals come from the source counts shown in the report
 
 
 def _collect(job: Job, chunks, pool, bar, stop) -> list[ChunkResult]:
