@@ -50,22 +50,32 @@ def _at_create(t: Table, target: str) -> Table:
 def after_data(tables: list[Table], target: str, have: set[str]) -> list[str]:
     """Keys and indexes not in ``have`` (names, lower case; "<table>.pkey" for a
     primary key), foreign keys last (they need their parents' keys)."""
+    keys, fks = after_data_by_table(tables, target, have)
+    return [s for group in keys.values() for s in group] + \
+        [s for group in fks.values() for s in group]
+
+
+def after_data_by_table(tables: list[Table], target: str, have: set[str]):
+    """(keys and indexes per table, foreign keys per table): the groups of each phase
+    touch one table each, so they can be built side by side."""
     d = get_dialect(target)
     schema = Schema.of(*tables)
-    keys, fks = [], []
+    keys: dict[str, list[str]] = {}
+    fks: dict[str, list[str]] = {}
     for t in tables:
+        k = keys.setdefault(t.name, [])
         if target == "postgresql" and t.primary_key and f"{t.name}.pkey" not in have:
             pk = PrimaryKey(t.primary_key.columns, t.primary_key.name or d.fit(f"{t.name}_pkey"))
-            keys += render(AddConstraint(t.name, pk), schema, d)
+            k += render(AddConstraint(t.name, pk), schema, d)
         if target != "sqlite":
-            keys += [s for u in t.uniques if u.name.lower() not in have
-                     for s in render(AddConstraint(t.name, u), schema, d)]
-        keys += [s for i in t.indexes if i.name.lower() not in have
-                 for s in render(CreateIndex(i), schema, d)]
+            k += [s for u in t.uniques if u.name.lower() not in have
+                  for s in render(AddConstraint(t.name, u), schema, d)]
+        k += [s for i in t.indexes if i.name.lower() not in have
+              for s in render(CreateIndex(i), schema, d)]
         if target != "sqlite":
-            fks += [s for f in t.foreign_keys if f.name.lower() not in have
-                    for s in render(AddConstraint(t.name, f), schema, d)]
-    return keys + fks
+            fks[t.name] = [s for f in t.foreign_keys if f.name.lower() not in have
+                           for s in render(AddConstraint(t.name, f), schema, d)]
+    return keys, fks
 
 
 def sequence_reset(table: str, column: str, target: str) -> list[str]:

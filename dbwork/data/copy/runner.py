@@ -52,6 +52,7 @@ class Job:
     id: str = ""
     counts: dict = field(default_factory=dict)     # source rows per table (progress totals)
     done_before: dict = field(default_factory=dict)  # rows checkpointed by earlier runs
+    ranges: dict = field(default_factory=dict)     # table -> chunk key ranges (lo, hi)
 
 
 def copy_sql(source_wb, target_wb, tables=None, resume=True, progress=True, executor=None,
@@ -72,7 +73,7 @@ def copy_sql(source_wb, target_wb, tables=None, resume=True, progress=True, exec
         tconn.close()
     results = run_chunks(job, chunks, executor, progress, opts)
     report = _report(job, results)
-    finish_target(job, report)
+    finish_target(job, report, opts.workers)
     if opts.validate:
         validate_copy(job, report, executor)
     _timings(report, time.monotonic() - started)
@@ -255,6 +256,9 @@ def plan_chunks(job: Job, store: SqlCheckpoints, opts: Options) -> list[ChunkSpe
                 for cid in ids:
                     store.save(job.id, t.name, cid, None, 0)
             out += [_chunk_spec(job, spec, cid, step) for cid in ids]
+            if spec.mode == "range":   # the first range open below: no key escapes the check
+                bounds = [chunk_bounds(c) for c in ids]
+                job.ranges[t.name] = [(None, bounds[0][1])] + bounds[1:]
         store.conn.commit()
     finally:
         src.close()
@@ -356,24 +360,42 @@ def _as_completed(futures, dask: bool):
 
 
 # -- after the data ----------------------------------------------------------------------
-def finish_target(job: Job, report: CopyReport) -> None:
-    """Keys and indexes (those not there yet), then foreign keys, then sequences."""
+def finish_target(job: Job, report: CopyReport, workers: int | None = None) -> None:
+    """Keys and indexes (those not there yet), one table per connection side by side;
+    then foreign keys the same way; then sequences."""
+    have = ddl.existing_names(job.target_wb, [t.name for t in job.tables])
+    keys, fks = ddl.after_data_by_table(job.tables, job.target, have)
+    side_by_side = 1 if job.target == "sqlite" else (workers or default_workers(job))
+    for phase in (keys, fks):
+        groups = [g for g in phase.values() if g]
+        with cf.ThreadPoolExecutor(max(1, min(side_by_side, len(groups) or 1))) as pool:
+            for problems in pool.map(lambda g: _run_group(job.target_url, g), groups):
+                report.warnings += problems
     conn = dbapi.connect(job.target_url)
     try:
-        have = ddl.existing_names(job.target_wb, [t.name for t in job.tables])
-        for st in ddl.after_data(job.tables, job.target, have):
-            try:
-                dbapi.run(conn, st)
-                conn.commit()
-            except dbapi.driver_errors() as e:
-                conn.rollback()
-                report.warnings.append(f"could not run {st!r}: {str(e).splitlines()[0]}")
         for table, column in job.identities.items():
             for st in ddl.sequence_reset(table, column, job.target):
                 dbapi.run(conn, st)
         conn.commit()
     finally:
         conn.close()
+
+
+def _run_group(url: str, statements: list[str]) -> list[str]:
+    """Run one table's statements on a connection of their own; what failed, said."""
+    problems = []
+    conn = dbapi.connect(url)
+    try:
+        for st in statements:
+            try:
+                dbapi.run(conn, st)
+                conn.commit()
+            except dbapi.driver_errors() as e:
+                conn.rollback()
+                problems.append(f"could not run {st!r}: {str(e).splitlines()[0]}")
+    finally:
+        conn.close()
+    return problems
 
 
 def _report(job: Job, results: list[ChunkResult]) -> CopyReport:
@@ -394,9 +416,18 @@ def _report(job: Job, results: list[ChunkResult]) -> CopyReport:
     return report
 
 
+PROCESSES_FROM = 200_000   # rows: below this, threads (a process costs an import)
+
+
 def validate_copy(job: Job, report: CopyReport, executor=None) -> None:
-    """Counts and checksums on each side, and a field-by-field sample."""
-    pool = executor if executor is not None else cf.ThreadPoolExecutor(2)
+    """Counts and checksums on each side (per key range, so the work spreads over the
+    workers: processes for big copies, the Dask cluster when one is given), and a
+    field-by-field sample."""
+    pool, own = executor, executor is None
+    if own:
+        context = _forking() if sum(job.counts.values()) >= PROCESSES_FROM else None
+        pool = (cf.ProcessPoolExecutor(max(2, default_workers(job)), mp_context=context)
+                if context else cf.ThreadPoolExecutor(2))
     dask = _is_dask(pool)
     try:
         pending = []
@@ -406,25 +437,43 @@ def validate_copy(job: Job, report: CopyReport, executor=None) -> None:
             sides = (validate.SideSpec(job.source_url, job.source, spec.name, spec.columns, fam),
                      validate.SideSpec(job.target_url, job.target, spec.target, spec.columns,
                                        fam))
-            subs = [pool.submit(validate.checksum_side, s, **({"pure": False} if dask else {}))
-                    for s in sides]
+            parts = [[replace(s, key=spec.key[0], lo=lo, hi=hi) for s in sides]
+                     for lo, hi in job.ranges.get(t.name, [])] or [list(sides)]
+            subs = [[pool.submit(validate.checksum_side, s, **({"pure": False} if dask else {}))
+                     for s in part] for part in parts]
             pending.append((t.name, spec, sides, fam, subs))
         for name, spec, sides, fam, subs in pending:
-            src_sum, dst_sum = (f.result() for f in subs)
-            tc = report.table(name)
-            tc.checksum_match = src_sum == dst_sum
-            tc.notes.append(f"source {src_sum.rows} rows {src_sum.hex}, target "
-                            f"{dst_sum.rows} rows {dst_sum.hex}")
-            if src_sum.rows != dst_sum.rows:
-                tc.errors.append(f"{name}: {src_sum.rows} rows in the source, "
-                                 f"{dst_sum.rows} in the target")
-            if spec.key:
-                tc.errors += _sample(spec, sides, fam)
-            if tc.errors and tc.checksum_match:
-                tc.checksum_match = False
+            src_sum, dst_sum = validate.TableChecksum(), validate.TableChecksum()
+            for a, b in subs:
+                src_sum, dst_sum = src_sum.merge(a.result()), dst_sum.merge(b.result())
+            _judge(report.table(name), spec, sides, fam, src_sum, dst_sum)
     finally:
-        if executor is None:
+        if own:
             pool.shutdown()
+
+
+def _forking():
+    """Forked worker processes for hashing (no re-import, and a script without a
+    ``__main__`` guard is not run again), only where fork is safe: a POSIX system and
+    no other thread running in this process. None: use threads."""
+    import multiprocessing
+    if os.name != "posix" or threading.active_count() > 1 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
+
+
+def _judge(tc: TableCopy, spec: TableSpec, sides, fam, src_sum, dst_sum) -> None:
+    tc.checksum_match = src_sum == dst_sum
+    tc.notes.append(f"source {src_sum.rows} rows {src_sum.hex}, target "
+                    f"{dst_sum.rows} rows {dst_sum.hex}")
+    if src_sum.rows != dst_sum.rows:
+        tc.errors.append(f"{spec.name}: {src_sum.rows} rows in the source, "
+                         f"{dst_sum.rows} in the target")
+    if spec.key:
+        tc.errors += _sample(spec, sides, fam)
+    if tc.errors and tc.checksum_match:
+        tc.checksum_match = False
 
 
 def _sample(spec: TableSpec, sides, fam) -> list[str]:

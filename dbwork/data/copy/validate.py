@@ -21,13 +21,21 @@ class SideSpec:
     table: str
     columns: tuple[str, ...]
     families: tuple[str, ...]
+    key: str | None = None          # with lo/hi: only keys in (lo, hi] (None: unbounded)
+    lo: int | None = None
+    hi: int | None = None
 
 
 def checksum_side(side: SideSpec) -> TableChecksum:
-    """The checksum of every row of one side's table, streamed (server-side cursors)."""
+    """The checksum of every row of one side's table (or of one key range of it),
+    streamed (server-side cursors)."""
     conn = dbapi.connect(side.url)
     q = get_dialect(side.dialect).quote
     sql = f"SELECT {', '.join(q(c) for c in side.columns)} FROM {q(side.table)}"
+    bounds = ([f"{q(side.key)} > {int(side.lo)}"] if side.lo is not None else []) + \
+        ([f"{q(side.key)} <= {int(side.hi)}"] if side.hi is not None else [])
+    if side.key and bounds:
+        sql += " WHERE " + " AND ".join(bounds)
     total = TableChecksum()
     try:
         cur = _streaming_cursor(conn, side.dialect)
