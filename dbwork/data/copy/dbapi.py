@@ -77,3 +77,16 @@ def run(conn, sql: str, params=()):
         return cur.fetchall() if cur.description else []
     finally:
         cur.close()
+
+
+def streaming_cursor(conn, dialect: str, name: str = "dbwork_copy", size: int = 20_000):
+    """A cursor that streams a big result instead of holding all of it: a named
+    (server-side) cursor on PostgreSQL, PyMySQL's unbuffered SSCursor on MariaDB."""
+    if dialect == "postgresql":
+        cur = conn.cursor(name=name)
+        cur.itersize = size
+        return cur
+    if dialect == "mysql":
+        import pymysql.cursors
+        return conn.cursor(pymysql.cursors.SSCursor)
+    return conn.cursor()

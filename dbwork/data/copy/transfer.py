@@ -233,7 +233,7 @@ class _Chunk:
         self.store.save(s.job, t.name, s.chunk, None, 0)
         self._commit(None)
         result.resumed_from = 0
-        cur = self.src.cursor()
+        cur = dbapi.streaming_cursor(self.src, s.source, "dbwork_copy_whole", s.step)
         try:
             cur.execute(self._select())
             total = 0

@@ -38,7 +38,7 @@ def checksum_side(side: SideSpec) -> TableChecksum:
         sql += " WHERE " + " AND ".join(bounds)
     total = TableChecksum()
     try:
-        cur = _streaming_cursor(conn, side.dialect)
+        cur = dbapi.streaming_cursor(conn, side.dialect, "dbwork_copy_validate", FETCH)
         cur.execute(sql)
         while True:
             rows = cur.fetchmany(FETCH)
@@ -49,17 +49,6 @@ def checksum_side(side: SideSpec) -> TableChecksum:
         return total
     finally:
         conn.close()
-
-
-def _streaming_cursor(conn, dialect: str):
-    if dialect == "postgresql":
-        cur = conn.cursor(name="dbwork_copy_validate")
-        cur.itersize = FETCH
-        return cur
-    if dialect == "mysql":
-        import pymysql.cursors
-        return conn.cursor(pymysql.cursors.SSCursor)
-    return conn.cursor()
 
 
 def sample_keys(side: SideSpec, key: tuple[str, ...], n: int = SAMPLE) -> list[tuple]:
