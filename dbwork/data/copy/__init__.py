@@ -31,13 +31,20 @@ def copy(source, target, tables=None, design=None, resume=True, progress=True,
     ``options``: ``batch_rows``, ``chunk_rows``, ``workers``, ``validate``.
     A MongoDB side is handed to ``dbwork.data.documents`` (``design``: a DocumentDesign).
     """
+    from .runner import Options
+    opts = Options(**options)     # an unknown option is a TypeError before any connection
     source_wb, target_wb = _workbench(source), _workbench(target)
-    kinds = (source_wb.dialect.name, target_wb.dialect.name)
-    if "mongodb" in kinds:
-        return _documents(source_wb, target_wb, kinds, tables, design, resume, progress)
-    from .runner import Options, copy_sql
-    return copy_sql(source_wb, target_wb, tables=tables, resume=resume, progress=progress,
-                    executor=executor, options=Options(**options))
+    try:
+        kinds = (source_wb.dialect.name, target_wb.dialect.name)
+        if "mongodb" in kinds:
+            return _documents(source_wb, target_wb, kinds, tables, design, resume, progress)
+        from .runner import copy_sql
+        return copy_sql(source_wb, target_wb, tables=tables, resume=resume,
+                        progress=progress, executor=executor, options=opts)
+    finally:
+        for given, wb in ((source, source_wb), (target, target_wb)):
+            if wb is not given:
+                wb.close()
 
 
 def verify_copy(source, target, tables=None, executor=None) -> CopyReport:
@@ -54,7 +61,13 @@ def verify_copy(source, target, tables=None, executor=None) -> CopyReport:
     True
     """
     from .runner import verify
-    return verify(_workbench(source), _workbench(target), tables, executor)
+    source_wb, target_wb = _workbench(source), _workbench(target)
+    try:
+        return verify(source_wb, target_wb, tables, executor)
+    finally:
+        for given, wb in ((source, source_wb), (target, target_wb)):
+            if wb is not given:
+                wb.close()
 
 
 def _workbench(x):
@@ -66,14 +79,18 @@ def _workbench(x):
 
 
 def _documents(source_wb, target_wb, kinds, tables, design, resume, progress) -> CopyReport:
-    from .. import documents
+    from ...errors import UnsupportedError
+    try:
+        from .. import documents
+    except ImportError:
+        raise UnsupportedError("a copy with a MongoDB side needs dbwork.data.documents, "
+                               "which this installation lacks") from None
     if kinds[1] == "mongodb" and kinds[0] != "mongodb":
         return documents.copy_to_documents(source_wb, target_wb, tables=tables, design=design,
                                            resume=resume, progress=progress)
     if kinds[0] == "mongodb" and kinds[1] != "mongodb":
         return documents.copy_from_documents(source_wb, target_wb, tables=tables,
                                              resume=resume, progress=progress)
-    from ...errors import UnsupportedError
     raise UnsupportedError("MongoDB to MongoDB is not a copy dbwork makes: use mongodump")
 
 
