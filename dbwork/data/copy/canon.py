@@ -85,7 +85,7 @@ def _number(v, family: str) -> str:
         return str(v)
     if v == v.to_integral_value():
         return str(int(v))
-    return format(v.normalize(), "f")
+    return format(v, "f").rstrip("0")   # exact: normalize() would round to 28 digits
 
 
 def _datetime(v: dt.datetime) -> str:
@@ -149,6 +149,15 @@ def _float_fast(v: float, family: str) -> str:
     return text
 
 
+def _decimal_fast(v: Decimal) -> str:
+    text = str(v)
+    if "E" in text or "N" in text or "n" in text:
+        return _number(v, "numeric")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def canonicalizer(family: str):
     """``canonical(v, family)`` as one function, with the common value types of each
     family dispatched by exact type (the same results, several times faster)."""
@@ -158,6 +167,9 @@ def canonicalizer(family: str):
             float: lambda v: _float_fast(v, family)}
     if family != "real":
         fast[int] = str
+        fast[Decimal] = _decimal_fast
+    fast[dt.datetime] = lambda v: v.isoformat(" ") if v.tzinfo is None else _datetime(v)
+    fast[dt.date] = dt.date.isoformat
     if family in ("text", "other", "binary"):
         fast[str] = text
     slow = canonical
