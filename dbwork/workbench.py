@@ -369,6 +369,7 @@ class Workbench:
         buffer = Buffer(s.transactional)
         run_up(buffer, m)
         m.status, m.applied_at, m.duration_ms, m.dry_run = "planned", None, None, True
+        m.erd = _change_diagram(_planned(m), m)
         m.notes.append("dry run: nothing was changed")
         return m
 
@@ -428,8 +429,7 @@ class Workbench:
         m.restores = integrity.changed(integrity.fingerprint(m.schema_before),
                                        integrity.fingerprint(after))
         m.checks += safety.validate(s, m, m.schema_before, after)
-        touched = [t for t in m.tables if _has(after, t)]
-        m.erd = _diagram(after, touched, highlight=m.tables) if touched else None
+        m.erd = _change_diagram(after, m)
 
     def _schema_after(self, s, m: Migration):
         """The live schema after the steps ran: only the tables the migration touched
@@ -1009,6 +1009,26 @@ def _diagram(schema, tables=None, highlight=()):
         return erd(schema, tables, highlight=tuple(highlight))
     from .graphs.documents import erd as document_erd
     return document_erd(schema, tables)
+
+
+def _change_diagram(after, m: Migration):
+    """The diagram of the tables ``m`` touched, in ``after``, with its changes marked
+    per column (see dbwork.graphs.changes); a MongoDB schema's document diagram."""
+    from .model.schema import Schema
+    if not isinstance(after, Schema):
+        touched = [t for t in m.tables if _has(after, t)]
+        return _diagram(after, touched, highlight=m.tables) if touched else None
+    from .graphs.changes import change_diagram
+    return change_diagram(after, [st.op for st in m.steps], m.tables)
+
+
+def _planned(m: Migration):
+    """The schema ``m`` leads to, simulated from the one it was planned on (pure)."""
+    from .graphs.changes import planned_schema
+    from .model.schema import Schema
+    if not isinstance(m.schema_before, Schema):  # documents: no planned diagram
+        return None
+    return planned_schema(m.schema_before, [st.op for st in m.steps])
 
 
 def _restorable(s, m: Migration, done: int) -> list[dict]:
