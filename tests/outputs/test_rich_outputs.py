@@ -145,3 +145,70 @@ def test_results_read_as_results(wb, tmp_path):
     assert shown["text/plain"] == f"schema documentation written to {doc}"
     assert "## posts" in shown["text/markdown"] and "![ER diagram]" not in shown["text/markdown"]
     assert doc.read_text().startswith("# Database schema")
+
+
+def test_the_change_diagram_survives_with_its_marks_and_legend(wb):
+    m = wb.migrate("reshape", "ALTER TABLE users ADD COLUMN bio TEXT;\n"
+                              "ALTER TABLE posts DROP COLUMN body;\n"
+                              "ALTER TABLE posts RENAME COLUMN title TO headline;",
+                   allow_data_loss=True)
+    assert "  + bio TEXT (added)" in m.erd.text()
+    assert "  > headline TEXT (renamed from title)" in m.erd.text()
+    assert "  - body TEXT (dropped)" in m.erd.text()
+    [svg] = images(sanitize(m._repr_html_()))
+    for word in ("headline", "was title", "body", "+ added", "renamed", "dropped"):
+        assert word in svg.replace("&#160;", " "), word
+    assert 'text-decoration="line-through"' in svg  # the dropped column is struck through
+    planned = wb.migrate("add_age", "ALTER TABLE users ADD COLUMN age INTEGER;", dry_run=True)
+    assert "  + age INTEGER (added)" in planned.erd.text()  # a dry run draws the plan
+    [svg] = images(sanitize(planned._repr_html_()))
+    assert "age" in svg
+
+
+def widget_outputs(wb):
+    """The saved bundles of the panel, the browser and the detection view, as a notebook
+    keeps them (the widget view is useless without a kernel; the HTML must carry it)."""
+    pytest.importorskip("ipywidgets")
+    from IPython.core.interactiveshell import InteractiveShell
+    from dbwork.magics.widgets import detection_view, migration_panel, schema_browser
+    InteractiveShell.instance()
+    try:
+        panel = migration_panel(wb, name="drop_body")
+        panel.text.value = "ALTER TABLE posts DROP COLUMN body;"
+        panel.apply.click()
+        panel.confirm.click()
+        browser = schema_browser(wb, "posts")
+        fixtures = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures"
+        view = detection_view(dbwork.detect(str(fixtures / "detect" / "monorepo")))
+        return [w._repr_mimebundle_() for w in (panel, browser, view)]
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_the_widgets_saved_views_survive_jupyterlab_untrusted(wb):
+    panel, browser, view = widget_outputs(wb)
+    clean = sanitize(panel["text/html"])
+    text = text_of(clean)
+    assert "init" in text and "drop_body" in text and "applied" in text
+    assert "last result" in text and "forward script" in text  # the card it applied
+    [svg] = images(clean)
+    assert "body" in svg  # the card's change diagram: the dropped column, struck
+    assert panel["text/plain"].startswith("migrations: 2 applied")
+    clean = sanitize(browser["text/html"])
+    assert "FK → users.id" in text_of(clean) and len(images(clean)) == 1
+    assert "VBox" not in panel["text/plain"] + browser["text/plain"] + view["text/plain"]
+    assert "database" in text_of(sanitize(view["text/html"])).lower()
+
+
+def test_nbconvert_shows_the_widgets_saved_views(wb):
+    nbformat = pytest.importorskip("nbformat")
+    from nbconvert import HTMLExporter
+    nb = nbformat.v4.new_notebook()
+    for bundle in widget_outputs(wb):
+        cell = nbformat.v4.new_code_cell("%migrations")
+        cell.outputs = [nbformat.v4.new_output("display_data", data=bundle)]
+        nb.cells.append(cell)
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    text = text_of(body)
+    assert "drop_body" in text and "schema: 2 table(s)" in text and "saved view" in text
+    assert len(images(body)) == 2  # the card's diagram and the browser's neighbourhood
