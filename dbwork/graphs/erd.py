@@ -33,6 +33,7 @@ class ERDiagram(graphviz.Digraph):
     def __init__(self, *args, text: str = "", **kw):
         super().__init__(*args, **kw)
         self._text = text
+        self.changes = None  # the ChangeMarks drawn on it, if any
 
     def text(self) -> str:
         return self._text
@@ -100,6 +101,7 @@ def erd(schema: Schema, tables=None, highlight=(), changes=None) -> ERDiagram:
                        tooltip=f"{name}({', '.join(fk.columns)}) -> {fk.ref_table}")
     if changes:
         _legend(g, changes.kinds())
+    g.changes = changes
     return g
 
 
