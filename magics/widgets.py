@@ -80,6 +80,7 @@ def consent_widget(refusal, apply: Callable) -> "object":
         box.status.value = (f"applied <code>{html.escape(m.version)} {html.escape(m.name)}"
                             f"</code> [{html.escape(m.status)}] with data loss allowed")
         _show(box.out, m)
+        box.saved_view_changed()
 
     def static_html():
         from dbwork.docs.html import wrap
@@ -119,6 +120,18 @@ class _Fallback:
 
     def __repr__(self) -> str:
         return self.static_text()
+
+    def _ipython_display_(self):
+        """Shown as a display with an id (not a cell result), so that after each action
+        the saved view is brought up to date (``saved_view_changed``): a notebook saved
+        after clicking shows what the widget shows, not what it showed first."""
+        from IPython.display import display
+        self._display = display(self._repr_mimebundle_(), raw=True, display_id=True)
+
+    def saved_view_changed(self) -> None:
+        handle = getattr(self, "_display", None)
+        if handle is not None:
+            handle.update(self._repr_mimebundle_(), raw=True)
 
 
 def _show(out, obj) -> None:
@@ -204,6 +217,7 @@ def _wire_panel(panel) -> None:
                 _ask(panel, None)
                 _result(panel, None, _error_html(error))
             _refresh_listing(panel)
+            panel.saved_view_changed()
         return run
 
     panel.plan.on_click(safely(lambda: _result(panel, panel.wb.migrate(
@@ -328,8 +342,8 @@ def schema_browser(wb, table: str | None = None):
     b.refresh = w.Button(description="Refresh", icon="refresh")
     b.static_html = lambda: browser_html(b.schema, b.select.value, b.diagram.value)
     b.static_text = lambda: browser_text(b.schema, b.select.value)
-    b.select.observe(lambda change: _browse(b), names="value")
-    b.refresh.on_click(lambda _: _reread(b))
+    b.select.observe(lambda change: (_browse(b), b.saved_view_changed()), names="value")
+    b.refresh.on_click(lambda _: (_reread(b), b.saved_view_changed()))
     b.children = [w.HBox([w.VBox([b.select, b.refresh]), w.VBox([b.details, b.diagram])])]
     _browse(b)
     return b
@@ -401,6 +415,7 @@ def detection_view(detection, connect: Callable | None = None):
                 raise
             v.error = error
             v.status.value = _error_html(error)
+        v.saved_view_changed()
 
     v.button.on_click(clicked)
     tools = ", ".join(detection.tools) or "none"

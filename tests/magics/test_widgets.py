@@ -190,3 +190,22 @@ def test_the_magics_return_the_widgets(tmp_path, monkeypatch, shell):
     core = shell.magics_manager.registry["DbworkMagics"]
     assert core.workbench.display_url == r.result.detection.targets[0].display_url
     core.workbench.close()
+
+
+def test_the_saved_view_follows_the_clicks(wb, shell):
+    """Displayed (as a cell result is), the panel publishes a display with an id; each
+    action updates that display, so a notebook saved after clicking shows the outcome."""
+    from IPython.core.displaypub import CapturingDisplayPublisher
+    shell.display_pub = CapturingDisplayPublisher()
+    panel = migration_panel(wb, name="add_age")
+    shell.displayhook(panel)
+    assert shell.user_ns["_"] is panel  # the cell's value is still the widget
+    [first] = shell.display_pub.outputs
+    display_id = first["transient"]["display_id"]
+    assert "add_age" not in first["data"]["text/plain"]
+    panel.text.value = "ALTER TABLE users ADD COLUMN age INTEGER;"
+    panel.apply.click()
+    update = shell.display_pub.outputs[-1]
+    assert update["update"] and update["transient"]["display_id"] == display_id
+    assert "add_age [applied]" in update["data"]["text/plain"]
+    assert "application/vnd.jupyter.widget-view+json" in update["data"]
