@@ -68,11 +68,20 @@ class ChangeMarks:
             seen |= set(t.columns.values())
             seen |= {"dropped"} if t.dropped else set()
             seen |= {t.state} if t.state else set()
-            seen |= {"changed"} if t.notes and not t.state else set()
+            seen |= {note_kind(n) for n in t.notes} if t.state != "dropped" else set()
         return [k for k in KINDS if k in seen]
 
     def __bool__(self) -> bool:
         return bool(self.tables)
+
+
+def note_kind(note: str) -> str:
+    """An index or key note's kind: "+ ..." added, "- ..." dropped.
+
+    >>> note_kind("+ index ix_a (a)"), note_kind("- unique (b)")
+    ('added', 'dropped')
+    """
+    return {"+": "added", "-": "dropped"}.get(note[:1], "changed")
 
 
 def change_marks(ops) -> ChangeMarks:

@@ -24,6 +24,7 @@ import shutil
 import graphviz
 
 from ..model.schema import Schema, Table
+from .changes import note_kind
 
 
 class ERDiagram(graphviz.Digraph):
@@ -176,7 +177,7 @@ def _label(t: Table, highlight: bool, changes=None) -> str:
                          i))
     if marks and state != "dropped":
         rows += [_row(c, "", "dropped", None, None) for c in marks.dropped]
-        rows += [f'<tr><td colspan="3" align="left" bgcolor="{MARK_STYLE["changed"][0]}">'
+        rows += [f'<tr><td colspan="3" align="left" bgcolor="{MARK_STYLE[note_kind(n)][0]}">'
                  f"<i>{html.escape(n)}</i></td></tr>" for n in marks.notes]
     return f'<<table border="0" cellborder="1" cellspacing="0">{"".join(rows)}</table>>'
 

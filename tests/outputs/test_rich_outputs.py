@@ -212,3 +212,13 @@ def test_nbconvert_shows_the_widgets_saved_views(wb):
     text = text_of(body)
     assert "drop_body" in text and "schema: 2 table(s)" in text and "saved view" in text
     assert len(images(body)) == 2  # the card's diagram and the browser's neighbourhood
+
+
+def test_a_rehearsal_reads_as_a_result(wb):
+    report = wb.rehearse("drop_body", "ALTER TABLE posts DROP COLUMN body;", allow_data_loss=True)
+    clean = sanitize(report._repr_html_())
+    text = text_of(clean)
+    assert "rehearsal of drop_body on a copy" in text and "[passed]" in text
+    assert "schema after down equals beforeok" in text.replace("\n", "")
+    assert re.search(r"<td>up</td><td>\d+\.\d{3}</td>", clean)  # the steps, timed
+    assert repr(report) == "<RehearsalReport drop_body ok>"
