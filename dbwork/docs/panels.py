@@ -113,8 +113,8 @@ def _collection_html(c) -> str:
     parts = [f"<b>{e(c.name)}</b> <small>{c.documents} document(s)</small>",
              table(["field", "type", ""], rows) if rows else "<p><i>no documents</i></p>"]
     if c.indexes:
-        parts.append("<b>indexes</b>" + table(["index", "key"],
-                                             [[i.name, i.describe()] for i in c.indexes]))
+        parts.append("<b>indexes</b>" + table(["index {key} (options)"],
+                                             [[i.describe()] for i in c.indexes]))
     return "\n".join(parts)
 
 
