@@ -86,7 +86,8 @@ def rollback_html(m: Migration) -> str:
     if m.duration_ms is not None:
         parts.append(f"<small>took {m.duration_ms} ms</small>")
     if m.erd is not None:
-        parts.append(details("<b>diagram after</b>", diagram_html(m.erd), True))
+        marked = " (what the rollback changed, marked)" if getattr(m.erd, "changes", None) else ""
+        parts.append(details(f"<b>diagram after</b>{marked}", diagram_html(m.erd), True))
     return wrap("\n".join(parts), "card")
 
 

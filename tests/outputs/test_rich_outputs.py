@@ -95,7 +95,8 @@ def test_the_erd_and_the_rollback_card_survive(wb):
     assert "data loss allowed" not in text  # not the forward card's old warnings
     assert re.search(r"posts\s*2\s*_dbwork_bak_\d+_1", text), text  # rows restored
     [after] = images(html)
-    assert "body" in after  # the diagram after: the column is back
+    assert "body" in after  # the diagram after: the column is back, marked
+    assert "  + body TEXT (added)" in rolled.erd.text() and "what the rollback changed" in text
     assert re.findall(r'<details( open(?:="")?)?><summary><b>(rollback script that ran|forward script)',
                       html) == [(" open=\"\"", "rollback script that ran"), ("", "forward script")]
 
@@ -222,3 +223,28 @@ def test_a_rehearsal_reads_as_a_result(wb):
     assert "schema after down equals beforeok" in text.replace("\n", "")
     assert re.search(r"<td>up</td><td>\d+\.\d{3}</td>", clean)  # the steps, timed
     assert repr(report) == "<RehearsalReport drop_body ok>"
+
+
+def test_the_rollback_diagram_marks_what_came_back(tmp_path):
+    """After a rollback the diagram marks what it changed: the dropped column back
+    (added), the rename undone (renamed, from the new name), the added column and the
+    created table gone (dropped); dbwork's backup tables are not drawn."""
+    import sqlite3
+    wb = dbwork.connect(f"sqlite:///{tmp_path / 'a.sqlite'}", migrations=tmp_path / "mig")
+    wb.migrate("init", "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n"
+                       "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL "
+                       "REFERENCES users(id), title TEXT, body TEXT);")
+    with sqlite3.connect(tmp_path / "a.sqlite") as c:
+        c.execute("INSERT INTO users VALUES (1, 'a')")
+        c.execute("INSERT INTO posts VALUES (1, 1, 't', 'b')")
+    wb.migrate("reshape", "ALTER TABLE posts DROP COLUMN body;\n"
+                          "ALTER TABLE posts RENAME COLUMN title TO headline;\n"
+                          "ALTER TABLE users ADD COLUMN bio TEXT;\n"
+                          "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);",
+               allow_data_loss=True)
+    [rolled] = wb.rollback()
+    text = rolled.erd.text()
+    assert "  + body TEXT (added)" in text and "  > title TEXT (renamed from headline)" in text
+    assert "  - bio TEXT (dropped)" in text and "tags (dropped)" in text
+    assert "_dbwork_bak" not in text
+    wb.close()
