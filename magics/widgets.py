@@ -220,9 +220,12 @@ def _wire_panel(panel) -> None:
             panel.saved_view_changed()
         return run
 
+    # Plan and Rehearse change nothing, so a destructive change is planned with its
+    # losses listed on the card; only Apply asks before it runs
     panel.plan.on_click(safely(lambda: _result(panel, panel.wb.migrate(
-        *_change(panel), dry_run=True))))
-    panel.rehearse.on_click(safely(lambda: _result(panel, panel.wb.rehearse(*_change(panel)))))
+        *_change(panel), dry_run=True, allow_data_loss=True))))
+    panel.rehearse.on_click(safely(lambda: _result(panel, panel.wb.rehearse(
+        *_change(panel), allow_data_loss=True))))
     panel.apply.on_click(safely(lambda: _apply(panel)))
     panel.rollback.on_click(safely(lambda: _rollback_asked(panel)))
     panel.confirm.on_click(safely(lambda: _confirmed(panel)))

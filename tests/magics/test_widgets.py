@@ -71,6 +71,12 @@ def test_panel_plans_rehearses_and_applies(wb, tmp_path):
 def test_a_destructive_change_asks_then_shows_the_card(wb, tmp_path):
     panel = migration_panel(wb, name="drop_body")
     panel.text.value = "ALTER TABLE posts DROP COLUMN body;"
+    panel.plan.click()  # planning changes nothing: the card lists what would be lost
+    assert panel.last.dry_run and any("drop column posts.body over 2 row(s)" in w
+                                      for w in panel.last.warnings)
+    panel.rehearse.click()
+    assert panel.last.ok and panel.confirm.layout.display == "none"
+    assert "body" in columns(tmp_path / "app.sqlite", "posts")
     panel.apply.click()
     assert panel.confirm.layout.display != "none" and panel.confirm.description == "Apply anyway"
     assert "drop column posts.body over 2 row(s)" in panel.question.value
