@@ -101,7 +101,10 @@ class WidgetMagics(Magics):
 
 class MagicHelp:
     """The help of dbwork's magics: one line each (or one magic's whole docstring), as
-    text and as an HTML table."""
+    text and as an HTML table (what %dbwork returns).
+
+    >>> # repr(MagicHelp(get_ipython())).splitlines()[0] -> '%adopt   baseline the live schema, ...'
+    """
 
     def __init__(self, shell, name: str | None = None):
         self._shell, self.entries = shell, dbwork_magics(shell)
@@ -143,7 +146,10 @@ def _summary(doc: str) -> str:
 
 
 def dbwork_magics(shell) -> dict[str, tuple[str, str]]:
-    """name -> ("%" or "%%", docstring) for every magic that dbwork registered."""
+    """name -> ("%" or "%%", docstring) for every magic that dbwork registered.
+
+    >>> # dbwork_magics(get_ipython())["rollback"][0] -> '%'
+    """
     out = {}
     for kind, prefix in (("line", "%"), ("cell", "%%")):
         for name, fn in sorted(shell.magics_manager.magics[kind].items()):

@@ -43,7 +43,11 @@ def migration_rows(history_rows, pending) -> list[dict]:
 
 
 def migrations_text(rows: list[dict]) -> str:
-    """The panel as text: counts by status, then one line per migration."""
+    """The panel as text: counts by status, then one line per migration.
+
+    >>> migrations_text([])
+    'migrations: none yet'
+    """
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
@@ -53,7 +57,11 @@ def migrations_text(rows: list[dict]) -> str:
 
 
 def migrations_table(rows: list[dict]) -> str:
-    """The migrations as an HTML table, each status in its colour."""
+    """The migrations as an HTML table, each status in its colour.
+
+    >>> migrations_table([])
+    '<p><i>no migrations yet</i></p>'
+    """
     if not rows:
         return "<p><i>no migrations yet</i></p>"
     body = "".join(
@@ -78,7 +86,13 @@ def migrations_html(rows: list[dict], target: str = "", last_html: str = "") -> 
 
 # -- the schema browser --------------------------------------------------------------
 def object_names(schema) -> list[str]:
-    """Tables (SQL) or collections (MongoDB), sorted."""
+    """Tables (SQL) or collections (MongoDB), sorted.
+
+    >>> from dbwork.model import Column, Schema, Table
+    >>> object_names(Schema.of(Table("b", (Column("x", "INTEGER"),)),
+    ...                        Table("a", (Column("x", "INTEGER"),))))
+    ['a', 'b']
+    """
     found = getattr(schema, "tables", None)
     found = found() if callable(found) else found
     return sorted(found or {})
@@ -86,7 +100,12 @@ def object_names(schema) -> list[str]:
 
 def object_html(schema, name: str) -> str:
     """One table's columns, keys, indexes and who references it; or one collection's
-    fields and indexes."""
+    fields and indexes.
+
+    >>> from dbwork.model import Column, Schema, Table
+    >>> "<td>x</td>" in object_html(Schema.of(Table("a", (Column("x", "INTEGER"),))), "a")
+    True
+    """
     if hasattr(schema, "collections"):
         return _collection_html(schema.collection(name))
     t = schema.table(name)
@@ -119,7 +138,13 @@ def _collection_html(c) -> str:
 
 
 def browser_text(schema, selected: str | None) -> str:
-    """The browser as text: the objects, the selected one marked."""
+    """The browser as text: the objects, the selected one marked.
+
+    >>> from dbwork.model import Column, Schema, Table
+    >>> print(browser_text(Schema.of(Table("a", (Column("x", "INTEGER"),))), "a"))
+    schema browser: 1 table(s)
+      > a
+    """
     names = object_names(schema)
     kind = "collection(s)" if hasattr(schema, "collections") else "table(s)"
     lines = [f"schema browser: {len(names)} {kind}"]
@@ -129,7 +154,12 @@ def browser_text(schema, selected: str | None) -> str:
 
 def browser_html(schema, selected: str | None, diagram_html: str = "") -> str:
     """The browser's static view: the list of objects, the selected one's details and
-    the diagram of its neighbourhood (an ``<img>``, see docs.html.diagram_html)."""
+    the diagram of its neighbourhood (an ``<img>``, see docs.html.diagram_html).
+
+    >>> from dbwork.model import Column, Schema, Table
+    >>> "saved view" in browser_html(Schema.of(Table("a", (Column("x", "INTEGER"),))), "a")
+    True
+    """
     names = object_names(schema)
     items = "".join(f"<li>{'<b>' if n == selected else ''}{e(n)}{'</b>' if n == selected else ''}"
                     "</li>" for n in names)

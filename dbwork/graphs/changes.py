@@ -24,7 +24,11 @@ KINDS = ("added", "changed", "renamed", "dropped")
 @dataclass
 class TableMarks:
     """One table's changes: the table itself (``state``: added, renamed, dropped or
-    None), its columns by name, the columns it lost, and other notes (indexes, keys)."""
+    None), its columns by name, the columns it lost, and other notes (indexes, keys).
+
+    >>> TableMarks(state="added").state
+    'added'
+    """
 
     state: str | None = None
     columns: dict[str, str] = field(default_factory=dict)      # name -> kind
@@ -37,7 +41,11 @@ class TableMarks:
 
 @dataclass
 class ChangeMarks:
-    """Every touched table's marks, by the table's name after the migration."""
+    """Every touched table's marks, by the table's name after the migration.
+
+    >>> ChangeMarks().column("t", "a") is None and not ChangeMarks()
+    True
+    """
 
     tables: dict[str, TableMarks] = field(default_factory=dict)
 
@@ -171,7 +179,15 @@ def _markers() -> dict:
 
 def planned_schema(before, ops):
     """The schema ``ops`` lead to from ``before`` (pure: each operation's ``apply``);
-    None when one of them cannot say (raw SQL, or a model it does not know)."""
+    None when one of them cannot say (raw SQL, or a model it does not know).
+
+    >>> from dbwork.model import Column, Schema, Table
+    >>> from dbwork.ops.schema_ops import AddColumn
+    >>> after = planned_schema(Schema.of(Table("t", (Column("a", "INTEGER"),))),
+    ...                        [AddColumn("t", Column("b", "TEXT"))])
+    >>> [c.name for c in after.table("t").columns]
+    ['a', 'b']
+    """
     schema = before
     try:
         for op in ops:
@@ -184,7 +200,17 @@ def planned_schema(before, ops):
 def change_diagram(after, ops, tables):
     """The ER diagram of ``tables`` in ``after`` with what ``ops`` did marked on it
     (dropped tables drawn from what their operations carried), or None when nothing
-    of it can be drawn (not a SQL schema, or no table left to show)."""
+    of it can be drawn (not a SQL schema, or no table left to show).
+
+    >>> from dbwork.model import Column, Schema, Table
+    >>> from dbwork.ops.schema_ops import AddColumn
+    >>> s = Schema.of(Table("t", (Column("a", "INTEGER"), Column("b", "TEXT"))))
+    >>> print(change_diagram(s, [AddColumn("t", Column("b", "TEXT"))], ("t",)).text())
+    t
+      a INTEGER
+      + b TEXT (added)
+    (changes: + added)
+    """
     from ..model.schema import Schema
     from .erd import erd
     if not isinstance(after, Schema):
