@@ -215,7 +215,10 @@ def change_diagram(after, ops, tables):
     from .erd import erd
     if not isinstance(after, Schema):
         return None
-    marks = change_marks(ops)
+    try:
+        marks = change_marks(ops)
+    except Exception:  # noqa: BLE001 - an operation shaped unlike its kind: draw unmarked
+        marks = ChangeMarks()
     present = [t for t in tables if after.has_table(t)]
     if not present and not marks.dropped_tables():
         return None
