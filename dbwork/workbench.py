@@ -369,6 +369,7 @@ class Workbench:
         buffer = Buffer(s.transactional)
         run_up(buffer, m)
         m.status, m.applied_at, m.duration_ms, m.dry_run = "planned", None, None, True
+        m.erd = _change_diagram(_planned(m), m)
         m.notes.append("dry run: nothing was changed")
         return m
 
@@ -428,8 +429,7 @@ class Workbench:
         m.restores = integrity.changed(integrity.fingerprint(m.schema_before),
                                        integrity.fingerprint(after))
         m.checks += safety.validate(s, m, m.schema_before, after)
-        touched = [t for t in m.tables if _has(after, t)]
-        m.erd = _diagram(after, touched, highlight=m.tables) if touched else None
+        m.erd = _change_diagram(after, m)
 
     def _schema_after(self, s, m: Migration):
         """The live schema after the steps ran: only the tables the migration touched
@@ -502,12 +502,13 @@ class Workbench:
                     m.notes.append("dry run: nothing was changed")
                 else:
                     m.restored = _restorable(s, m, done)  # counted before down drops them
+                    undone = s.introspect() if self.dialect.family == "sql" else None
                     progress_mode(s, m)  # backends: see dbwork.passes
                     # 'running': the migrator died mid-step, which may have run unrecorded;
                     # 'failed': the failing statement raised, so that step did not take effect
                     self._run_down_checked(s, m, done, in_flight=row.status == "running")
                     self._drop_orphans(s, m, {m.version})
-                    m.erd = self._diagram_after_rollback(s, m)
+                    m.erd = self._diagram_after_rollback(s, m, undone)
                 out.append(m)
             self._after_change(s) if out and not dry_run else None
             return out
@@ -532,14 +533,41 @@ class Workbench:
                 record(s, m, "failed", "failed")
             raise
 
-    def _diagram_after_rollback(self, s, m: Migration):
-        """The ER diagram, after a rollback, around the tables its scripts named."""
+    def _diagram_after_rollback(self, s, m: Migration, undone=None):
+        """The ER diagram, after a rollback, around the tables its scripts named; with
+        ``undone`` (the schema before the rollback ran) what came back, marked."""
         names = _tables_named(m, self.dialect.sqlglot)
         if not names:
             return None
         after = s.introspect()
         present = [t for t in names if _has(after, t)]
+        if undone is not None:
+            from .graphs.changes import change_diagram
+            return change_diagram(after, self._undo_ops(undone, after, m), names)
         return _diagram(after, present) if present else None
+
+    def _undo_ops(self, undone, after, m: Migration) -> list:
+        """What a rollback changed, as typed operations: the diff of the schema before
+        and after it, with the renames its reverse statements made (read typed, so a
+        renamed column is not mistaken for a drop and an add). dbwork's own tables
+        (backups) are left out."""
+        from .diff import diff
+        from .model.schema import Schema
+        from .ops.schema_ops import RenameColumn, RenameTable
+        mine = Schema({n: t for n, t in undone.tables.items() if not n.startswith("_dbwork")})
+        want = Schema({n: t for n, t in after.tables.items() if not n.startswith("_dbwork")})
+        tables, columns = {}, {}
+        for step in reversed(m.steps):
+            for stmt in step.reverse:
+                for op in self._ops_of(stmt, mine):
+                    if isinstance(op, RenameTable):
+                        tables[op.old] = op.new
+                    elif isinstance(op, RenameColumn):
+                        columns[(tables.get(op.table, op.table), op.old)] = op.new
+        try:
+            return diff(mine, want, self.dialect, tables, columns)
+        except Exception:  # noqa: BLE001 - the marks are for reading; never fail a rollback
+            return []
 
     # -- deploy path ------------------------------------------------------------------
     def pending(self) -> list[Migration]:
@@ -1009,6 +1037,26 @@ def _diagram(schema, tables=None, highlight=()):
         return erd(schema, tables, highlight=tuple(highlight))
     from .graphs.documents import erd as document_erd
     return document_erd(schema, tables)
+
+
+def _change_diagram(after, m: Migration):
+    """The diagram of the tables ``m`` touched, in ``after``, with its changes marked
+    per column (see dbwork.graphs.changes); a MongoDB schema's document diagram."""
+    from .model.schema import Schema
+    if not isinstance(after, Schema):
+        touched = [t for t in m.tables if _has(after, t)]
+        return _diagram(after, touched, highlight=m.tables) if touched else None
+    from .graphs.changes import change_diagram
+    return change_diagram(after, [st.op for st in m.steps], m.tables)
+
+
+def _planned(m: Migration):
+    """The schema ``m`` leads to, simulated from the one it was planned on (pure)."""
+    from .graphs.changes import planned_schema
+    from .model.schema import Schema
+    if not isinstance(m.schema_before, Schema):  # documents: no planned diagram
+        return None
+    return planned_schema(m.schema_before, [st.op for st in m.steps])
 
 
 def _restorable(s, m: Migration, done: int) -> list[dict]:

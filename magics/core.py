@@ -331,6 +331,8 @@ def load_ipython_extension(ipython) -> None:
     ipython.register_magics(DbworkMagics)
     from .copysql import CopyMagics
     ipython.register_magics(CopyMagics)
+    from .nb import WidgetMagics  # the widget magics: %migrations, %browse, %detection
+    ipython.register_magics(WidgetMagics)
     ipython.set_custom_exc((DbworkError,), short_traceback)
 
 

@@ -50,7 +50,7 @@ def migration_html(m: Migration) -> str:
     if m.duration_ms is not None and m.status in ("applied", "rolled_back"):
         parts.append(f"<small>took {m.duration_ms} ms</small>")
     if m.erd is not None:
-        parts.append(details("<b>diagram</b> (the tables it touched)", diagram_html(m.erd), True))
+        parts.append(details(f"<b>diagram</b> ({_diagram_caption(m)})", diagram_html(m.erd), True))
     return wrap("\n".join(parts), "card")
 
 
@@ -86,7 +86,8 @@ def rollback_html(m: Migration) -> str:
     if m.duration_ms is not None:
         parts.append(f"<small>took {m.duration_ms} ms</small>")
     if m.erd is not None:
-        parts.append(details("<b>diagram after</b>", diagram_html(m.erd), True))
+        marked = " (what the rollback changed, marked)" if getattr(m.erd, "changes", None) else ""
+        parts.append(details(f"<b>diagram after</b>{marked}", diagram_html(m.erd), True))
     return wrap("\n".join(parts), "card")
 
 
@@ -107,6 +108,14 @@ def _head(m: Migration, verb: str | None = None) -> str:
     return (f'<h4 style="margin:4px 0">{title} <code>{e(m.version)}</code> {e(m.name)} '
             f'<span style="color:{color}">[{e(m.status)}]</span> '
             f"<small>on {e(m.dialect)}</small></h4>")
+
+
+def _diagram_caption(m: Migration) -> str:
+    marked = getattr(m.erd, "changes", None)
+    if not marked:
+        return "the tables it touched"
+    what = "the planned result" if m.dry_run else "the tables it touched"
+    return f"{what}, its changes marked"
 
 
 def _checks_summary(checks: list[dict]) -> str:

@@ -151,3 +151,39 @@ class SchemaDocument(type(Path())):
 
     def __repr__(self) -> str:
         return f"schema documentation written to {os.fspath(self)}"
+
+
+# -- rehearsal -----------------------------------------------------------------------
+def rehearsal_html(report) -> str:
+    """A rehearsal as a result: the verdict, each check with ok / FAILED, what differed,
+    the steps with their time, and the sampled tables.
+
+    >>> from types import SimpleNamespace as NS
+    >>> r = NS(name="add_bio", dialect="sqlite", mode="up-down-up", ok=True,
+    ...        schema_restored=True, rows_restored=True, reapplied=True, differences=[],
+    ...        steps=[{"step": "up", "seconds": 0.01, "result": "ok"}], sampled={})
+    >>> "passed" in rehearsal_html(r) and "<td>up</td>" in rehearsal_html(r)
+    True
+    """
+    from .html import details
+    verdict = ("#16a34a", "passed") if report.ok else (ERROR_COLOR, "FAILED")
+    checks = [("schema after down equals before", report.schema_restored),
+              ("row checksums after down equal before", report.rows_restored),
+              ("applies again after the rollback", report.reapplied)]
+    rows = "".join(f"<tr><td>{e(what)}</td><td style=\"color:{'#16a34a' if ok else ERROR_COLOR}\">"
+                   f"<b>{'ok' if ok else 'FAILED'}</b></td></tr>" for what, ok in checks)
+    parts = [f'<h4 style="margin:4px 0">rehearsal of {e(report.name)} on a copy '
+             f'<span style="color:{verdict[0]}">[{verdict[1]}]</span> '
+             f"<small>{e(report.dialect)}, {e(report.mode)}</small></h4>",
+             f'<table class="dbwork-table"><tbody>{rows}</tbody></table>']
+    if report.differences:
+        items = "".join(f"<li>{e(d)}</li>" for d in report.differences)
+        parts.append(f'<div style="color:{ERROR_COLOR}"><b>differences</b><ul>{items}</ul></div>')
+    if report.steps:
+        parts.append(details("<b>steps</b>", table(
+            ["step", "seconds", "result"],
+            [[s["step"], f"{s['seconds']:.3f}", s["result"]] for s in report.steps])))
+    if report.sampled:
+        parts.append("<p><small>sampled: " + e(", ".join(
+            f"{t} {n}" for t, n in report.sampled.items())) + "</small></p>")
+    return wrap("\n".join(parts), "rehearsal")

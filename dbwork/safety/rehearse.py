@@ -77,8 +77,8 @@ class RehearsalReport:
         return f"<RehearsalReport {self.name} {'ok' if self.ok else 'FAILED'}>"
 
     def _repr_html_(self) -> str:
-        import html
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
+        from ..docs.results import rehearsal_html
+        return rehearsal_html(self)
 
 
 # -- snapshots (I/O at the edge, comparison pure) --------------------------------------

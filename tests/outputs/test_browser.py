@@ -54,3 +54,20 @@ def test_a_screenshot_renders(exported, tmp_path):
     shot = tmp_path / "quickstart.png"
     chromium("--window-size=1100,2400", f"--screenshot={shot}", exported.as_uri())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_the_widgets_saved_views_and_the_change_diagram_render(exported):
+    """The quickstart's %migrations panel and %browse browser, opened without a kernel,
+    show their static views (a table of migrations, the browser's columns and diagram),
+    never a widget's repr or an empty area; the applied card's diagram marks the change."""
+    dom = chromium("--virtual-time-budget=5000", "--dump-dom", exported.as_uri())
+    panel = dom.split('class="dbwork dbwork-panel"')[1].split("jp-Cell ")[0]
+    text = re.sub(r"<[^>]+>", " ", panel)
+    assert "create_blog" in text and "drop_body" in text and "rolled_back" in text
+    browser = dom.split('class="dbwork dbwork-browser"')[1].split("jp-Cell ")[0]
+    assert "FK → authors.id" in browser and 'class="dbwork-diagram"' in browser
+    assert "VBox(" not in dom and "Error displaying widget" not in dom
+    svgs = [base64.b64decode(i).decode() for i in re.findall(
+        r'<img [^>]*class="dbwork-diagram"[^>]*src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"',
+        dom)]
+    assert any("was title" in s and "line-through" in s for s in svgs)
