@@ -268,7 +268,9 @@ def main() -> None:
         rows = build_shop(shop, args.users)
         files = export_csv(shop, work)
         src = f"sqlite:///{shop}"
-        print(f"SQLite shop: {rows:,} rows (users, orders, order_items); ratios: time / raw load")
+        import os
+        print(f"SQLite shop: {rows:,} rows (users, orders, order_items); ratios: time / raw load; "
+              f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         pg_copy = None
         if "postgresql" in args.targets:
             before, after = target_ddl(src, servers.new("postgresql"))
@@ -299,6 +301,7 @@ def main() -> None:
                                                   servers.new("postgresql").replace(
                                                       "postgresql://", "postgres://"), work),
                        ref, rows))
+        print(f"load average at the end {__import__('os').getloadavg()[0]:.1f}")
     finally:
         servers.drop_all()
         shutil.rmtree(work, ignore_errors=True)

@@ -15,12 +15,17 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=40)
-    c = distributed.Client(cluster)
-    yield c
-    c.close()
-    cluster.close()
+    import dask
+    # a loaded shared machine can take longer than the 30 s default to start a worker
+    with dask.config.set({"distributed.comm.timeouts.connect": "180s",
+                          "distributed.comm.timeouts.tcp": "180s"}):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                           processes=True, dashboard_address=None,
+                                           silence_logs=40)
+        c = distributed.Client(cluster, timeout="180s")
+        yield c
+        c.close()
+        cluster.close()
 
 
 @pytest.mark.parametrize("target", ["postgresql", "mariadb"])

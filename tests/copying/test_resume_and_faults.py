@@ -208,3 +208,21 @@ def test_binary_pipe_falls_back_to_rows_and_names_the_refused_one(make_db, monke
     m = report.table("m")
     assert m.rejected_keys == [150] and m.written == 299 and not report.ok
     assert _keys(dst, "m", "id") == [i for i in range(1, 301) if i != 150]
+
+
+def test_a_finished_copy_run_again_changes_nothing_and_a_different_table_is_refused(make_db):
+    src, dst = make_db("sqlite"), make_db("mariadb")
+    _fill_big(src, 500)
+    first = dbwork.copy(src, dst, progress=False)
+    assert first.ok and first.table("t").written == 500
+    again = dbwork.copy(src, dst, progress=False)          # a re-run notebook cell
+    assert again.ok and again.table("t").written == 0 and again.table("t").checksum_match
+    assert any("nothing copied" in n for n in again.table("t").notes)
+    assert _keys(dst, "t", "id") == list(range(1, 501))
+    conn = dbapi.connect(dst)
+    dbapi.run(conn, "UPDATE t SET b = -1 WHERE id = 7")
+    conn.commit()
+    with pytest.raises(CopyRefused) as e:
+        dbwork.copy(src, dst, progress=False)
+    assert "t" == e.value.table and "500 rows" in str(e.value)
+    assert _keys(dst, "t", "id") == list(range(1, 501))      # nothing written

@@ -67,12 +67,15 @@ def copy_sql(source_wb, target_wb, tables=None, resume=True, progress=True, exec
         if not resume:
             store.clear(job.id)
         known = {c.table for c in store.all(job.id)}
-        prepare_target(job, tconn, known)
-        chunks = plan_chunks(job, store, opts)
+        present = prepare_target(job, tconn, known)
+        already_copied(job, present, executor)
+        chunks = plan_chunks(job, store, opts, skip=set(present))
     finally:
         tconn.close()
     results = run_chunks(job, chunks, executor, progress, opts)
     report = _report(job, results)
+    for name in present:
+        report.table(name).notes.append("already in the target, row for row: nothing copied")
     finish_target(job, report, opts.workers)
     if opts.validate:
         validate_copy(job, report, executor)
@@ -221,25 +224,45 @@ def table_spec(src: Table, tgt: Table, source: str = "", target: str = "") -> Ta
 
 
 # -- the target's tables -------------------------------------------------------------
-def prepare_target(job: Job, conn, known: set[str]) -> None:
-    """Create what is missing. A table that exists already is used only if this job
-    has checkpoints for it, or if it is empty; one holding rows is refused."""
+def prepare_target(job: Job, conn, known: set[str]) -> dict[str, int]:
+    """Create what is missing. A table that exists already is copied into if this job
+    has checkpoints for it, or if it is empty; the tables that hold rows without
+    checkpoints are returned (name -> rows) to be checked against the source."""
     existing = ddl.existing_tables(conn, job.target)
+    present = {}
     for t in job.tables:
         if t.name in existing and t.name not in known:
             n = dbapi.run(conn, f"SELECT COUNT(*) FROM {get_dialect(job.target).quote(t.name)}")[0][0]
             if job.target != "sqlite":
                 conn.rollback()
             if n:
-                raise CopyRefused(t.name, reason=f"the target's table already holds {n} rows "
-                                                 f"(drop it, or copy into an empty one)")
+                present[t.name] = n
     for st in ddl.before_data(job.tables, job.enums, job.target,
                               existing | ddl.existing_types(conn, job.target)):
         dbapi.run(conn, st)
     conn.commit()
+    return present
 
 
-def plan_chunks(job: Job, store: SqlCheckpoints, opts: Options) -> list[ChunkSpec]:
+def already_copied(job: Job, present: dict[str, int], executor=None) -> None:
+    """Tables that already hold rows (a copy that finished before, a re-run notebook):
+    left alone when they hold exactly the source's rows, else refused, before anything
+    is written."""
+    if not present:
+        return
+    sub = replace(job, tables=[t for t in job.tables if t.name in present], counts={},
+                  ranges={})
+    check = _report(sub, [])
+    validate_copy(sub, check, executor)
+    for t in check.tables:
+        if not t.checksum_match:
+            raise CopyRefused(t.name, reason=f"the target's table already holds "
+                                             f"{present[t.name]} rows that are not the "
+                                             f"source's (drop it, or copy into an empty one)")
+
+
+def plan_chunks(job: Job, store: SqlCheckpoints, opts: Options,
+                skip=()) -> list[ChunkSpec]:
     """The chunks of every table: as checkpointed (a resume keeps the first run's
     ranges), or split now by primary-key range and recorded."""
     saved: dict = {}
@@ -250,6 +273,8 @@ def plan_chunks(job: Job, store: SqlCheckpoints, opts: Options) -> list[ChunkSpe
     out = []
     try:
         for t in job.tables:
+            if t.name in skip:      # already there, row for row: no chunk, no checkpoint
+                continue
             spec = job.specs[t.name]
             ids, step = _chunks_of(src, job, spec, saved.get(t.name), opts)
             if t.name not in saved:

@@ -22,8 +22,8 @@ import sqlglot
 from sqlglot import exp
 
 from ...errors import CopyRefused
-from ...model.schema import Check, Column, ForeignKey, Index, Table, Unique
-from ...model.types import INTEGER_TYPES, base_name, type_family, type_params
+from ...model.schema import Check, Column, Index, Table
+from ...model.types import base_name, type_family, type_params
 
 SQLGLOT = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql"}
 # the longest VARCHAR MariaDB can index whole in utf8mb4 (3072 bytes / 4)
@@ -351,4 +351,4 @@ def fk_order(tables: list[Table]) -> list[Table]:
 
 
 __all__ = ["Translated", "translate_table", "map_type", "translate_default", "named",
-           "fk_order", "INTEGER_TYPES", "ForeignKey", "Unique"]
+           "fk_order"]
