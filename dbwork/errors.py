@@ -281,3 +281,26 @@ class RollbackMismatch(DbworkError):
                  "marked 'failed'; repair the schema by hand, then roll back again")
         super().__init__(f"rollback of {version} {name} did not restore the schema it "
                          f"started from: {'; '.join(problems)}. {state}")
+
+
+class DesignError(DbworkError):
+    """A document design change that cannot be made: an unknown table, no foreign key
+    between the two tables, an embedding that would make a cycle. ``table`` names it.
+
+    >>> print(DesignError("no foreign key from 'users' to 'orders'", table="users"))
+    no foreign key from 'users' to 'orders'
+    """
+
+    def __init__(self, message: str, table: str | None = None):
+        self.table = table
+        super().__init__(message)
+
+
+class DocumentCopyRefused(DbworkError):
+    """A copy between SQL and MongoDB refused before anything was written: a target
+    collection or table that holds data this copy did not write, a design that changed
+    since the copy began, a table it cannot key. ``name`` is the table or collection."""
+
+    def __init__(self, message: str, name: str | None = None):
+        self.name = name
+        super().__init__(message)
