@@ -145,10 +145,10 @@ class DocumentDesign:
         several). Returns the design."""
         self.placement(into)
         old = self.placement(child)
-        key = _pick_fk(self.table(child), into, fk)
         if into == child or child in [p.table for p in self.chain(into)]:
             raise DesignError(f"cannot embed {child!r} in {into!r}: {into!r} is itself "
                               f"inside {child!r}", table=child)
+        key = _pick_fk(self.table(child), into, fk)
         name = as_ or default_field(child, into)
         if any(p.field == name for p in self.children(into) if p.table != child) or \
                 name in self.fields(into).values():

@@ -144,6 +144,12 @@ def _translate(node, t, decimals) -> list[tuple[str, dict]]:
         return [(col, {"enum": [_literal(v) for v in node.expressions]})]
     if isinstance(node, exp.Not) and isinstance(_strip(node.this), exp.Is):
         return [(_column(_strip(node.this).this, t), {})]
+    if isinstance(node, exp.EQ) and isinstance(_strip(node.expression), exp.Any):
+        values = _strip(_strip(node.expression).this)   # PostgreSQL's IN: = ANY (ARRAY[...])
+        if isinstance(values, exp.Array):
+            return [(_column(node.this, t), {"enum": [_literal(v) for v in values.expressions]})]
+    if isinstance(node, exp.EQ):
+        return [(_column(node.this, t), {"enum": [_literal(node.expression)]})]
     if type(node) in _BOUNDS:
         return [_bound(node, t, decimals)]
     raise _Untranslatable(f"{type(node).__name__.lower()} has no $jsonSchema form")
