@@ -21,7 +21,7 @@ _logging.getLogger("sqlglot").setLevel(_logging.ERROR)
 __version__ = "0.1.0"
 
 _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefused",
-           "DbworkError", "IrreversibleError", "LockTimeout", "MigrationConflict",
+           "DbworkError", "DesignError", "DocumentCopyRefused", "IrreversibleError", "LockTimeout", "MigrationConflict",
            "MigrationFailed", "ObjectExistsError", "ParseError", "SeedError",
            "StatementFailed", "UnknownObjectError", "UnsupportedError")
 
@@ -29,7 +29,8 @@ _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefuse
 _LAZY = {**{name: ".errors" for name in _ERRORS},
          "Migration": ".migration", "Step": ".migration", "Schema": ".model",
          "Workbench": ".workbench", "connect": ".workbench",
-         "SeedReport": ".data.report", "SeedDrift": ".data.report"}
+         "SeedReport": ".data.report", "SeedDrift": ".data.report",
+         "design_documents": ".data.documents", "DocumentDesign": ".data.documents"}
 
 
 def __getattr__(name: str):
@@ -56,5 +57,5 @@ def load_ipython_extension(ipython):
 
 
 __all__ = [*_ERRORS, "Migration", "Schema", "SeedDrift", "SeedReport", "Step", "Workbench",
-           "connect", "detect", "load_ipython_extension"]
+           "connect", "detect", "load_ipython_extension", "design_documents", "DocumentDesign"]
 __all__.sort()

@@ -27,6 +27,8 @@ def indexes(design) -> dict[str, list[IndexSpec]]:
         for cols, unique, why in _keys(design, table):
             key = _key(design, table, cols)
             if key is None:
+                if why == "primary key":   # the parent document holds it: nothing to index
+                    continue
                 design.index_notes.append(f"{table}: {why} ({', '.join(cols)}) is not an "
                                           f"index in {root}: it includes the key of the "
                                           "parent it is embedded in")
