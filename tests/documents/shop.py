@@ -33,7 +33,7 @@ HEAVY_USER_ORDERS = 60      # more than the default max_children: orders are not
 def rows():
     t0 = dt.datetime(2024, 3, 1, 9, 30, 0, 250000)
     users = [{"id": i, "email": f"user{i}@example.org", "name": None if i % 5 == 0 else f"User {i}",
-              "active": i % 3 != 0, "joined": t0 + dt.timedelta(days=i, microseconds=i * 1000)}
+              "active": i % 3 != 0, "joined": t0 + dt.timedelta(days=i, microseconds=i * 1000 + i % 2)}
              for i in range(1, USERS + 1)]
     addresses = [{"id": n, "user_id": u, "city": f"City {n}", "zip": None if n % 4 == 0 else f"{n:05d}"}
                  for n, u in enumerate([u for u in range(1, USERS + 1) for _ in range(u % 3)], 1)]

@@ -81,6 +81,16 @@ def test_copy_writes_the_design_and_validates(shop, mwb):
     assert 'countDocuments({})' in report.scripts["validate.js"]
     assert "expect 115" in report.scripts["validate.js"]
     assert 'createIndexes: "orders"' in report.scripts["setup.js"]
+    assert any(w.startswith("users.joined: 6 value(s) carry microseconds") for w in report.warnings)
+    assert user["joined"].microsecond == 255000        # 255001 µs: kept to the millisecond
+
+
+def test_dbwork_copy_hands_a_mongodb_side_to_the_document_copy(shop, mwb):
+    if getattr(dbwork, "copy", None) is None:
+        pytest.skip("dbwork.copy (SQL to SQL, copysql's branch) is not merged here yet")
+    report = dbwork.copy(shop, mwb, design=design_documents(shop, decimals="string"),
+                         progress=False)
+    assert report.ok and report.table("order_items").target_name == "orders.items[]"
 
 
 def _altered(report, name):

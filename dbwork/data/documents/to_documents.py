@@ -55,6 +55,7 @@ def copy_to_documents(source_wb, target_wb, tables=None, design=None, resume=Tru
             rows = {t: count(conn, design.table(t)) for t in design.tables}
             validate(conn, db, design, roots, report, rows)
     report.scripts = design.scripts(expected=rows)
+    report.warnings += [n for t in report.tables for n in t.notes if "microseconds" in n]
     report.warnings += list(getattr(design, "untranslated", [])) + \
         list(getattr(design, "index_notes", []))
     return report
@@ -120,6 +121,7 @@ def _copy_collection(conn, db, store, job, design, root, state, bars, batch) -> 
     for t in inside:
         copies[t].resumed_from = done_before.get(t, 0)
     rejected = store.rejected(job, root) if cp else []
+    lossy: Counter = Counter()
     if cp is None or not cp.done:
         t = design.table(root)
         bar = bars.bar(root, total=count(conn, t), initial=cp.rows if cp else 0)
@@ -129,7 +131,7 @@ def _copy_collection(conn, db, store, job, design, root, state, bars, batch) -> 
             rows = page(conn, t, after, batch)
             if not rows:
                 break
-            docs = assemble(conn, design, root, rows)
+            docs = assemble(conn, design, root, rows, lossy)
             ok, bad = _write(db[root], docs, replay)
             for d in ok:
                 for table, n in embedded_counts(design, root, d).items():
@@ -144,6 +146,9 @@ def _copy_collection(conn, db, store, job, design, root, state, bars, batch) -> 
             bar.update(len(rows))
         store.save(job, root, "0", after, written, done=True, meta=_meta(design, done_before),
                    rejected=rejected)
+    for table in sorted({t for t, _ in lossy}):
+        copies[table].notes += precision_notes(Counter({k: v for k, v in lossy.items()
+                                                        if k[0] == table}))
     copies[root].rejected = len(rejected)
     copies[root].rejected_keys = [r["key"] for r in rejected]
     copies[root].errors += [f"{root} _id={r['key']!r}: {r['error']}" for r in rejected[:20]]
@@ -156,20 +161,48 @@ def _meta(design, rows: Counter) -> dict:
     return {"design": design_hash(design), "rows": dict(rows)}
 
 
-def assemble(conn, design, table: str, rows: list[dict]) -> list[dict]:
-    """The documents of ``rows`` of ``table``, with every embedded table read and nested."""
+def assemble(conn, design, table: str, rows: list[dict], lossy: Counter | None = None
+             ) -> list[dict]:
+    """The documents of ``rows`` of ``table``, with every embedded table read and nested.
+    ``lossy`` counts, per (table, column), timestamps whose microseconds a BSON date
+    (milliseconds) cannot keep."""
+    if lossy is not None:
+        _count_lossy(design, table, rows, lossy)
     children = {}
     for p in design.children(table):
         keys = sorted({tuple(r.get(c) for c in p.fk.ref_columns) for r in rows},
                       key=repr)
         keys = [k for k in keys if None not in k]
         kids = children_of(conn, design.table(p.table), p.fk.columns, keys)
-        docs = assemble(conn, design, p.table, kids)
+        docs = assemble(conn, design, p.table, kids, lossy)
         grouped: dict = {}
         for kid, doc in zip(kids, docs):
             grouped.setdefault(build.child_key(design, p.table, p.fk.columns, kid), []).append(doc)
         children[p.table] = grouped
     return [build.document(design, table, r, children) for r in rows]
+
+
+def _count_lossy(design, table: str, rows: list[dict], lossy: Counter) -> None:
+    from .. import values as sql_values
+    cols = [c for c in design.table(table).columns
+            if sql_values.kind_of(c.type) == "datetime"]
+    for c in cols:
+        for r in rows:
+            v = r.get(c.name)
+            if v is None:
+                continue
+            try:
+                v = sql_values.canonical(v, c.type)
+            except ValueError:
+                continue
+            if v.microsecond % 1000:
+                lossy[(table, c.name)] += 1
+
+
+def precision_notes(lossy: Counter) -> list[str]:
+    return [f"{t}.{c}: {n} value(s) carry microseconds; a BSON date keeps milliseconds, "
+            "so they were truncated (store them as text in a design of your own to keep them)"
+            for (t, c), n in sorted(lossy.items())]
 
 
 def embedded_counts(design, table: str, doc: dict) -> Counter:
