@@ -198,3 +198,23 @@ def test_the_server_enforces_the_validator(shop, mwb):
                       progress=False)
     with pytest.raises(WriteError):
         mwb.backend.db.orders.insert_one({"_id": 999, "status": "lost"})
+
+
+def test_embedding_along_a_nullable_key_by_choice_is_warned_and_the_orphan_caught(make_wb, mwb):
+    # Chinook's Track.AlbumId is nullable: a track without an album has no parent to go in
+    wb = make_wb("sqlite")
+    with wb.backend.engine.begin() as c:
+        c.exec_driver_sql("CREATE TABLE Album (AlbumId INTEGER PRIMARY KEY, Title TEXT NOT NULL)")
+        c.exec_driver_sql("CREATE TABLE Track (TrackId INTEGER PRIMARY KEY, Name TEXT NOT NULL, "
+                          "AlbumId INTEGER REFERENCES Album (AlbumId))")
+        c.exec_driver_sql("INSERT INTO Album VALUES (1, 'A'), (2, 'B')")
+        c.exec_driver_sql("INSERT INTO Track VALUES (1, 't1', 1), (2, 't2', 1), (3, 'loose', NULL)")
+    design = design_documents(wb)
+    assert design.collections == ["Album", "Track"]
+    assert "AlbumId may be NULL" in design.text()
+    design.embed("Track", into="Album", as_="tracks")
+    assert "1 row(s) have no parent (NULL AlbumId) and will not be copied" in design.text()
+    report = copy_to_documents(wb, mwb, design=design, progress=False)
+    track = report.table("Track")
+    assert not report.ok and track.checksum_match is False and track.read == 3
+    assert any("embedded rows of Track: expected 3, found 2" in e for e in track.errors)
