@@ -40,9 +40,9 @@ def mwb(mongo_url, tmp_path):
     w.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def shop(request, make_wb):
-    """A SQL Workbench (SQLite, then PostgreSQL) holding the small shop of shop.py."""
+    """A SQL Workbench (SQLite, PostgreSQL, MariaDB) holding the small shop of shop.py."""
     from shop import load_shop
     wb = make_wb(request.param)
     load_shop(wb)

@@ -30,7 +30,7 @@ def docs(mwb):
     return mwb
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def sql(request, make_wb):
     return make_wb(request.param)
 
@@ -104,7 +104,7 @@ def test_a_stopped_copy_resumes_exactly(docs, sql, monkeypatch):
 
 def test_a_table_holding_other_rows_is_refused(docs, sql):
     with sql.backend.engine.begin() as c:
-        c.exec_driver_sql("CREATE TABLE people (_id TEXT PRIMARY KEY)")
+        c.exec_driver_sql("CREATE TABLE people (_id VARCHAR(20) PRIMARY KEY)")
         c.exec_driver_sql("INSERT INTO people VALUES ('mine')")
     with pytest.raises(DocumentCopyRefused, match="people already exists"):
         copy_from_documents(docs, sql, progress=False)

@@ -58,7 +58,7 @@ def test_validators_translate_types_not_null_and_checks(shop):
     assert orders["properties"]["items"]["items"]["properties"]["qty"]["exclusiveMinimum"] == 0
     products = design.validators()["products"]["$jsonSchema"]["properties"]
     assert (products["stock"]["minimum"], products["stock"]["maximum"]) == (0, 10000)
-    assert any("note <> status" in n for n in design.untranslated)
+    assert any("note" in n and "<>" in n for n in design.untranslated)
 
 
 def test_copy_writes_the_design_and_validates(shop, mwb):
@@ -81,8 +81,10 @@ def test_copy_writes_the_design_and_validates(shop, mwb):
     assert 'countDocuments({})' in report.scripts["validate.js"]
     assert "expect 115" in report.scripts["validate.js"]
     assert 'createIndexes: "orders"' in report.scripts["setup.js"]
-    assert any(w.startswith("users.joined: 6 value(s) carry microseconds") for w in report.warnings)
-    assert user["joined"].microsecond == 255000        # 255001 µs: kept to the millisecond
+    if shop.dialect.name != "mysql":    # MariaDB's TIMESTAMP keeps whole seconds already
+        assert any(w.startswith("users.joined: 6 value(s) carry microseconds")
+                   for w in report.warnings)
+        assert user["joined"].microsecond == 255000    # 255001 µs: kept to the millisecond
 
 
 def test_dbwork_copy_hands_a_mongodb_side_to_the_document_copy(shop, mwb):

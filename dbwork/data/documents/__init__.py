@@ -51,7 +51,7 @@ def design_documents(source, tables=None, max_children: int | None = None,
         m = measure(conn, schema, names, lambda t, r: len(encode(document(flat, t, r, {}))),
                     sample)
     return propose(schema, m, names, max_children or DEFAULT_MAX_CHILDREN, decimals,
-                   wb.display_url)
+                   wb.display_url, wb.dialect.sqlglot)
 
 
 def _workbench(source):

@@ -64,8 +64,9 @@ class DocumentDesign:
 
     def __init__(self, schema: Schema, measurements: Measurements, placements: dict,
                  max_children: int = DEFAULT_MAX_CHILDREN, decimals: str = "decimal128",
-                 source: str = ""):
+                 source: str = "", dialect: str | None = None):
         self.schema = schema
+        self.dialect = dialect     # the sqlglot reader for the source's CHECK texts
         self.measurements = measurements
         self.placements = placements
         self.max_children = max_children
@@ -292,7 +293,7 @@ class DocumentDesign:
 
     @classmethod
     def from_dict(cls, data: dict, schema: Schema, measurements: Measurements | None = None,
-                  source: str = "") -> "DocumentDesign":
+                  source: str = "", dialect: str | None = None) -> "DocumentDesign":
         """A design from ``to_dict()`` output over ``schema``."""
         tables = list(data["tables"])
         for t in tables:
@@ -300,7 +301,7 @@ class DocumentDesign:
         d = cls(schema, measurements or Measurements(), {t: Placement(t) for t in
                                                          fk_order(schema, tables)},
                 data.get("max_children", DEFAULT_MAX_CHILDREN),
-                data.get("decimals", "decimal128"), source)
+                data.get("decimals", "decimal128"), source, dialect)
         for t, spec in data["tables"].items():
             if "embed_in" in spec:
                 d.embed(t, spec["embed_in"], spec.get("as"), tuple(spec.get("fk") or ()) or None)
@@ -402,7 +403,7 @@ def reference_facts(d: DocumentDesign, table: str) -> list[str]:
 # -- the proposal ----------------------------------------------------------------------
 def propose(schema: Schema, measurements: Measurements, tables=None,
             max_children: int = DEFAULT_MAX_CHILDREN, decimals: str = "decimal128",
-            source: str = "") -> DocumentDesign:
+            source: str = "", dialect: str | None = None) -> DocumentDesign:
     """The proposed design: a table is embedded in a parent when every row has one
     (NOT NULL key), nothing else references it, it refers not to itself, it has at
     most ``max_children`` rows per parent, and the parent's largest document stays
@@ -411,7 +412,7 @@ def propose(schema: Schema, measurements: Measurements, tables=None,
     Everything else is a collection of its own that references its parents."""
     names = fk_order(schema, list(tables or schema.tables))
     d = DocumentDesign(schema, measurements, {t: Placement(t) for t in names},
-                       max_children, decimals, source)
+                       max_children, decimals, source, dialect)
     for t in names:
         _decide(d, t)
     _fit_limit(d)

@@ -89,6 +89,9 @@ def _table(meta, p: TablePlan, dialect: str) -> sa.Table:
         if dialect == "mysql" and c.key and kind == "TEXT":
             kind = "VARCHAR(255)"
         t = sa.String(int(kind[8:-1])) if kind.startswith("VARCHAR") else _TYPES[kind]()
+        if dialect == "mysql" and kind == "TIMESTAMP":   # keep BSON's milliseconds
+            from sqlalchemy.dialects.mysql import DATETIME
+            t = DATETIME(fsp=6)
         cols.append(sa.Column(c.name, t, primary_key=c.key, nullable=c.nullable or False,
                               autoincrement=False))
     args = []

@@ -36,7 +36,7 @@ def document_schema(design, table: str) -> dict:
     """The $jsonSchema of one ``table`` document with everything embedded in it."""
     t = design.table(table)
     fields = design.fields(table)
-    props, notes = column_schemas(t, fields, design.decimals)
+    props, notes = column_schemas(t, fields, design.decimals, getattr(design, "dialect", None))
     design.untranslated = getattr(design, "untranslated", []) + notes
     out_props, required = {}, []
     for col, name in fields.items():
@@ -66,7 +66,8 @@ def _without_type(schema: dict) -> dict:
     return {k: v for k, v in schema.items() if k != "bsonType"}
 
 
-def column_schemas(t, fields: dict, decimals: str) -> tuple[dict, list[str]]:
+def column_schemas(t, fields: dict, decimals: str, read: str | None = None
+                   ) -> tuple[dict, list[str]]:
     """Column -> property schema, and the notes on CHECKs that did not translate."""
     pk = set(t.primary_key.columns) if t.primary_key else set()
     props = {c.name: _column_schema(c, decimals, c.nullable and c.name not in pk)
@@ -74,7 +75,7 @@ def column_schemas(t, fields: dict, decimals: str) -> tuple[dict, list[str]]:
     notes = []
     for check in t.checks:
         try:
-            parts = translate_check(check.expression, t, decimals)
+            parts = translate_check(check.expression, t, decimals, read)
         except _Untranslatable as e:
             notes.append(f"{t.name}: CHECK ({check.expression}) not in the validator: {e}")
             continue
@@ -108,7 +109,8 @@ class _Untranslatable(Exception):
     pass
 
 
-def translate_check(text: str, t, decimals: str = "decimal128") -> list[tuple[str, dict]]:
+def translate_check(text: str, t, decimals: str = "decimal128", read: str | None = None
+                    ) -> list[tuple[str, dict]]:
     """(column, $jsonSchema keywords) pairs for a CHECK expression.
 
     >>> from dbwork.model import Column, Table
@@ -117,9 +119,11 @@ def translate_check(text: str, t, decimals: str = "decimal128") -> list[tuple[st
     [('a', {'minimum': 1}), ('a', {'maximum': 5}), ('s', {'enum': ['x', 'y']})]
     >>> translate_check("length(s) <= 10", t)
     [('s', {'maxLength': 10})]
+    >>> translate_check("`a` >= 0", t, read="mysql")
+    [('a', {'minimum': 0})]
     """
     try:
-        tree = sqlglot.parse_one(text)
+        tree = sqlglot.parse_one(text, read=read)
     except sqlglot.errors.ParseError:
         raise _Untranslatable("not understood") from None
     return _translate(_strip(tree), t, decimals)

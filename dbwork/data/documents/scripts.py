@@ -138,7 +138,7 @@ DESIGN = {design}
 
 source = dbwork.connect(os.environ["SOURCE_URL"])
 target = dbwork.connect(os.environ["TARGET_URL"])
-design = DocumentDesign.from_dict(DESIGN, source.schema())
+design = DocumentDesign.from_dict(DESIGN, source.schema(), dialect=source.dialect.sqlglot)
 report = copy_to_documents(source, target, design=design, progress=sys.stderr.isatty())
 print(report)
 sys.exit(0 if report.ok else 1)
