@@ -115,3 +115,12 @@ def test_inferred_tables_reject_what_the_sample_did_not_show():
         {"c_id": 2, "idx": 0, "x": 5}]
     with pytest.raises(Unfit, match="a string value does not fit INTEGER"):
         document_rows(plans, {"_id": 3, "a": {"b": [{"x": "five"}]}})
+
+
+def test_an_embedding_that_would_pass_16_mb_is_not_proposed():
+    m = measured(items_per_order=40)
+    big = {**m.tables, "order_items": TableStats(20, 300_000, 500_000, 20)}
+    d = propose(SCHEMA, Measurements(big, m.links))
+    assert d.placement("order_items").parent == "products"     # 3 per product: ~1.4 MB
+    assert "not embedded in orders: the largest orders document would be ~19.1 MB (over 16 MB)" \
+        in d.text()

@@ -73,6 +73,7 @@ class DocumentDesign:
         self.decimals = decimals
         self.source = source
         self.notes: list[str] = []
+        self._memo: dict = {}      # fields and children per table, cleared on every change
 
     # -- structure ------------------------------------------------------------------
     @property
@@ -96,8 +97,11 @@ class DocumentDesign:
 
     def children(self, table: str) -> list[Placement]:
         """Placements embedded directly in ``table``, by field name."""
-        return sorted((p for p in self.placements.values() if p.parent == table),
-                      key=lambda p: p.field)
+        key = ("children", table)
+        if key not in self._memo:
+            self._memo[key] = sorted((p for p in self.placements.values()
+                                      if p.parent == table), key=lambda p: p.field)
+        return self._memo[key]
 
     def chain(self, table: str) -> list[Placement]:
         """From the root collection's placement down to ``table``'s."""
@@ -125,6 +129,12 @@ class DocumentDesign:
         """Column -> field name in ``table``'s documents: a collection's one-column
         primary key is ``_id`` (a composite key: ``_id.<column>``), an embedded table
         leaves out the foreign key it is embedded along (the parent holds it)."""
+        key = ("fields", table)
+        if key not in self._memo:
+            self._memo[key] = self._fields(table)
+        return self._memo[key]
+
+    def _fields(self, table: str) -> dict[str, str]:
         t, p = self.table(table), self.placement(table)
         pk = t.primary_key.columns if t.primary_key else ()
         skip = set(p.fk.columns) if p.embedded else set()
@@ -178,9 +188,15 @@ class DocumentDesign:
     def copy(self) -> "DocumentDesign":
         return copy.deepcopy(self)
 
+    def __setattr__(self, name, value):
+        if name in ("placements", "decimals") and "_memo" in self.__dict__:
+            self.__dict__["_memo"] = {}
+        super().__setattr__(name, value)
+
     def _reorder(self) -> None:
         """Collections first in foreign-key order, each followed by nothing else:
         keeps iteration stable after a change."""
+        self._memo = {}
         order = {t: i for i, t in enumerate(fk_order(self.schema, list(self.placements)))}
         self.placements = dict(sorted(self.placements.items(), key=lambda kv: order[kv[0]]))
 
@@ -439,6 +455,7 @@ def _decide(d: DocumentDesign, table: str) -> None:
     new = Placement(table, fk.ref_table, default_field(table, fk.ref_table), fk,
                     not _one_to_one(t, fk))
     d.placements[table] = new
+    d._memo = {}
     new.reasons = ["nothing else references it"] + \
         [f"not embedded in {f.ref_table}: {'; '.join(w)}" for f, w in blockers] + \
         [f"also a child of {f.ref_table} (fewer ties): {', '.join(f.columns)} stays a field"
@@ -491,6 +508,7 @@ def _fit_limit(d: DocumentDesign) -> None:
         worst = max(inside, key=lambda p: d.estimate(p.table)[1] * (d.link(p).max_children
                                                                      if d.link(p) else 1))
         typical, largest = d.estimate(over[0])
+        d._memo = {}
         d.placements[worst.table] = Placement(worst.table, reasons=[
             f"not embedded in {worst.parent}: {over[0]} documents would reach "
             f"~{human_bytes(largest)} (over 16 MB)"])

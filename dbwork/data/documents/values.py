@@ -52,6 +52,8 @@ def to_bson(value, type_text: str, decimals: str = "decimal128"):
     if type_text.endswith("[]"):
         return [to_bson(v, type_text[:-2], decimals) for v in value]
     kind = sql_values.kind_of(type_text)
+    if (kind == "int" and type(value) is int) or (kind == "float" and type(value) is float):
+        return value                                   # the common case, as the driver gave it
     v = sql_values.canonical(value, type_text)
     if kind == "decimal":
         return _decimal(v, decimals)
