@@ -110,3 +110,17 @@ def test_a_table_holding_other_rows_is_refused(docs, sql):
         copy_from_documents(docs, sql, progress=False)
     with pytest.raises(ConfigError, match="no collection 'nope'"):
         copy_from_documents(docs, sql, tables=["nope"], progress=False)
+
+
+def test_a_nested_object_can_be_split_into_a_table_of_its_own(docs, sql):
+    report = copy_from_documents(docs, sql, tables=["orders"], split=["orders.ship"],
+                                 progress=False)
+    assert report.ok, report
+    assert report.table("orders.ship").target_name == "orders_ship"
+    schema = sql.schema()
+    assert not schema.table("orders").has_column("ship_city")
+    ship = schema.table("orders_ship")
+    assert ship.primary_key.columns == ("orders_id",)
+    assert ship.foreign_keys[0].ref_table == "orders"
+    assert _rows(sql, "orders_ship", "orders_id") == [(1, "Oslo", "0150"), (3, "Bergen", None)]
+    assert any("split into orders_ship" in w for w in report.warnings)

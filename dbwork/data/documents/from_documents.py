@@ -32,10 +32,13 @@ _TYPES = {"INTEGER": sa.Integer, "BIGINT": sa.BigInteger, "DOUBLE": lambda: sa.F
 
 
 def copy_from_documents(source_wb, target_wb, tables=None, resume=True, progress=True,
-                        batch: int = BATCH, sample: int = SAMPLE_DOCS) -> CopyReport:
+                        batch: int = BATCH, sample: int = SAMPLE_DOCS, split=()
+                        ) -> CopyReport:
     """Copy collections of ``source_wb`` (MongoDB) into new tables of ``target_wb``
-    (SQL). ``tables``: the collections to copy (default: all). One TableCopy per
-    inferred table; ``report.scripts["tables.sql"]`` holds the DDL."""
+    (SQL). ``tables``: the collections to copy (default: all); ``split``: dotted paths
+    ("orders.ship") of nested objects to split out into tables of their own (default:
+    flattened into columns). One TableCopy per inferred table;
+    ``report.scripts["tables.sql"]`` holds the DDL."""
     if source_wb.dialect.name != "mongodb":
         raise ConfigError("copy_from_documents reads MongoDB: the source is "
                           f"{source_wb.dialect.name} (use copy_to_documents)")
@@ -43,8 +46,8 @@ def copy_from_documents(source_wb, target_wb, tables=None, resume=True, progress
         raise ConfigError("copy_from_documents writes a SQL database: the target is MongoDB")
     db = source_wb.backend.db
     names = _collections(db, tables)
-    plans = {c: infer_tables(c, list(db[c].find({}).sort("_id", 1).limit(sample)))
-             for c in names}
+    plans = {c: infer_tables(c, list(db[c].find({}).sort("_id", 1).limit(sample)),
+                             _split_for(c, split)) for c in names}
     report = CopyReport(source_wb.display_url, target_wb.display_url)
     engine = target_wb.backend.engine
     meta = sa.MetaData()
@@ -64,6 +67,11 @@ def copy_from_documents(source_wb, target_wb, tables=None, resume=True, progress
             _validate(conn, db, plans[c], sa_tables, report)
     report.warnings += [n for c in names for p in plans[c] for n in p.notes]
     return report
+
+
+def _split_for(collection: str, split) -> list[str]:
+    prefix = collection + "."
+    return [p[len(prefix):] for p in split if p.startswith(prefix)]
 
 
 def _dialect(wb) -> str:
@@ -143,7 +151,7 @@ def _empty(conn, t) -> bool:
 def _copy(conn, store, job, db, collection, plans, sa_tables, bars, batch) -> list[TableCopy]:
     started = time.monotonic()
     copies = {p.name: TableCopy(collection if p.parent is None else
-                                f"{collection}.{'.'.join(p.array_path)}[]",
+                                f"{collection}.{'.'.join(p.array_path)}{'' if p.one else '[]'}",
                                 target_name=p.name) for p in plans}
     cp = store.load(job, collection, "0")
     done = cp.rows if cp else 0

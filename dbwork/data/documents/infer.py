@@ -2,7 +2,9 @@
 Pure.
 
 - A collection is a table keyed by ``_id``.
-- A nested object is flattened into columns (``ship.city`` -> ``ship_city``).
+- A nested object is flattened into columns (``ship.city`` -> ``ship_city``), or, when
+  its path is in ``split``, split out into a table of its own, one row per document,
+  keyed by (and referencing) its parent's key.
 - An array becomes a child table ``<table>_<field>`` keyed by the parent's key and the
   element's position ``idx``, with a foreign key to the parent; an array of scalars
   has one ``value`` column, an array of objects the objects' fields.
@@ -55,6 +57,7 @@ class TablePlan:
     parent: str | None = None
     parent_key: tuple = ()     # this table's columns that reference the parent's key
     scalar: bool = False
+    one: bool = False          # a split object: at most one row per parent row, no idx
     elements: int = 0
     notes: list = field(default_factory=list)
 
@@ -69,11 +72,17 @@ class TablePlan:
         return {c.path: c for c in self.columns if not c.key or c.path}
 
 
-def infer_tables(collection: str, docs: list[dict]) -> list[TablePlan]:
-    """The tables for ``collection`` from sampled ``docs``, parents first."""
+def infer_tables(collection: str, docs: list[dict], split=()) -> list[TablePlan]:
+    """The tables for ``collection`` from sampled ``docs``, parents first. ``split``:
+    dotted paths of nested objects to make tables of their own instead of columns.
+
+    >>> [(p.name, p.key) for p in infer_tables("o", [{"_id": 1, "ship": {"city": "X"}}],
+    ...                                         split=["ship"])]
+    [('o', ('_id',)), ('o_ship', ('o_id',))]
+    """
     root = TablePlan(_name(collection), collection)
     out = [root]
-    _grow(root, docs, out, key_cols=[])
+    _grow(root, docs, out, key_cols=[], split=frozenset(split))
     by_name = {p.name: p for p in out}
     for p in out:
         _settle(p)
@@ -84,8 +93,10 @@ def infer_tables(collection: str, docs: list[dict]) -> list[TablePlan]:
     return out
 
 
-def _grow(plan: TablePlan, elements: list, out: list, key_cols: list) -> None:
-    """Columns of ``plan`` from its ``elements``; child plans for arrays inside them."""
+def _grow(plan: TablePlan, elements: list, out: list, key_cols: list,
+          split: frozenset = frozenset()) -> None:
+    """Columns of ``plan`` from its ``elements``; child plans for arrays inside them
+    (and for the objects ``split`` names)."""
     plan.elements = len(elements)
     cols: dict[tuple, ColumnPlan] = {}
     if plan.parent is None:
@@ -93,16 +104,26 @@ def _grow(plan: TablePlan, elements: list, out: list, key_cols: list) -> None:
     else:
         for name in key_cols:
             cols[("#", name)] = ColumnPlan(name, (), key=True, nullable=False)
-        cols[("#", "idx")] = ColumnPlan("idx", (), key=True, nullable=False)
-        cols[("#", "idx")].types["int"] = 1
+        if not plan.one:
+            cols[("#", "idx")] = ColumnPlan("idx", (), key=True, nullable=False)
+            cols[("#", "idx")].types["int"] = 1
     arrays: dict[tuple, list] = {}
+    objects: dict[tuple, list] = {}
     for el in elements:
         if plan.scalar:
             _see(cols, ("value",), "value", el, arrays)
         else:
-            _walk(cols, el, (), arrays)
+            _walk(cols, el, (), arrays, (plan.array_path, split, objects))
     plan.columns = list(cols.values())
     my_key = [c.name for c in plan.columns if c.key]
+    for path, items in objects.items():
+        child = TablePlan(_name(f"{plan.name}_{'_'.join(path)}"), plan.collection,
+                          plan.array_path + path, parent=plan.name, one=True)
+        child.parent_key = tuple(_fk_name(plan, k) for k in my_key)
+        child.notes.append(f"{plan.collection}.{'.'.join(child.array_path)}: split into "
+                           f"{child.name} (one row per {plan.name} row)")
+        out.append(child)
+        _grow(child, items, out, list(child.parent_key), split)
     for path, items in arrays.items():
         child = TablePlan(_name(f"{plan.name}_{'_'.join(path)}"), plan.collection,
                           plan.array_path + path, parent=plan.name,
@@ -112,7 +133,7 @@ def _grow(plan: TablePlan, elements: list, out: list, key_cols: list) -> None:
             child.notes.append(f"{plan.collection}.{'.'.join(child.array_path)}[]: objects "
                                "mixed with scalars: stored as JSON")
         out.append(child)
-        _grow(child, items, out, list(child.parent_key))
+        _grow(child, items, out, list(child.parent_key), split)
 
 
 def _fk_name(parent: TablePlan, key: str) -> str:
@@ -123,11 +144,14 @@ def _fk_name(parent: TablePlan, key: str) -> str:
     return key
 
 
-def _walk(cols: dict, doc: dict, prefix: tuple, arrays: dict) -> None:
+def _walk(cols: dict, doc: dict, prefix: tuple, arrays: dict, splitting=((), (), None)) -> None:
+    base, split, objects = splitting
     for k, v in doc.items():
         path = prefix + (k,)
-        if isinstance(v, dict) and v:
-            _walk(cols, v, path, arrays)
+        if isinstance(v, dict) and ".".join(base + path) in split:
+            objects.setdefault(path, []).append(v)
+        elif isinstance(v, dict) and v:
+            _walk(cols, v, path, arrays, splitting)
         else:
             _see(cols, path, "_".join(path), v, arrays)
 
@@ -219,10 +243,13 @@ def _rows(by_name, plan: TablePlan, element, inherited: dict, out: dict) -> None
     row = dict(inherited)
     paths = plan.by_path()
     arrays: dict[tuple, list] = {}
+    children = {p.array_path[len(plan.array_path):]: p for p in by_name.values()
+                if p.parent == plan.name}
+    objects = {path: None for path, p in children.items() if p.one}
     if plan.scalar:
         _put(plan, paths, ("value",), element, row, arrays)
     else:
-        _flatten(plan, paths, element, (), row, arrays)
+        _flatten(plan, paths, element, (), row, arrays, objects)
     for c in plan.columns:
         if c.path and c.name not in row:
             row[c.name] = None
@@ -230,8 +257,10 @@ def _rows(by_name, plan: TablePlan, element, inherited: dict, out: dict) -> None
             raise Unfit(f"{plan.name}.{c.name} is missing")
     out[plan.name].append(row)
     mine = {c.name: row[c.name] for c in plan.columns if c.key}
-    children = {p.array_path[len(plan.array_path):]: p for p in by_name.values()
-                if p.parent == plan.name}
+    for path, obj in objects.items():
+        if obj is not None:
+            _rows(by_name, children[path], obj, dict(zip(children[path].parent_key,
+                                                         mine.values())), out)
     for path, items in arrays.items():
         child = children.get(path)
         if child is None:
@@ -241,13 +270,16 @@ def _rows(by_name, plan: TablePlan, element, inherited: dict, out: dict) -> None
             _rows(by_name, child, item, {**base, "idx": i}, out)
 
 
-def _flatten(plan, paths, doc, prefix, row, arrays) -> None:
+def _flatten(plan, paths, doc, prefix, row, arrays, objects=None) -> None:
     if not isinstance(doc, dict):
         raise Unfit(f"{plan.name}: expected an object, found {type_name(doc)}")
+    objects = {} if objects is None else objects
     for k, v in doc.items():
         path = prefix + (k,)
-        if isinstance(v, dict) and v and path not in paths:
-            _flatten(plan, paths, v, path, row, arrays)
+        if path in objects and isinstance(v, dict):
+            objects[path] = v
+        elif isinstance(v, dict) and v and path not in paths:
+            _flatten(plan, paths, v, path, row, arrays, objects)
         else:
             _put(plan, paths, path, v, row, arrays)
 
