@@ -220,3 +220,40 @@ def test_embedding_along_a_nullable_key_by_choice_is_warned_and_the_orphan_caugh
     track = report.table("Track")
     assert not report.ok and track.checksum_match is False and track.read == 3
     assert any("embedded rows of Track: expected 3, found 2" in e for e in track.errors)
+
+
+def _stock(make_wb):
+    wb = make_wb("sqlite")
+    with wb.backend.engine.begin() as c:
+        c.exec_driver_sql("CREATE TABLE stock (warehouse TEXT NOT NULL, sku TEXT NOT NULL, "
+                          "qty INTEGER NOT NULL, PRIMARY KEY (warehouse, sku))")
+        for i in range(25):
+            c.exec_driver_sql(f"INSERT INTO stock VALUES ('w{i % 3}', 's{i}', {i})")
+    return wb
+
+
+def test_a_composite_primary_key_becomes_an_object_id(make_wb, mwb):
+    wb = _stock(make_wb)
+    report = copy_to_documents(wb, mwb, progress=False)
+    assert report.ok, report
+    doc = next(d for d in mwb.backend.db.stock.find({}) if d["_id"]["sku"] == "s4")
+    assert doc == {"_id": {"warehouse": "w1", "sku": "s4"}, "qty": 4}
+
+
+@standin_gap("a filter on an object _id ({_id: {warehouse: .., sku: ..}}) is read as operators")
+def test_a_composite_key_copy_resumes(make_wb, mwb, monkeypatch):
+    wb = _stock(make_wb)
+    real_write = to_documents._write
+
+    def stop_after_two_pages(coll, docs, replay):
+        out = real_write(coll, docs, replay)
+        if coll.count_documents({}) >= 20:
+            raise KeyboardInterrupt
+        return out
+
+    monkeypatch.setattr(to_documents, "_write", stop_after_two_pages)
+    with pytest.raises(KeyboardInterrupt):
+        copy_to_documents(wb, mwb, progress=False, batch=10)
+    monkeypatch.setattr(to_documents, "_write", real_write)
+    report = copy_to_documents(wb, mwb, progress=False, batch=10)
+    assert report.ok and mwb.backend.db.stock.count_documents({}) == 25
