@@ -257,3 +257,30 @@ def test_a_composite_key_copy_resumes(make_wb, mwb, monkeypatch):
     monkeypatch.setattr(to_documents, "_write", real_write)
     report = copy_to_documents(wb, mwb, progress=False, batch=10)
     assert report.ok and mwb.backend.db.stock.count_documents({}) == 25
+
+
+@pytest.mark.parametrize("shop", ["postgresql"], indirect=True)
+def test_no_password_in_the_report_the_scripts_or_the_checkpoints(shop, mwb, tmp_path):
+    url = shop.backend.url.sqlalchemy_url().replace("+psycopg", "").replace(
+        "root@", "root:s3cr%23t-pw@")                      # trust auth: any password will do
+    assert "root:s3cr%23t-pw@" in url
+    source = dbwork.connect(url, migrations=tmp_path / "pw")
+    design = design_documents(source, decimals="string")
+    report = copy_to_documents(source, mwb, design=design, progress=False)
+    assert report.ok
+    shown = [repr(report), report._repr_html_(), str(report.to_dict()), design.text(),
+             *report.scripts.values(),
+             *map(str, mwb.backend.db["dbwork_copy_checkpoints"].find({}))]
+    assert not [s for s in shown if "s3cr" in s]
+    source.close()
+
+
+def test_the_design_draws(shop):
+    from dbwork.graphs.erd import has_dot
+    design = design_documents(shop, decimals="string")
+    bundle = design._repr_mimebundle_()
+    assert bundle["text/plain"] == design.text()
+    if has_dot():
+        svg = design._repr_svg_()
+        assert "<svg" in svg and "items[]" in svg and "orders" in svg
+    assert "users" in design.diagram().source and "addresses[]" in design.diagram().source
