@@ -275,11 +275,14 @@ def _table_of(design, q, by_table) -> str | None:
 def _checksums(conn, db, design, root, by_table) -> None:
     inside = [t for t in design.tables if design.root_of(t) == root]
     source = {t: Checksum() for t in inside}
+    step = max(1, count(conn, design.table(root)) // SAMPLE)
+    sample_ids, found = {}, {}
     for t in inside:
-        for r in rows_in_order(conn, design.table(t)):
+        for i, r in enumerate(rows_in_order(conn, design.table(t))):
             source[t].add_fingerprints(build.row_fingerprints(design, t, r))
+            if t == root and i % step == 0 and len(sample_ids) < SAMPLE:
+                sample_ids[_id_key(design, root, r)] = r   # a sample spread over the keys
     target = {t: Checksum() for t in inside}
-    sample_ids, found = _sample_ids(conn, design, root), {}
     for doc in db[root].find({}):
         for t, fps in build.source_rows(design, root, doc):
             target[t].add_fingerprints(fps)
@@ -296,17 +299,8 @@ def _checksums(conn, db, design, root, by_table) -> None:
     _compare_sample(conn, design, root, sample_ids, found, by_table[root])
 
 
-def _sample_ids(conn, design, root) -> dict:
-    """Up to SAMPLE rows of ``root`` spread over the key order: _id fingerprint -> row."""
-    t = design.table(root)
-    n = count(conn, t)
-    step = max(1, n // SAMPLE)
-    out = {}
-    for i, r in enumerate(rows_in_order(conn, t)):
-        if i % step == 0 and len(out) < SAMPLE:
-            doc = build.document(design, root, r, {})
-            out[build.fingerprint_id(doc.get("_id"))] = r
-    return out
+def _id_key(design, root: str, row: dict) -> str:
+    return build.fingerprint_id(build.document(design, root, row, {}).get("_id"))
 
 
 def _compare_sample(conn, design, root, sample_ids, found, copy: TableCopy) -> None:
