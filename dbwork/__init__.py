@@ -21,7 +21,7 @@ _logging.getLogger("sqlglot").setLevel(_logging.ERROR)
 __version__ = "0.1.0"
 
 _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefused",
-           "DbworkError", "IrreversibleError", "LockTimeout", "MigrationConflict",
+           "DbworkError", "DesignError", "DocumentCopyRefused", "IrreversibleError", "LockTimeout", "MigrationConflict",
            "MigrationFailed", "ObjectExistsError", "ParseError", "SeedError",
            "StatementFailed", "UnknownObjectError", "UnsupportedError",
            "CopyRefused", "CopyFailed")
@@ -31,7 +31,8 @@ _LAZY = {**{name: ".errors" for name in _ERRORS},
          "Migration": ".migration", "Step": ".migration", "Schema": ".model",
          "Workbench": ".workbench", "connect": ".workbench",
          "SeedReport": ".data.report", "SeedDrift": ".data.report",
-         "copy": ".data.copy", "CopyReport": ".data.copy_report"}
+         "copy": ".data.copy", "CopyReport": ".data.copy_report",
+         "design_documents": ".data.documents", "DocumentDesign": ".data.documents"}
 
 
 def __getattr__(name: str):
@@ -58,5 +59,6 @@ def load_ipython_extension(ipython):
 
 
 __all__ = [*_ERRORS, "CopyReport", "copy", "Migration", "Schema", "SeedDrift", "SeedReport", "Step", "Workbench",
-           "connect", "detect", "load_ipython_extension"]
+           "connect", "detect", "load_ipython_extension",
+           "design_documents", "DocumentDesign"]
 __all__.sort()

@@ -305,3 +305,26 @@ class CopyFailed(DbworkError):
         self.table, self.reason, self.key = table, reason, key
         at = f" at key {key!r}" if key is not None else ""
         super().__init__(f"copy of {table} stopped{at}: {reason}")
+
+
+class DesignError(DbworkError):
+    """A document design change that cannot be made: an unknown table, no foreign key
+    between the two tables, an embedding that would make a cycle. ``table`` names it.
+
+    >>> print(DesignError("no foreign key from 'users' to 'orders'", table="users"))
+    no foreign key from 'users' to 'orders'
+    """
+
+    def __init__(self, message: str, table: str | None = None):
+        self.table = table
+        super().__init__(message)
+
+
+class DocumentCopyRefused(DbworkError):
+    """A copy between SQL and MongoDB refused before anything was written: a target
+    collection or table that holds data this copy did not write, a design that changed
+    since the copy began, a table it cannot key. ``name`` is the table or collection."""
+
+    def __init__(self, message: str, name: str | None = None):
+        self.name = name
+        super().__init__(message)
