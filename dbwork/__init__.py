@@ -29,7 +29,9 @@ _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefuse
 _LAZY = {**{name: ".errors" for name in _ERRORS},
          "Migration": ".migration", "Step": ".migration", "Schema": ".model",
          "Workbench": ".workbench", "connect": ".workbench",
-         "SeedReport": ".data.report", "SeedDrift": ".data.report"}
+         "SeedReport": ".data.report", "SeedDrift": ".data.report",
+         "connect_many": ".multi", "fleet": ".multi", "Group": ".multi",
+         "GroupFailed": ".errors", "PlanRefused": ".errors"}
 
 
 def __getattr__(name: str):
@@ -56,5 +58,6 @@ def load_ipython_extension(ipython):
 
 
 __all__ = [*_ERRORS, "Migration", "Schema", "SeedDrift", "SeedReport", "Step", "Workbench",
-           "connect", "detect", "load_ipython_extension"]
+           "connect", "detect", "load_ipython_extension",
+           "Group", "GroupFailed", "PlanRefused", "connect_many", "fleet"]
 __all__.sort()
