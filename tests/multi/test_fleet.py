@@ -1,0 +1,112 @@
+"""Fleets: 50 SQLite tenants and 10 PostgreSQL databases (dbw_multi_t0..9) take the
+same migrations, each under its own lock and history; a failing tenant stops the run
+or not; a re-run finishes what is left; a Dask LocalCluster runs it too."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+
+import dbwork
+from dbwork.errors import ConfigError
+
+STEPS = [("create_accounts", "CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"),
+         ("create_audit", "CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT);")]
+
+
+def write_files(template_url: str, folder) -> None:
+    """Migration files, written the ordinary way (migrate on a template database)."""
+    wb = dbwork.connect(template_url, migrations=folder)
+    for name, sql in STEPS:
+        wb.migrate(name, sql)
+    wb.close()
+
+
+def sqlite_tenant(path) -> tuple[set, list]:
+    with sqlite3.connect(path) as c:
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        rows = c.execute("SELECT name, status FROM dbwork_migrations ORDER BY version").fetchall() \
+            if "dbwork_migrations" in tables else []
+    return tables, rows
+
+
+@pytest.fixture
+def tenants(tmp_path):
+    folder = tmp_path / "migrations"
+    write_files(f"sqlite:///{tmp_path}/template.sqlite", folder)
+    (tmp_path / "t").mkdir()
+    for n in range(50):
+        sqlite3.connect(tmp_path / "t" / f"tenant{n:02d}.sqlite").close()
+    with sqlite3.connect(tmp_path / "t" / "tenant07.sqlite") as c:
+        c.execute("CREATE TABLE audit (x INTEGER)")   # makes the second migration fail here
+    return tmp_path, folder
+
+
+def test_fifty_sqlite_tenants_continue_then_rerun_finishes_what_is_left(tenants):
+    root, folder = tenants
+    f = dbwork.fleet(f"sqlite:///{root}/t/tenant*.sqlite", migrations=folder)
+    assert len(f.tenants) == 50 and f.tenants[0] == "tenant00"
+    report = f.upgrade(workers=8, stop_at_first_failure=False)
+    frame = report.frame
+    assert list(frame.columns) == ["tenant", "url", "status", "applied", "versions", "error"]
+    assert report.failed == ["tenant07"] and not report.ok
+    assert report.counts() == {"upgraded": 49, "failed": 1}
+    assert "audit" in frame.set_index("tenant").loc["tenant07", "error"]
+    for n in (0, 8, 49):
+        tables, rows = sqlite_tenant(root / "t" / f"tenant{n:02d}.sqlite")
+        assert {"accounts", "audit"} <= tables
+        assert rows == [("create_accounts", "applied"), ("create_audit", "applied")]
+    # the failing tenant: the first migration applied, the second left nothing behind
+    assert sqlite_tenant(root / "t" / "tenant07.sqlite")[1] == [("create_accounts", "applied")]
+    with sqlite3.connect(root / "t" / "tenant07.sqlite") as c:
+        c.execute("DROP TABLE audit")
+    again = f.upgrade(workers=8, stop_at_first_failure=False)
+    assert again.ok and again.counts() == {"up to date": 49, "upgraded": 1}
+    assert again.frame.set_index("tenant").loc["tenant07", "versions"] != ""
+    assert "fleet: 50 tenant(s)" in repr(again)
+
+
+def test_stop_at_first_failure_skips_the_rest(tenants):
+    root, folder = tenants
+    urls = [f"sqlite:///{root}/t/tenant{n:02d}.sqlite" for n in range(10)]
+    report = dbwork.fleet(urls, migrations=folder).upgrade(workers=1)
+    assert report.names("upgraded") == [f"tenant{n:02d}" for n in range(7)]
+    assert report.failed == ["tenant07"] and report.skipped == ["tenant08", "tenant09"]
+    assert sqlite_tenant(root / "t" / "tenant08.sqlite")[1] == []   # never touched
+
+
+def test_bad_fleet_input_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        dbwork.fleet([f"sqlite:///{tmp_path}/a.sqlite"], migrations=tmp_path / "nope")
+    (tmp_path / "m").mkdir()
+    with pytest.raises(ConfigError, match="no database matches"):
+        dbwork.fleet(f"sqlite:///{tmp_path}/none*.sqlite", migrations=tmp_path / "m")
+    with pytest.raises(ConfigError, match="workers"):
+        dbwork.fleet([f"sqlite:///{tmp_path}/a.sqlite"], migrations=tmp_path / "m").upgrade(workers=0)
+
+
+def test_ten_postgresql_databases_by_pattern_on_a_dask_cluster(pg, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    urls = [pg.create(f"dbw_multi_t{n}") for n in range(10)]
+    folder = tmp_path / "migrations"
+    write_files(urls[0], folder)   # t0 is the template: already up to date
+    eng = sa.create_engine(urls[3].replace("postgresql://", "postgresql+psycopg://"))
+    with eng.begin() as c:
+        c.execute(sa.text("CREATE TABLE audit (x INTEGER)"))
+    f = dbwork.fleet(pg.url_of("dbw_multi_t*"), migrations=folder)
+    assert f.tenants == [f"dbw_multi_t{n}" for n in range(10)]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        report = f.upgrade(client=client, stop_at_first_failure=False)
+        assert report.counts() == {"upgraded": 8, "up to date": 1, "failed": 1}
+        assert report.failed == ["dbw_multi_t3"]
+        with eng.begin() as c:
+            c.execute(sa.text("DROP TABLE audit"))
+        again = f.upgrade(client=client, stop_at_first_failure=False)
+    assert again.ok and again.names("upgraded") == ["dbw_multi_t3"]
+    with eng.connect() as c:
+        rows = c.execute(sa.text("SELECT name, status FROM dbwork_migrations ORDER BY version")).all()
+    eng.dispose()
+    assert [tuple(r) for r in rows] == [("create_accounts", "applied"), ("create_audit", "applied")]
