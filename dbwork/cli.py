@@ -71,11 +71,22 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--json", action="store_true", help="the report as JSON")
     dt = sub.add_parser("detect", help="say which databases and tools a project uses")
     dt.add_argument("path", nargs="?", default=".")
+    for module in _modules():
+        module.add_arguments(sub)
     return p
+
+
+def _modules() -> list:
+    """Packages that bring their own commands (``add_arguments(sub)``, ``run(args)``)."""
+    from .multi import cli as multi_cli
+    return [multi_cli]
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for module in _modules():
+        if module.handles(args):
+            return module.run(args)
     try:
         text, status = _run(args)
         print(text)

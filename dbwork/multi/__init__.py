@@ -15,7 +15,23 @@ checks, dual writes, fleets of tenant databases and services that depend on each
 """
 from __future__ import annotations
 
-from .fleet import Fleet, FleetReport, fleet
-from .group import Group, GroupChange, connect_many
+import importlib
 
-__all__ = ["Fleet", "FleetReport", "Group", "GroupChange", "connect_many", "fleet"]
+# public name -> the module that defines it (loaded on first use, so ``dbwork --help``
+# does not pay for SQLAlchemy and sqlglot)
+_LAZY = {"Fleet": ".fleets", "FleetReport": ".fleets", "fleet": ".fleets",
+         "Group": ".group", "GroupChange": ".group", "connect_many": ".group",
+         "ConsistencyReport": ".check", "ServicePlan": ".services",
+         "plan_services": ".services", "upgrade_services": ".services",
+         "dual_write_snippet": ".dualwrite", "backfill": ".dualwrite"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'dbwork.multi' has no attribute {name!r}")
+
+
+__all__ = sorted(_LAZY)
