@@ -329,6 +329,8 @@ def short_traceback(shell, etype, value, tb, tb_offset=None) -> list[str]:
 def load_ipython_extension(ipython) -> None:
     """Register the magics and the short rendering of dbwork errors."""
     ipython.register_magics(DbworkMagics)
+    from .multi import MultiMagics  # after DbworkMagics: its %%migrate adds --targets
+    ipython.register_magics(MultiMagics)
     ipython.set_custom_exc((DbworkError,), short_traceback)
 
 

@@ -125,7 +125,7 @@ class Group:
         that had applied it (GroupFailed says which); a re-run of an applied change is
         reported, not applied twice."""
         validate_name(name)
-        plan = self._texts(texts)
+        plan = {} if mirror is not None and texts in ({}, None, "") else self.plan_texts(texts)
         if mirror is not None:
             plan = self._with_mirror(plan, mirror)
         planned = self._preflight(name, plan, allow_data_loss)
@@ -133,13 +133,15 @@ class Group:
             return GroupChange(name, "(dry run)", "migrate", planned)
         return self._apply(name, plan, allow_data_loss)
 
-    def _texts(self, texts) -> dict[str, str]:
+    def plan_texts(self, texts) -> dict[str, str]:
+        """Each target's text, in the group's order: from a dict, from one text with
+        ``-- target: NAME`` sections, or one text for every target."""
         if isinstance(texts, str):
             if has_sections(texts):
                 return split_targets(texts, self.targets)
             return {t: texts for t in self.targets}
         if not isinstance(texts, dict) or not texts:
-            raise ConfigError("texts must be a dict of target -> text, or one text")
+            raise ConfigError("texts must be a non-empty dict of target -> text, or one text")
         for target, text in texts.items():
             self[target]
             if not isinstance(text, str) or not text.strip():

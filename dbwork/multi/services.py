@@ -11,7 +11,6 @@ cycle or a requirement that is neither applied nor pending is refused, naming it
 """
 from __future__ import annotations
 
-import html
 import os
 import re
 import tomllib
