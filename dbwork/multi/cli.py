@@ -15,6 +15,7 @@ Exit status: 0 ok, 1 findings (a difference, a failed tenant), 2 an error.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 
@@ -36,6 +37,8 @@ def add_arguments(sub) -> None:
     fl.add_argument("action", choices=["upgrade"])
     fl.add_argument("urls", nargs="*", help="tenant database URLs")
     fl.add_argument("--pattern", help="a URL whose file, database or ?schema= name is a pattern")
+    fl.add_argument("--migrations", default=argparse.SUPPRESS,
+                    help="the folder every tenant takes (or dbwork's own --migrations)")
     fl.add_argument("--workers", type=int, default=8)
     fl.add_argument("--continue", dest="keep_going", action="store_true",
                     help="carry on after a failed tenant (default: stop)")
@@ -97,7 +100,7 @@ def _fleet(args) -> tuple[str, int]:
     from .fleets import fleet
     if bool(args.urls) == bool(args.pattern):
         raise ConfigError("give tenant URLs or --pattern, not both or neither")
-    if not args.migrations:
+    if not getattr(args, "migrations", None):
         raise ConfigError("fleet upgrade needs --migrations DIR (the folder every tenant takes)")
     report = fleet(args.pattern or args.urls, migrations=args.migrations).upgrade(
         workers=args.workers, stop_at_first_failure=not args.keep_going, dry_run=args.dry_run)

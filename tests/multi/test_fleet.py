@@ -110,3 +110,31 @@ def test_ten_postgresql_databases_by_pattern_on_a_dask_cluster(pg, tmp_path):
         rows = c.execute(sa.text("SELECT name, status FROM dbwork_migrations ORDER BY version")).all()
     eng.dispose()
     assert [tuple(r) for r in rows] == [("create_accounts", "applied"), ("create_audit", "applied")]
+
+
+def test_dbwork_fleet_upgrade_on_the_command_line(tenants):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root, folder = tenants
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    out = subprocess.run([sys.executable, "-m", "dbwork.cli", "fleet", "upgrade", "--pattern",
+                          f"sqlite:///{root}/t/tenant0*.sqlite", "--migrations", str(folder),
+                          "--continue", "--json"], capture_output=True, text=True, env=env,
+                         cwd=root, timeout=300)
+    assert out.returncode == 1, out.stderr
+    data = json.loads(out.stdout)
+    assert data["counts"] == {"upgraded": 9, "failed": 1}
+    assert [t["tenant"] for t in data["tenants"] if t["status"] == "failed"] == ["tenant07"]
+
+
+def test_a_password_never_shows_in_the_fleet_report(tmp_path):
+    (tmp_path / "m").mkdir()
+    secret = "s3cr3t-Pw"
+    report = dbwork.fleet([f"postgresql://app:{secret}@127.0.0.1:1/t1"], migrations=tmp_path / "m",
+                          connect_timeout=1).upgrade(workers=1)
+    assert report.failed == ["t1"]
+    assert secret not in repr(report) and secret not in report.frame.to_string()
+    assert "ConnectionFailed" in report.rows[0]["error"]
