@@ -156,8 +156,8 @@ def read_rows(wb, table: str, fields=None, key: str = "id") -> list[dict]:
     """Every row of ``table`` on ``wb``'s database as dicts (the key and ``fields``, or
     all columns): SQL through SQLAlchemy, MongoDB through pymongo."""
     if wb.dialect.family == "document":
-        projection = None if fields is None else {f: 1 for f in [key, *fields]}
-        return list(wb.backend.db[table].find({}, projection))
+        projection = None if fields is None else {f: 1 for f in ["_id", key, *fields]}
+        return [_keyed_by_id(doc, key) for doc in wb.backend.db[table].find({}, projection)]
     import sqlalchemy as sa
     schema = wb.schema()
     if not schema.has_table(table):
@@ -171,6 +171,14 @@ def read_rows(wb, table: str, fields=None, key: str = "id") -> list[dict]:
     stmt = sa.select(*[sa.column(c) for c in wanted]).select_from(sa.table(table))
     with wb.backend.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def _keyed_by_id(doc: dict, key: str) -> dict:
+    """A document without the key field has it as ``_id`` (the SQL primary key copied
+    into ``_id``, as the mirror and dbwork.copy write it)."""
+    if key not in doc and "_id" in doc:
+        doc[key] = doc.pop("_id")
+    return doc
 
 
 def check(group, table: str, key: str = "id", fields=None, targets=None) -> ConsistencyReport:

@@ -78,7 +78,7 @@ class DualWriteSnippet:
         lines = [f"## Dual writes: `{self.table}` to SQL and MongoDB `{self.collection}`", "",
                  "The row and an outbox entry commit in **one SQL transaction**; `relay()` "
                  "moves entries to MongoDB in order, upserting by "
-                 f"`{self.key}`, and marks them sent. URLs come from the environment "
+                 f"`{self.key}` (as `_id`, as the mirror and `dbwork.copy` write it), and marks them sent. URLs come from the environment "
                  "(`MAIN_URL`, `BACKUP_URL`): no credentials in code.", "",
                  "| failure | what happens |", "|---|---|"]
         lines += [f"| {what} | {how} |" for what, how in FAILURE_MODES]
@@ -157,14 +157,15 @@ def _enqueue(conn, key) -> None:
 
 
 def _document(row) -> dict:
-    """The row as a document, with BSON's types (dates as dates, decimals exact)."""
+    """The row as a document, with BSON's types (dates as dates, decimals exact); the
+    key is _id, as the mirror and dbwork.copy have it."""
     out = {{}}
     for name, value in dict(row._mapping).items():
         if isinstance(value, decimal.Decimal):
             value = bson.Decimal128(value)
         elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             value = datetime.datetime(value.year, value.month, value.day)
-        out[name] = value
+        out["_id" if name == "{key}" else name] = value
     return out
 
 
@@ -183,9 +184,9 @@ def relay(batch: int = 500) -> int:
             row = conn.execute(sa.text("SELECT {cols} FROM {table} WHERE {key} = :k"),
                                {{"k": key}}).first()
             if row is None:
-                collection.delete_one({{"{key}": key}})
+                collection.delete_one({{"_id": key}})
             else:
-                collection.replace_one({{"{key}": key}}, _document(row), upsert=True)
+                collection.replace_one({{"_id": key}}, _document(row), upsert=True)
             conn.execute(sa.text("UPDATE {outbox} SET sent_at = :t WHERE seq = :s"),
                          {{"t": datetime.datetime.now(datetime.timezone.utc).isoformat(),
                           "s": seq}})

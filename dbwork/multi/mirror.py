@@ -1,6 +1,7 @@
 """Mirror a SQL table as a MongoDB collection: the ``$jsonSchema`` validator from the
-column types and NOT NULLs, the indexes from the keys (primary key and UNIQUE: unique
-indexes; foreign keys and plain indexes: indexes). Pure: a neutral Table in, the
+column types and NOT NULLs, the indexes from the keys (a single-column primary key is
+``_id``, as :func:`dbwork.copy` writes it; a composite one and UNIQUE: unique indexes;
+foreign keys and plain indexes: indexes). Pure: a neutral Table in, the
 mongosh text (that dbwork's own parser reads) out.
 
 >>> from dbwork.model.schema import Column, PrimaryKey, Table
@@ -8,8 +9,7 @@ mongosh text (that dbwork's own parser reads) out.
 ...                      Column("kind", "VARCHAR(20)", nullable=False),
 ...                      Column("at", "TIMESTAMP")), primary_key=PrimaryKey(("id",)))
 >>> print(mirror_text(t))
-db.createCollection("events", {"validator": {"$jsonSchema": {"bsonType": "object", "required": ["id", "kind"], "properties": {"id": {"bsonType": ["int", "long"]}, "kind": {"bsonType": "string", "maxLength": 20}, "at": {"bsonType": ["date", "null"]}}}}})
-db.events.createIndex({"id": 1}, {"unique": true, "name": "events_pkey"})
+db.createCollection("events", {"validator": {"$jsonSchema": {"bsonType": "object", "required": ["_id", "kind"], "properties": {"_id": {"bsonType": ["int", "long"]}, "kind": {"bsonType": "string", "maxLength": 20}, "at": {"bsonType": ["date", "null"]}}}}})
 """
 from __future__ import annotations
 
@@ -54,12 +54,23 @@ class MirrorSpec:
         return cls(source, table, parts[1])
 
 
+def document_key(table) -> str | None:
+    """The column that becomes ``_id``: a single-column primary key (the convention of
+    :func:`dbwork.copy` into MongoDB, so a backfill and the mirror agree), else None."""
+    pk = table.primary_key.columns if table.primary_key else ()
+    return pk[0] if len(pk) == 1 else None
+
+
+def field_name(table, column: str) -> str:
+    return "_id" if column == document_key(table) else column
+
+
 def json_schema(table) -> dict:
     """The ``$jsonSchema`` of ``table``'s rows: a required field per NOT NULL column,
     the BSON types of each column's type (plus null where it may be NULL), a string's
-    maxLength from VARCHAR(n)."""
-    props = {c.name: _property(c) for c in table.columns}
-    required = [c.name for c in table.columns if not c.nullable]
+    maxLength from VARCHAR(n); a single-column primary key is ``_id``."""
+    props = {field_name(table, c.name): _property(c) for c in table.columns}
+    required = [field_name(table, c.name) for c in table.columns if not c.nullable]
     schema = {"bsonType": "object"}
     if required:
         schema["required"] = required
@@ -83,18 +94,21 @@ def _property(column) -> dict:
 
 def index_specs(table) -> list[tuple[dict, dict]]:
     """(keys, options) of every index the collection gets, unique keys first, each
-    key set once."""
-    out, seen = [], set()
+    key set once (none on ``_id``, which MongoDB indexes itself)."""
+    out, seen = [], {(document_key(table),)}
 
     def add(columns, unique, name):
+        columns = [field_name(table, c) for c in columns]
         key = tuple(columns)
+        if key == ("_id",):
+            return
         if key in seen:
             return
         seen.add(key)
         options = {"unique": True} if unique else {}
         out.append(({c: 1 for c in columns}, {**options, "name": name}))
 
-    if table.primary_key:
+    if table.primary_key and document_key(table) is None:   # a single key is _id: indexed
         add(table.primary_key.columns, True, table.primary_key.name or f"{table.name}_pkey")
     for u in table.uniques:
         add(u.columns, True, u.name or f"{table.name}_{'_'.join(u.columns)}_key")

@@ -61,18 +61,28 @@ def test_the_generated_outbox_snippet_writes_both_and_survives_failures(setup, m
     assert ns["relay"]() == 2
     report = g.check("events")
     assert report.ok and report.counts == {"main": 3, "backup": 3}
+    base, name = mongo_url.rsplit("/", 1)
+    docs = pymongo.MongoClient(base + "/", serverSelectionTimeoutMS=3000)[name].events.find({})
+    assert sorted(d["_id"] for d in docs) == [1, 3, 4]   # the key is _id, as dbwork.copy has it
     # the explanation names every failure mode, and no URL is written into the code
     assert all(what in snippet.explanation for what, _ in FAILURE_MODES)
     assert mongo_url not in snippet.code and "MAIN_URL" in snippet.code
 
 
-def test_backfill_goes_through_dbwork_copy(setup):
+def test_backfill_goes_through_dbwork_copy(setup, mongo_url, monkeypatch):
     pytest.importorskip("dbwork.data.copy")
     pytest.importorskip("dbwork.data.documents")
     from dbwork.multi.dualwrite import backfill
     g, snippet, main = setup
     with sqlite3.connect(main.replace("sqlite:///", "")) as c:
         c.executemany("INSERT INTO events (id, kind) VALUES (?, ?)", [(i, f"k{i}") for i in range(1, 51)])
+    assert g.check("events").only_in["main"] == list(range(1, 51))
     report = backfill(g, "events", progress=False)
     assert report.ok
     assert g.check("events", fields=["kind"]).ok
+    # dual writes after the backfill land on the same documents (the key is _id on both)
+    ns = run_snippet(snippet.code, monkeypatch, main, mongo_url)
+    ns["write_row"]({"id": 7, "kind": "changed", "at": None})
+    assert ns["relay"]() == 1
+    after = g.check("events", fields=["kind"])
+    assert after.ok and after.counts == {"main": 50, "backup": 50}
