@@ -138,3 +138,24 @@ def test_a_password_never_shows_in_the_fleet_report(tmp_path):
     assert report.failed == ["t1"]
     assert secret not in repr(report) and secret not in report.frame.to_string()
     assert "ConnectionFailed" in report.rows[0]["error"]
+
+
+def test_every_postgresql_schema_matching_a_pattern(pg, tmp_path):
+    url = pg.create()
+    eng = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with eng.begin() as c:
+        for n in range(3):
+            c.execute(sa.text(f"CREATE SCHEMA dbw_multi_s{n}"))
+        c.execute(sa.text("CREATE SCHEMA other_s"))
+    folder = tmp_path / "migrations"
+    write_files(f"{url}?schema=dbw_multi_s0", folder)
+    f = dbwork.fleet(f"{url}?schema=dbw_multi_s*", migrations=folder)
+    assert f.tenants == ["dbw_multi_s0", "dbw_multi_s1", "dbw_multi_s2"]
+    report = f.upgrade(workers=3)
+    assert report.counts() == {"up to date": 1, "upgraded": 2}
+    with eng.connect() as c:
+        tables = {tuple(r) for r in c.execute(sa.text(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_name IN ('accounts', 'dbwork_migrations')"))}
+    eng.dispose()
+    assert tables == {(f"dbw_multi_s{n}", t) for n in range(3) for t in ("accounts", "dbwork_migrations")}

@@ -186,3 +186,29 @@ def test_an_old_history_table_gets_the_group_column(tmp_path):
         cols = [r[1] for r in c.execute("PRAGMA table_info(dbwork_migrations)")]
     assert "group_id" in cols
     wb.close()
+
+
+def test_dry_run_and_three_targets(tmp_path):
+    urls = {n: f"sqlite:///{tmp_path}/{n}.sqlite" for n in ("a", "b", "c")}
+    g = dbwork.connect_many(urls, migrations=tmp_path / "m")
+    try:
+        planned = g.migrate("t", "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);", dry_run=True)
+        assert all(m.dry_run for m in planned.migrations.values())
+        assert all("t" not in sqlite_state(tmp_path / f"{n}.sqlite")[0] for n in urls)
+        g.migrate("t", "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);")
+        for n, rows in (("a", [(1, "x")]), ("c", [(1, "y"), (2, "z")])):
+            with sqlite3.connect(tmp_path / f"{n}.sqlite") as c:
+                c.executemany("INSERT INTO t VALUES (?, ?)", rows)
+        report = g.check("t", targets=("a", "c"))
+        assert report.only_in == {"a": [], "c": [2]}
+        assert report.differences == [{"key": 1, "field": "v", "a": "x", "c": "y"}]
+        with pytest.raises(ConfigError, match="two targets"):
+            g.check("t", targets=("a",))
+        # the third target fails: both earlier ones are undone, newest first
+        make_u = "CREATE TABLE u (id INTEGER PRIMARY KEY);"
+        with pytest.raises(GroupFailed, match=r"failed on c: .*Undone: a \(.*\), b \(") as e:
+            g.migrate("u", {"a": make_u, "b": make_u, "c": "INSERT INTO t (id, v) VALUES (1, 'dup');"})
+        assert list(e.value.undone) == ["a", "b"]
+        assert all("u" not in sqlite_state(tmp_path / f"{n}.sqlite")[0] for n in ("a", "b"))
+    finally:
+        g.close()
