@@ -192,10 +192,13 @@ def _workbenches(services: dict, options: dict) -> dict:
 
 def _plan(benches: dict) -> ServicePlan:
     files = {name: wb.files.all() for name, wb in benches.items()}
-    applied = {name: {r.version for r in wb.backend.history() if r.status == "applied"}
-               for name, wb in benches.items()}
-    pending = {name: [m for m in files[name] if m.version not in applied[name]]
-               for name in benches}
+    rows = {name: wb.backend.history() for name, wb in benches.items()}
+    applied = {name: {r.version for r in rows[name] if r.status == "applied"} for name in rows}
+    # rolled back on purpose: upgrade leaves it alone until re-approved (wb.reapply)
+    reverted = {name: {r.version for r in rows[name] if r.status == "rolled_back"}
+                for name in rows}
+    pending = {name: [m for m in files[name]
+                      if m.version not in applied[name] | reverted[name]] for name in benches}
     steps, info = {}, {}
     for name, ms in pending.items():
         for m in ms:
@@ -203,6 +206,13 @@ def _plan(benches: dict) -> ServicePlan:
             reqs = [_resolve(r, files) for r in requirements(text)]
             steps[(name, m.version)] = reqs
             info[(name, m.version)] = (m.name, reqs)
+    for node, reqs in steps.items():
+        for item in reqs:
+            service, version = item.split("@")
+            if version in reverted.get(service, set()):
+                raise PlanRefused(f"{node[0]}@{node[1]} requires {item}, which was rolled "
+                                  f"back on purpose: re-approve it first "
+                                  f"(wb.reapply) in service {service}")
     order = order_steps(steps, applied)
     return ServicePlan([{"service": s, "version": v, "name": info[(s, v)][0],
                          "requires": info[(s, v)][1]} for s, v in order])

@@ -130,3 +130,17 @@ def test_cli_plan_and_upgrade_services(project):
     assert history(root / "orders.sqlite")[-1] == ("order_invoice", "applied")
     bad = dbwork_cli("plan", "--services", str(root / "nowhere"), cwd=root)
     assert bad.returncode == 2 and "no services.toml" in bad.stderr
+
+
+def test_a_requirement_rolled_back_on_purpose_is_unmet(project):
+    root, v = project
+    upgrade_services(root)
+    billing = load_services(root)["billing"]
+    wb = dbwork.connect(billing.database, migrations=billing.migrations)
+    wb.rollback(reason="billing change withdrawn")
+    wb.close()
+    assert plan_services(root).steps == []   # reverted: not pending by itself
+    fresh = root / "orders.sqlite"
+    fresh.unlink()                            # orders on a new database: all pending again
+    with pytest.raises(PlanRefused, match="rolled back on purpose"):
+        plan_services(root)
