@@ -196,7 +196,7 @@ class Group:
         """Undo the failing target's partial steps (non-transactional engines), then
         every earlier target's applied change, newest first."""
         undone, not_undone = {}, {}
-        self._undo_partial(failed, name, not_undone)
+        partial = self._undo_partial(failed, name, not_undone)
         for target in reversed(fresh):
             m = change.migrations[target]
             try:
@@ -205,17 +205,22 @@ class Group:
             except DbworkError as e:
                 not_undone[target] = str(e).splitlines()[0]
         return GroupFailed(name, failed, error, dict(reversed(list(undone.items()))),
-                           not_undone)
+                           not_undone, partial)
 
-    def _undo_partial(self, target: str, name: str, not_undone: dict) -> None:
+    def _undo_partial(self, target: str, name: str, not_undone: dict) -> int:
+        """The steps a non-transactional engine ran before the failure, rolled back;
+        returns how many."""
         wb = self[target]
         rows = [r for r in wb.backend.history() if r.status in LIVE]
         rows.sort(key=lambda r: r.version)
-        if rows and rows[-1].name == name and rows[-1].status in ("failed", "running"):
-            try:
-                wb.rollback(reason="group change failed on this target")
-            except DbworkError as e:
-                not_undone[target] = f"its partial steps stay: {str(e).splitlines()[0]}"
+        if not rows or rows[-1].name != name or rows[-1].status not in ("failed", "running"):
+            return 0
+        try:
+            wb.rollback(reason="group change failed on this target")
+        except DbworkError as e:
+            not_undone[target] = f"its partial steps stay: {str(e).splitlines()[0]}"
+            return 0
+        return rows[-1].steps_done
 
     def _undo_one(self, target: str, version: str, reason: str = "a later target failed"):
         wb = self[target]

@@ -92,7 +92,8 @@ def test_a_later_target_that_fails_undoes_the_earlier_one(group, pg_url, mongo_u
                       "db.legacy.insertOne({_id: 1, note: 'new'})"})
     e = failure.value
     assert e.target == "backup" and list(e.undone) == ["main"] and not e.not_undone
-    assert "Undone: main (" in str(e) and "rolled back" in str(e)
+    assert "Undone: main (" in str(e) and "and the 1 step(s) that ran on backup" in str(e)
+    assert e.partial_steps == 1
     # main: the table is gone and its history row says rolled_back, with the group id
     assert "events" not in pg_tables(pg_url)
     [(name, status, gid)] = pg_history(pg_url)
