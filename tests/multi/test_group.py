@@ -213,3 +213,14 @@ def test_dry_run_and_three_targets(tmp_path):
         assert all("u" not in sqlite_state(tmp_path / f"{n}.sqlite")[0] for n in ("a", "b"))
     finally:
         g.close()
+
+
+def test_mirror_of_a_table_that_exists_already(group, mongo_url):
+    group["main"].migrate("add_events", EVENTS_SQL)
+    change = group.migrate("mirror_events", {}, mirror="main:events backup")
+    assert change.statuses() == {"backup": "applied"}
+    assert "events" in mongo_db(mongo_url).list_collection_names()
+    with pytest.raises(dbwork.UnknownObjectError):
+        group.migrate("mirror_nope", {}, mirror="main:nope backup")
+    with pytest.raises(ConfigError, match="from a SQL target to a MongoDB one"):
+        group.migrate("mirror_back", {}, mirror="backup:events main")
