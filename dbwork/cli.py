@@ -20,6 +20,7 @@ no pending migrations
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
@@ -71,22 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--json", action="store_true", help="the report as JSON")
     dt = sub.add_parser("detect", help="say which databases and tools a project uses")
     dt.add_argument("path", nargs="?", default=".")
-    for module in _modules():
-        module.add_arguments(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_arguments(sub)
     return p
 
 
-def _modules() -> list:
-    """Packages that bring their own commands (``add_arguments(sub)``, ``run(args)``)."""
-    from .multi import cli as multi_cli
-    return [multi_cli]
+# commands that live in their own packages: each has add_arguments(sub) and run(args)
+COMMAND_MODULES = ["dbwork.multi.cli"]
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    for module in _modules():
-        if module.handles(args):
-            return module.run(args)
+    if getattr(args, "module_run", None):
+        return args.module_run(args)
     try:
         text, status = _run(args)
         print(text)

@@ -23,8 +23,8 @@ from ..errors import ConfigError, DbworkError
 
 
 def add_arguments(sub) -> None:
-    """Add ``check``, ``fleet`` and ``plan`` to the ``dbwork`` subparsers, and
-    ``--services`` to ``upgrade`` (when that command exists)."""
+    """Add ``check`` and ``fleet`` to the ``dbwork`` subparsers, and ``--services`` to
+    ``plan`` and ``upgrade`` (a ``plan`` of its own when there is none yet)."""
     ck = sub.add_parser("check", help="compare a table across two databases (exit 1 on a difference)")
     ck.add_argument("table")
     ck.add_argument("--target", action="append", default=[], metavar="NAME=URL",
@@ -32,7 +32,7 @@ def add_arguments(sub) -> None:
     ck.add_argument("--key", default="id", help="the field rows are matched by")
     ck.add_argument("--fields", default=None, help="comma-separated fields to compare (default: common)")
     ck.add_argument("--json", action="store_true")
-    ck.set_defaults(module_run=run)
+    ck.set_defaults(module_run=run, run=run)
     fl = sub.add_parser("fleet", help="upgrade many tenant databases")
     fl.add_argument("action", choices=["upgrade"])
     fl.add_argument("urls", nargs="*", help="tenant database URLs")
@@ -44,21 +44,39 @@ def add_arguments(sub) -> None:
                     help="carry on after a failed tenant (default: stop)")
     fl.add_argument("--dry-run", action="store_true")
     fl.add_argument("--json", action="store_true")
-    fl.set_defaults(module_run=run)
-    pl = sub.add_parser("plan", help="order pending migrations (--services: of every service)")
-    pl.add_argument("--services", nargs="?", const=".", default=None, metavar="PATH")
-    pl.add_argument("--json", action="store_true")
-    pl.set_defaults(module_run=run)
-    upgrade = sub.choices.get("upgrade")
-    if upgrade is not None:
-        upgrade.add_argument("--services", nargs="?", const=".", default=None, metavar="PATH",
-                             help="apply every service's pending migrations in plan order")
+    fl.set_defaults(module_run=run, run=run)
+    choices = _parsers(sub)
+    if "plan" not in choices:
+        pl = sub.add_parser("plan", help="order pending migrations (--services: of every service)")
+        pl.add_argument("--json", action="store_true")
+        pl.set_defaults(module_run=_refuse_plain_plan, run=_refuse_plain_plan)
+        choices = {**choices, "plan": pl}
+    for name in ("plan", "upgrade"):
+        if name in choices:
+            choices[name].add_argument(
+                "--services", nargs="?", const=".", default=None, metavar="PATH",
+                action=_ServicesOption,
+                help="every service of services.toml / [tool.dbwork.services] at PATH, "
+                     "in requirement order")
 
 
-def handles(args) -> bool:
-    """Whether ``args`` is one of this module's commands (``upgrade --services`` too)."""
-    return getattr(args, "module_run", None) is run or (
-        args.command == "upgrade" and getattr(args, "services", None) is not None)
+def _parsers(sub) -> dict:
+    """The subparsers made so far (``sub`` may be argparse's or a wrapper around it)."""
+    return dict(getattr(sub, "choices", None) or getattr(getattr(sub, "_sub", None),
+                                                         "choices", None) or {})
+
+
+class _ServicesOption(argparse.Action):
+    """``--services [PATH]`` on ``plan`` and ``upgrade``: the command runs here."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values if values is not None else self.const)
+        namespace.module_run = namespace.run = run
+
+
+def _refuse_plain_plan(args) -> int:
+    print("dbwork: plan needs --services [PATH] here", file=sys.stderr)
+    return 2
 
 
 def run(args) -> int:
@@ -114,7 +132,8 @@ def _plan(args) -> tuple[str, int]:
     if args.services is None:
         raise ConfigError("plan needs --services [PATH] (services.toml or [tool.dbwork.services])")
     plan = plan_services(args.services)
-    return (json.dumps(plan.to_dict(), indent=2) if args.json else str(plan)), 0
+    text = json.dumps(plan.to_dict(), indent=2) if getattr(args, "json", False) else str(plan)
+    return text, 0
 
 
 def _upgrade(args) -> tuple[str, int]:
