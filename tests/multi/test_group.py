@@ -131,6 +131,12 @@ def test_sqlite_targets_later_failure_and_bad_input(tmp_path):
         assert rows == []          # transactional: nothing of it stayed on b
         with sqlite3.connect(b) as c:
             assert c.execute("SELECT * FROM users").fetchall() == [(1, "x@y")]
+            c.execute("DELETE FROM users")
+        # the cause removed, the same change runs again on both
+        again = g.migrate("uniq", {"a": "CREATE TABLE t (id INTEGER PRIMARY KEY);",
+                                   "b": "INSERT INTO users (id, email) VALUES (1, 'new');"})
+        assert again.statuses() == {"a": "applied", "b": "applied"}
+        assert sqlite_state(a)[1] == [("uniq", "applied", again.group_id)]
     finally:
         g.close()
 
