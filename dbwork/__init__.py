@@ -32,7 +32,9 @@ _LAZY = {**{name: ".errors" for name in _ERRORS},
          "Workbench": ".workbench", "connect": ".workbench",
          "SeedReport": ".data.report", "SeedDrift": ".data.report",
          "copy": ".data.copy", "CopyReport": ".data.copy_report",
-         "design_documents": ".data.documents", "DocumentDesign": ".data.documents"}
+         "design_documents": ".data.documents", "DocumentDesign": ".data.documents",
+         "connect_many": ".multi", "fleet": ".multi", "Group": ".multi",
+         "GroupFailed": ".errors", "PlanRefused": ".errors"}
 
 
 def __getattr__(name: str):
@@ -60,5 +62,6 @@ def load_ipython_extension(ipython):
 
 __all__ = [*_ERRORS, "CopyReport", "copy", "Migration", "Schema", "SeedDrift", "SeedReport", "Step", "Workbench",
            "connect", "detect", "load_ipython_extension",
-           "design_documents", "DocumentDesign"]
+           "design_documents", "DocumentDesign",
+           "Group", "GroupFailed", "PlanRefused", "connect_many", "fleet"]
 __all__.sort()

@@ -327,4 +327,35 @@ class DocumentCopyRefused(DbworkError):
 
     def __init__(self, message: str, name: str | None = None):
         self.name = name
+
+# -- several targets (dbwork.multi) -------------------------------------------------------
+class GroupFailed(DbworkError):
+    """One change over several targets failed on ``target``; the targets that had
+    applied it were rolled back (``undone``: target -> version) or could not be
+    (``not_undone``: target -> why). ``cause`` is the failing target's error.
+
+    >>> print(GroupFailed("add_events", "backup", "duplicate key", {"main": "20261203"}, {}))
+    add_events failed on backup: duplicate key. Undone: main (20261203 rolled back). Nothing of it remains applied.
+    """
+
+    def __init__(self, name: str, target: str, cause, undone: dict, not_undone: dict,
+                 partial_steps: int = 0):
+        self.name, self.target, self.cause = name, target, cause
+        self.undone, self.not_undone = dict(undone), dict(not_undone)
+        self.partial_steps = partial_steps   # steps that ran on ``target`` itself, undone
+        said = ", ".join(f"{t} ({v} rolled back)" for t, v in undone.items()) or "nothing"
+        if partial_steps:
+            said += f"; and the {partial_steps} step(s) that ran on {target}"
+        tail = (" Nothing of it remains applied." if not not_undone else
+                " NOT undone: " + "; ".join(f"{t}: {why}" for t, why in not_undone.items()))
+        super().__init__(f"{name} failed on {target}: {str(cause).splitlines()[0]}. "
+                         f"Undone: {said}.{tail}")
+
+
+class PlanRefused(DbworkError):
+    """Services' pending migrations cannot be ordered: a requirement names no known
+    service or migration, or requirements form a cycle (``cycle``: the chain)."""
+
+    def __init__(self, message: str, cycle: tuple = ()):
+        self.cycle = tuple(cycle)
         super().__init__(message)

@@ -69,6 +69,7 @@ class Migration:
     restores: dict | None = field(default=None, repr=False)
     reason: str | None = None  # why it was rolled back (rollback(reason=...))
     restored: list[dict] = field(default_factory=list)  # after a rollback: rows put back
+    group_id: str | None = None  # one change over several targets (dbwork.multi)
 
     @property
     def up(self) -> str:

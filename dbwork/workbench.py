@@ -103,6 +103,8 @@ class Workbench:
         self.consent_rows = consent_rows
         self.consent_all_rows = consent_all_rows
 
+    group_id: str | None = None  # set by dbwork.multi's group while it applies one change
+
     def __repr__(self) -> str:
         return f"<Workbench {self.backend.display_url} migrations={self.files.directory}>"
 
@@ -208,7 +210,8 @@ class Workbench:
                       source_checksum=change.source_checksum, warnings=warnings,
                       explicit_down=cell.down is not None,
                       tables=_touched_tables(ops), checks=checked.checks,
-                      forward_only=tuple(st.number for st in steps if st.forward_only))
+                      forward_only=tuple(st.number for st in steps if st.forward_only),
+                      group_id=self.group_id)
         if m.forward_only:
             m.warnings.append(f"forward-only: step(s) {', '.join(map(str, m.forward_only))} "
                               "have no rollback (irreversible=True)")
@@ -806,7 +809,8 @@ class Workbench:
                          steps_done=row.steps_done, error=row.error,
                          checks=list(extra.get("checks", [])),
                          restores=extra.get("restores"), reason=extra.get("reason"),
-                         forward_only=tuple(extra.get("forward_only", ())))
+                         forward_only=tuple(extra.get("forward_only", ())),
+                         group_id=row.group_id)
 
     # -- safety (owned by safety) -----------------------------------------------------
     def lint(self, text: str, dialect: str | None = None) -> list:

@@ -333,6 +333,8 @@ def load_ipython_extension(ipython) -> None:
     ipython.register_magics(CopyMagics)
     from .nb import WidgetMagics  # the widget magics: %migrations, %browse, %detection
     ipython.register_magics(WidgetMagics)
+    from .multi import MultiMagics  # after DbworkMagics: its %%migrate adds --targets
+    ipython.register_magics(MultiMagics)
     ipython.set_custom_exc((DbworkError,), short_traceback)
 
 

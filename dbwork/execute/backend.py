@@ -83,6 +83,7 @@ class HistoryRow:
     source_checksum: str = ""
     extra: dict = field(default_factory=dict)   # validation results, backups, ...
     row_checksum: str = ""           # sha256 over this row's content (integrity.seal)
+    group_id: str | None = None      # one change over several targets (dbwork.multi)
 
 
 @dataclass

@@ -41,6 +41,8 @@ def row_digest(row: HistoryRow) -> str:
     """sha256 over every field of ``row`` except ``row_checksum`` itself, in a form
     that survives a round trip through any backend (JSON-normalised extra, None as "")."""
     d = {f.name: getattr(row, f.name) for f in fields(row) if f.name != "row_checksum"}
+    if d.get("group_id") is None:  # added later: rows written before it keep verifying
+        d.pop("group_id", None)
     for k in ("up", "down", "dialect", "source_checksum"):
         d[k] = d[k] or ""
     d["steps_done"] = int(d["steps_done"] or 0)

@@ -66,7 +66,8 @@ def history_row(m: Migration, status: str) -> HistoryRow:
                       applied_at=m.applied_at, duration_ms=m.duration_ms, up=m.up,
                       down=m.down, parent=m.parent, dialect=m.dialect,
                       steps_done=m.steps_done, error=m.error,
-                      source_checksum=m.source_checksum, extra=extra)
+                      source_checksum=m.source_checksum, extra=extra,
+                      group_id=m.group_id)
 
 
 def record(sink, m: Migration, status: str, event: str | None = None) -> None:

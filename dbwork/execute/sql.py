@@ -25,7 +25,8 @@ HISTORY_TABLE = "dbwork_migrations"
 EVENTS_TABLE = "dbwork_migration_events"
 _HISTORY_COLUMNS = ("version", "name", "status", "checksum", "applied_at", "duration_ms",
                     "up_script", "down_script", "parent", "dialect", "steps_done", "error",
-                    "source_checksum", "extra", "row_checksum")
+                    "source_checksum", "extra", "row_checksum", "group_id")
+_LATER_COLUMNS = ("row_checksum", "group_id")   # ALTER TABLE ... ADD COLUMN by ensure_history
 _EVENT_COLUMNS = ("seq", "version", "name", "event", "status", "at", "duration_ms",
                   "steps_done", "reason", "checksum", "prev_hash", "hash")
 
@@ -39,7 +40,8 @@ def history_ddl(dialect_name: str) -> str:
         "applied_at VARCHAR(32), duration_ms INTEGER, "
         f"up_script {text}, down_script {text}, parent VARCHAR(32), dialect VARCHAR(16), "
         f"steps_done INTEGER NOT NULL DEFAULT 0, error {text}, "
-        f"source_checksum VARCHAR(64), extra {text}, row_checksum VARCHAR(64))"
+        f"source_checksum VARCHAR(64), extra {text}, row_checksum VARCHAR(64), "
+        "group_id VARCHAR(64))"
     )
 
 
@@ -252,8 +254,10 @@ class SqlSession:
         forward in place (the row_checksum column; rows re-sealed). Idempotent."""
         self.execute(history_ddl(self.dialect.name))
         self.execute(events_ddl(self.dialect.name))
-        if "row_checksum" not in _columns(self.conn):
-            self.execute(f"ALTER TABLE {HISTORY_TABLE} ADD COLUMN row_checksum VARCHAR(64)")
+        present = _columns(self.conn)
+        for column in _LATER_COLUMNS:  # added after the first release
+            if column not in present:
+                self.execute(f"ALTER TABLE {HISTORY_TABLE} ADD COLUMN {column} VARCHAR(64)")
         if not self.transactional:
             self.commit()
         if upgrade_legacy_rows(self):
@@ -320,7 +324,7 @@ class SqlSession:
                       parent=row.parent, dialect=row.dialect, steps_done=row.steps_done,
                       error=row.error, source_checksum=row.source_checksum,
                       extra=json.dumps(row.extra, sort_keys=True, default=str),
-                      row_checksum=row.row_checksum)
+                      row_checksum=row.row_checksum, group_id=row.group_id)
         self.conn.execute(sa.text(f"DELETE FROM {HISTORY_TABLE} WHERE version = :v"),
                           {"v": row.version})
         cols = ", ".join(_HISTORY_COLUMNS)
@@ -372,9 +376,8 @@ def _read_events(conn, last: bool = False) -> list[Event]:
 
 
 def _read_history(conn) -> list[HistoryRow]:
-    names = _HISTORY_COLUMNS
-    if not _has_column(conn, "row_checksum"):  # an older table, read before it is brought forward
-        names = _HISTORY_COLUMNS[:-1]
+    present = _columns(conn)  # an older table lacks the later columns until brought forward
+    names = tuple(c for c in _HISTORY_COLUMNS if c in present or c not in _LATER_COLUMNS)
     cols = ", ".join(names)
     rows = conn.execute(sa.text(f"SELECT {cols} FROM {HISTORY_TABLE} ORDER BY version")).all()
     return [_history_row(dict(zip(names, r))) for r in rows]
@@ -393,7 +396,7 @@ def _history_row(d: dict) -> HistoryRow:
         down=d["down_script"] or "", parent=d["parent"], dialect=d["dialect"] or "",
         steps_done=d["steps_done"] or 0, error=d["error"],
         source_checksum=d["source_checksum"] or "", extra=extra,
-        row_checksum=d.get("row_checksum") or "")
+        row_checksum=d.get("row_checksum") or "", group_id=d.get("group_id"))
 
 
 def _extra(version: str, text) -> dict:
