@@ -134,15 +134,25 @@ class DbworkMagics(Magics):
               help="rewrite blocking operations into non-blocking forms (PostgreSQL)")
     @argument("--irreversible", action="store_true",
               help="run statements without an inverse; record the migration as forward-only")
+    @argument("--targets", default=None,
+              help="comma-separated target names of a group (dbwork.connect_many)")
+    @argument("--group", default=None, help="the notebook variable holding the group")
+    @argument("--mirror", nargs=2, default=None, metavar=("SOURCE:TABLE", "TARGET"),
+              help="add the MongoDB collection derived from a SQL table to TARGET's change")
     @cell_magic
     def migrate(self, line, cell):
-        """%%migrate NAME [--dry-run] [--allow-data-loss] [--dialect D] [--rehearse] [--desired] [--online] [--irreversible]
+        """%%migrate NAME [--dry-run] [--allow-data-loss] [--dialect D] [--rehearse] [--desired] [--online] [--irreversible] [--targets a,b] [--group VAR] [--mirror SOURCE:TABLE TARGET]
 
         The cell holds the change (SQL, or mongosh commands on MongoDB), optionally
         followed by a `-- migrate:down` section with its explicit rollback. With
         --desired it holds the whole desired schema as CREATE statements instead.
+        With --targets / --group / --mirror the change goes to several databases at once:
+        ``-- target: NAME`` lines start each target's section, and a failure on a later
+        target undoes the earlier ones.
         """
         args = self._args(self.migrate, line)
+        if args.targets or args.group or args.mirror:
+            return self.shell.magics_manager.registry["MultiMagics"].migrate_group(args, cell)
         wb = self._wb()
         if args.rehearse:
             return wb.rehearse(args.name, cell, allow_data_loss=args.allow_data_loss)
@@ -333,7 +343,7 @@ def load_ipython_extension(ipython) -> None:
     ipython.register_magics(CopyMagics)
     from .nb import WidgetMagics  # the widget magics: %migrations, %browse, %detection
     ipython.register_magics(WidgetMagics)
-    from .multi import MultiMagics  # after DbworkMagics: its %%migrate adds --targets
+    from .multi import MultiMagics  # %rollback_group, %check, the group half of %%migrate
     ipython.register_magics(MultiMagics)
     ipython.set_custom_exc((DbworkError,), short_traceback)
 

@@ -15,40 +15,20 @@ ordinary single-target magic.
 """
 from __future__ import annotations
 
-import shlex
-
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
-
-
-GROUP_OPTIONS = ("--targets", "--mirror", "--group")
 
 
 @magics_class
 class MultiMagics(Magics):
-    """Registered after DbworkMagics: its ``%%migrate`` takes ``--targets`` and hands
-    every other cell to the single-target magic."""
+    """The group magics: ``%rollback_group``, ``%check``, and the group half of
+    ``%%migrate --targets`` (the option itself belongs to core's ``%%migrate``)."""
 
-    @magic_arguments()
-    @argument("name", help="the migration's name")
-    @argument("--targets", default=None, help="comma-separated target names of the group")
-    @argument("--group", default=None, help="the notebook variable holding the group")
-    @argument("--mirror", nargs=2, default=None, metavar=("SOURCE:TABLE", "TARGET"),
-              help="add the MongoDB collection derived from a SQL table to TARGET's change")
-    @argument("--dry-run", action="store_true", help="plan on every target; change nothing")
-    @argument("--allow-data-loss", action="store_true",
-              help="allow a change that destroys data (a backup is kept)")
-    @cell_magic
-    def migrate(self, line, cell):
-        """%%migrate NAME --targets a,b [--group VAR] [--mirror SOURCE:TABLE TARGET] [--dry-run] [--allow-data-loss]
-
-        One change over several targets: ``-- target: NAME`` lines start each target's
-        section. A failure on a later target undoes the earlier ones. Without
-        --targets / --mirror: the single-target %%migrate."""
-        if not any(tok.split("=")[0] in GROUP_OPTIONS for tok in _tokens(line)):
-            return self.shell.magics_manager.registry["DbworkMagics"].migrate(line, cell)
-        args = _parse(self.migrate, line)
+    def migrate_group(self, args, cell):
+        """The group half of ``%%migrate NAME --targets a,b`` (core's magic hands it here):
+        ``-- target: NAME`` lines start each target's section; a failure on a later
+        target undoes the earlier ones."""
         group = self._group(args.group)
         texts = group.plan_texts(cell) if cell.strip() else {}
         if args.targets:
@@ -94,13 +74,6 @@ class MultiMagics(Magics):
             raise UsageError("name the group with --group VAR" if groups else
                              "no group in the notebook: g = dbwork.connect_many({...})")
         return ns[groups[0]]
-
-
-def _tokens(line: str) -> list[str]:
-    try:
-        return shlex.split(line)
-    except ValueError:
-        raise UsageError(f"bad arguments: {line!r}") from None
 
 
 def _parse(fn, line):
