@@ -226,3 +226,23 @@ def test_a_finished_copy_run_again_changes_nothing_and_a_different_table_is_refu
         dbwork.copy(src, dst, progress=False)
     assert "t" == e.value.table and "500 rows" in str(e.value)
     assert _keys(dst, "t", "id") == list(range(1, 501))      # nothing written
+
+
+def test_checksums_in_forked_processes_match_the_threads(make_db, monkeypatch):
+    """Big copies hash on forked worker processes, key range by key range."""
+    from dbwork.data.copy import executors, validate
+    src, dst = make_db("sqlite"), make_db("postgresql")
+    _fill_big(src, 3_000)
+    monkeypatch.setattr(validate, "PROCESSES_FROM", 1)
+    used = []
+    real = executors.forking
+    monkeypatch.setattr(validate, "forking", lambda: used.append(real()) or used[-1])
+    import threading
+    alone = threading.active_count() == 1     # fork only where no other thread runs
+    report = dbwork.copy(src, dst, progress=False, chunk_rows=1_000)
+    assert report.ok and report.table("t").checksum_match
+    assert used and (used[0] is not None) == alone   # processes, or threads when unsafe
+    conn = dbapi.connect(dst)
+    dbapi.run(conn, "UPDATE t SET b = b + 1 WHERE id = 2999")
+    conn.commit()
+    assert not verify_copy(src, dst).table("t").checksum_match

@@ -5,7 +5,6 @@ validate, report. Checkpoints make every step resumable."""
 from __future__ import annotations
 
 import concurrent.futures as cf
-import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -14,7 +13,9 @@ from ...dialects import get_dialect
 from ...errors import CopyFailed, CopyRefused, UnknownObjectError
 from ...model.schema import Schema, Table, Unique
 from ..copy_report import CopyReport, TableCopy
-from . import dbapi, validate
+from . import dbapi
+from .executors import as_completed, default_workers, is_dask
+from .validate import validate_copy
 from .canon import family_of
 from .checkpoint import SqlCheckpoints, job_id
 from .progress import Progress
@@ -323,16 +324,6 @@ def _chunk_spec(job: Job, spec: TableSpec, cid: str, step: int) -> ChunkSpec:
 
 
 # -- running the chunks ------------------------------------------------------------------
-def _is_dask(executor) -> bool:
-    return type(executor).__module__.split(".")[0] == "distributed"
-
-
-def default_workers(job: Job) -> int:
-    if job.target == "sqlite":
-        return 1            # one writer at a time: more threads would only wait
-    return max(1, min(4, os.cpu_count() or 2))
-
-
 def run_chunks(job: Job, chunks: list[ChunkSpec], executor, progress, opts: Options):
     """Every chunk to its end; a Ctrl-C lets running batches commit, then stops."""
     stop = threading.Event()
@@ -340,7 +331,7 @@ def run_chunks(job: Job, chunks: list[ChunkSpec], executor, progress, opts: Opti
         bar = {t.name: bars.bar(t.name, total=job.counts.get(t.name),
                                 initial=job.done_before.get(t.name, 0)) for t in job.tables}
         own = executor is None
-        pool = executor or cf.ThreadPoolExecutor(opts.workers or default_workers(job))
+        pool = executor or cf.ThreadPoolExecutor(opts.workers or default_workers(job.target))
         try:
             return _collect(job, chunks, pool, bar, stop)
         except KeyboardInterrupt:
@@ -352,7 +343,7 @@ def run_chunks(job: Job, chunks: list[ChunkSpec], executor, progress, opts: Opti
 
 
 def _collect(job: Job, chunks, pool, bar, stop) -> list[ChunkResult]:
-    dask = _is_dask(pool)
+    dask = is_dask(pool)
     futures = {}
     for spec in chunks:
         if dask:
@@ -361,7 +352,7 @@ def _collect(job: Job, chunks, pool, bar, stop) -> list[ChunkResult]:
             f = pool.submit(run_chunk, spec, bar[spec.table.name].update, stop)
         futures[f] = spec
     results, failures = [], []
-    for f in _as_completed(futures, dask):
+    for f in as_completed(futures, dask):
         spec = futures[f]
         try:
             r = f.result()
@@ -377,20 +368,13 @@ def _collect(job: Job, chunks, pool, bar, stop) -> list[ChunkResult]:
     return results
 
 
-def _as_completed(futures, dask: bool):
-    if dask:
-        from distributed import as_completed
-        return as_completed(list(futures))
-    return cf.as_completed(futures)
-
-
 # -- after the data ----------------------------------------------------------------------
 def finish_target(job: Job, report: CopyReport, workers: int | None = None) -> None:
     """Keys and indexes (those not there yet), one table per connection side by side;
     then foreign keys the same way; then sequences."""
     have = ddl.existing_names(job.target_wb, [t.name for t in job.tables])
     keys, fks = ddl.after_data_by_table(job.tables, job.target, have)
-    side_by_side = 1 if job.target == "sqlite" else (workers or default_workers(job))
+    side_by_side = 1 if job.target == "sqlite" else (workers or default_workers(job.target))
     for phase in (keys, fks):
         groups = [g for g in phase.values() if g]
         with cf.ThreadPoolExecutor(max(1, min(side_by_side, len(groups) or 1))) as pool:
@@ -439,73 +423,6 @@ def _report(job: Job, results: list[ChunkResult]) -> CopyReport:
         if tc.resumed_from:
             tc.notes.append(f"resumed: {tc.resumed_from} rows were copied before")
     return report
-
-
-PROCESSES_FROM = 200_000   # rows: below this, threads (a process costs an import)
-
-
-def validate_copy(job: Job, report: CopyReport, executor=None) -> None:
-    """Counts and checksums on each side (per key range, so the work spreads over the
-    workers: processes for big copies, the Dask cluster when one is given), and a
-    field-by-field sample."""
-    pool, own = executor, executor is None
-    if own:
-        context = _forking() if sum(job.counts.values()) >= PROCESSES_FROM else None
-        pool = (cf.ProcessPoolExecutor(max(2, default_workers(job)), mp_context=context)
-                if context else cf.ThreadPoolExecutor(2))
-    dask = _is_dask(pool)
-    try:
-        pending = []
-        for t in job.tables:
-            spec = job.specs[t.name]
-            fam = validate.families_for(spec)
-            sides = (validate.SideSpec(job.source_url, job.source, spec.name, spec.columns, fam),
-                     validate.SideSpec(job.target_url, job.target, spec.target, spec.columns,
-                                       fam))
-            parts = [[replace(s, key=spec.key[0], lo=lo, hi=hi) for s in sides]
-                     for lo, hi in job.ranges.get(t.name, [])] or [list(sides)]
-            subs = [[pool.submit(validate.checksum_side, s, **({"pure": False} if dask else {}))
-                     for s in part] for part in parts]
-            pending.append((t.name, spec, sides, fam, subs))
-        for name, spec, sides, fam, subs in pending:
-            src_sum, dst_sum = validate.TableChecksum(), validate.TableChecksum()
-            for a, b in subs:
-                src_sum, dst_sum = src_sum.merge(a.result()), dst_sum.merge(b.result())
-            _judge(report.table(name), spec, sides, fam, src_sum, dst_sum)
-    finally:
-        if own:
-            pool.shutdown()
-
-
-def _forking():
-    """Forked worker processes for hashing (no re-import, and a script without a
-    ``__main__`` guard is not run again), only where fork is safe: a POSIX system and
-    no other thread running in this process. None: use threads."""
-    import multiprocessing
-    if os.name != "posix" or threading.active_count() > 1 or \
-            "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return multiprocessing.get_context("fork")
-
-
-def _judge(tc: TableCopy, spec: TableSpec, sides, fam, src_sum, dst_sum) -> None:
-    tc.checksum_match = src_sum == dst_sum
-    tc.notes.append(f"source {src_sum.rows} rows {src_sum.hex}, target "
-                    f"{dst_sum.rows} rows {dst_sum.hex}")
-    if src_sum.rows != dst_sum.rows:
-        tc.errors.append(f"{spec.name}: {src_sum.rows} rows in the source, "
-                         f"{dst_sum.rows} in the target")
-    if spec.key:
-        tc.errors += _sample(spec, sides, fam)
-    if tc.errors and tc.checksum_match:
-        tc.checksum_match = False
-
-
-def _sample(spec: TableSpec, sides, fam) -> list[str]:
-    keys = validate.sample_keys(sides[0], spec.key)
-    a = validate.fetch_rows(sides[0], spec.key, keys)
-    b = validate.fetch_rows(sides[1], spec.key, keys)
-    return validate.compare_sample(spec.name, spec.columns, fam, a, b)
 
 
 def _timings(report: CopyReport, seconds: float) -> None:

@@ -3,11 +3,13 @@ checksum over every row (values canonicalised so the same data hashes alike on e
 engine, :mod:`.canon`), and a sample of rows compared field by field."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import concurrent.futures as cf
+from dataclasses import dataclass, field, replace
 
 from ...dialects import get_dialect
 from . import dbapi
 from .canon import TableChecksum, canonical
+from .executors import default_workers, forking, is_dask
 from .transfer import TableSpec
 
 FETCH = 20_000
@@ -114,3 +116,60 @@ def families_for(spec: TableSpec) -> tuple[str, ...]:
     only 'text'/'other' and the target's type says more (a zone-aware time, JSON)."""
     return tuple(t if s in ("text", "other") and t not in ("text", "other") else s
                  for s, t in zip(spec.families, spec.target_families))
+
+
+# -- a copy's validation, on the workers ------------------------------------------
+PROCESSES_FROM = 200_000   # rows: below this, threads (a process costs an import)
+
+
+def validate_copy(job, report, executor=None) -> None:
+    """Counts and checksums on each side (per key range, so the work spreads over the
+    workers: processes for big copies, the Dask cluster when one is given), and a
+    field-by-field sample."""
+    pool, own = executor, executor is None
+    if own:
+        context = forking() if sum(job.counts.values()) >= PROCESSES_FROM else None
+        pool = (cf.ProcessPoolExecutor(max(2, default_workers(job.target)), mp_context=context)
+                if context else cf.ThreadPoolExecutor(2))
+    dask = is_dask(pool)
+    try:
+        pending = []
+        for t in job.tables:
+            spec = job.specs[t.name]
+            fam = families_for(spec)
+            sides = (SideSpec(job.source_url, job.source, spec.name, spec.columns, fam),
+                     SideSpec(job.target_url, job.target, spec.target, spec.columns,
+                                       fam))
+            parts = [[replace(s, key=spec.key[0], lo=lo, hi=hi) for s in sides]
+                     for lo, hi in job.ranges.get(t.name, [])] or [list(sides)]
+            subs = [[pool.submit(checksum_side, s, **({"pure": False} if dask else {}))
+                     for s in part] for part in parts]
+            pending.append((t.name, spec, sides, fam, subs))
+        for name, spec, sides, fam, subs in pending:
+            src_sum, dst_sum = TableChecksum(), TableChecksum()
+            for a, b in subs:
+                src_sum, dst_sum = src_sum.merge(a.result()), dst_sum.merge(b.result())
+            _judge(report.table(name), spec, sides, fam, src_sum, dst_sum)
+    finally:
+        if own:
+            pool.shutdown()
+
+
+def _judge(tc, spec: TableSpec, sides, fam, src_sum, dst_sum) -> None:
+    tc.checksum_match = src_sum == dst_sum
+    tc.notes.append(f"source {src_sum.rows} rows {src_sum.hex}, target "
+                    f"{dst_sum.rows} rows {dst_sum.hex}")
+    if src_sum.rows != dst_sum.rows:
+        tc.errors.append(f"{spec.name}: {src_sum.rows} rows in the source, "
+                         f"{dst_sum.rows} in the target")
+    if spec.key:
+        tc.errors += _sample(spec, sides, fam)
+    if tc.errors and tc.checksum_match:
+        tc.checksum_match = False
+
+
+def _sample(spec: TableSpec, sides, fam) -> list[str]:
+    keys = sample_keys(sides[0], spec.key)
+    a = fetch_rows(sides[0], spec.key, keys)
+    b = fetch_rows(sides[1], spec.key, keys)
+    return compare_sample(spec.name, spec.columns, fam, a, b)
