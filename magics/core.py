@@ -12,11 +12,14 @@ from pathlib import Path
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from traitlets import Bool, Unicode, observe
 
 import dbwork
 from dbwork.docs.results import Findings
 from dbwork.errors import DataLossRefused, DbworkError
 from dbwork.migration import Migration
+
+from .expand import expand_variables
 
 
 class MigrationList(list):
@@ -39,7 +42,29 @@ class FindingList(Findings):
 
 @magics_class
 class DbworkMagics(Magics):
-    """Holds the current Workbench for this notebook (no global state in the core)."""
+    """Holds the current Workbench for this notebook (no global state in the core).
+
+    Options, set with IPython's ``%config`` (``%config DbworkMagics`` lists them)::
+
+        %config DbworkMagics.target = "postgresql://localhost/app"   # or a project folder
+        %config DbworkMagics.migrations = "db/migrations"
+        %config DbworkMagics.dry_run = True       # %%migrate, %upgrade, %rollback preview
+        %config DbworkMagics.auto_docs = "docs/schema.md"
+        %config DbworkMagics.expand_variables = False
+    """
+
+    target = Unicode("", help="The database a notebook uses before any %detect: a URL or "
+                              "a project folder (default: the embedded SQLite file)."
+                     ).tag(config=True)
+    migrations = Unicode("", help="The migrations folder (default: migrations/ beside "
+                                  "the database or project).").tag(config=True)
+    dry_run = Bool(False, help="Preview by default: %%migrate, %upgrade and %rollback "
+                               "change nothing unless given --apply.").tag(config=True)
+    auto_docs = Unicode("", help="Keep the schema documentation at this path, "
+                                 "regenerated after every change.").tag(config=True)
+    expand_variables = Bool(True, help="Fill {name} in %%migrate and %%lint cells from "
+                                       "notebook variables (outside strings and comments)."
+                            ).tag(config=True)
 
     def __init__(self, shell):
         super().__init__(shell)
@@ -64,7 +89,7 @@ class DbworkMagics(Magics):
         embedded default (SQLite file dbwork.sqlite beside a migrations/ folder).
         """
         args = self._args(self.detect, line)
-        result = self._detect(args.where, args.target, args.migrations)
+        result = self._detect(args.where, args.target, args.migrations or self.migrations or None)
         if args.docs and self.workbench is not None:
             self.workbench.docs_path = args.docs
         return result
@@ -111,18 +136,50 @@ class DbworkMagics(Magics):
         if self.workbench is not None:
             self.workbench.close()
         self.workbench = wb
+        if wb is not None and self.auto_docs:
+            wb.docs_path = self.auto_docs
+
+    @observe("target", "migrations")
+    def _target_changed(self, change) -> None:
+        """A new default target: the next magic connects to it."""
+        self._use(None)
+        self.pending_choice = None
+
+    @observe("auto_docs")
+    def _docs_changed(self, change) -> None:
+        if self.workbench is not None:
+            self.workbench.docs_path = change["new"] or None
 
     def _wb(self) -> dbwork.Workbench:
         if self.pending_choice:
             raise DbworkError(self.pending_choice)
+        if self.workbench is None and self.target:  # %config DbworkMagics.target
+            self._detect(self.target, None, self.migrations or None)
+            return self._wb()
         if self.workbench is None:  # the embedded default, as %detect . would choose
-            self._use(dbwork.connect())
+            self._use(dbwork.connect(None, self.migrations or None))
         return self.workbench
+
+    def _dry(self, args) -> bool:
+        """--dry-run, or the notebook's dry-run default unless --apply."""
+        if args.dry_run and args.apply:
+            raise UsageError("--dry-run and --apply contradict each other")
+        return args.dry_run or (self.dry_run and not args.apply)
+
+    def _cell(self, cell: str, args) -> str:
+        """The cell with {name} filled from the notebook (unless switched off)."""
+        if not self.expand_variables or args.no_expand:
+            return cell
+        return expand_variables(cell, self.shell.user_ns)
 
     # -- changes ----------------------------------------------------------------------
     @magic_arguments()
     @argument("name", help="the migration's name: letters, digits, _ and -")
     @argument("--dry-run", action="store_true", help="show what would run; change nothing")
+    @argument("--apply", action="store_true",
+              help="apply even when %%config DbworkMagics.dry_run = True")
+    @argument("--no-expand", action="store_true",
+              help="take the cell as written: no {name} filled from notebook variables")
     @argument("--allow-data-loss", action="store_true",
               help="allow a change that destroys data (a backup is kept)")
     @argument("--dialect", default=None, help="the dialect the cell is written in")
@@ -141,16 +198,19 @@ class DbworkMagics(Magics):
               help="add the MongoDB collection derived from a SQL table to TARGET's change")
     @cell_magic
     def migrate(self, line, cell):
-        """%%migrate NAME [--dry-run] [--allow-data-loss] [--dialect D] [--rehearse] [--desired] [--online] [--irreversible] [--targets a,b] [--group VAR] [--mirror SOURCE:TABLE TARGET]
+        """%%migrate NAME [--dry-run | --apply] [--no-expand] [--allow-data-loss] [--dialect D] [--rehearse] [--desired] [--online] [--irreversible] [--targets a,b] [--group VAR] [--mirror SOURCE:TABLE TARGET]
 
         The cell holds the change (SQL, or mongosh commands on MongoDB), optionally
         followed by a `-- migrate:down` section with its explicit rollback. With
         --desired it holds the whole desired schema as CREATE statements instead.
         With --targets / --group / --mirror the change goes to several databases at once:
         ``-- target: NAME`` lines start each target's section, and a failure on a later
-        target undoes the earlier ones.
+        target undoes the earlier ones. ``{name}`` in the cell is filled from the
+        notebook's variables (outside strings and comments; ``--no-expand`` keeps it).
         """
         args = self._args(self.migrate, line)
+        cell = self._cell(cell, args)
+        args.dry_run = self._dry(args)
         if args.targets or args.group or args.mirror:
             return self.shell.magics_manager.registry["MultiMagics"].migrate_group(args, cell)
         wb = self._wb()
@@ -177,43 +237,49 @@ class DbworkMagics(Magics):
 
     @magic_arguments()
     @argument("--dialect", default=None, help="the dialect the cell is written in")
+    @argument("--no-expand", action="store_true",
+              help="take the cell as written: no {name} filled from notebook variables")
     @cell_magic
     def lint(self, line, cell):
         """%%lint [--dialect D]: the risks of a change (rule, severity, why, the safer
         way), without running it."""
         args = self._args(self.lint, line)
-        return FindingList(self._wb().lint(cell, dialect=args.dialect))
+        return FindingList(self._wb().lint(self._cell(cell, args), dialect=args.dialect))
 
     @magic_arguments()
     @argument("steps", nargs="?", type=int, default=1, help="how many migrations to undo")
     @argument("--to", default=None, help="undo every migration after this version")
     @argument("--dry-run", action="store_true", help="show what would run; change nothing")
+    @argument("--apply", action="store_true",
+              help="apply even when %%config DbworkMagics.dry_run = True")
     @argument("--reason", default=None, help="why: kept with the rollback in history")
     @line_magic
     def rollback(self, line):
-        """%rollback [STEPS] [--to VERSION] [--dry-run] [--reason TEXT]: undo the last
+        """%rollback [STEPS] [--to VERSION] [--dry-run | --apply] [--reason TEXT]: undo the last
         migration(s), schema and data; it stays reverted until re-approved."""
         args = self._args(self.rollback, line)
         if args.steps < 1:
             raise UsageError("STEPS must be 1 or more")
-        return MigrationList(self._wb().rollback(args.steps, to=args.to, dry_run=args.dry_run,
+        return MigrationList(self._wb().rollback(args.steps, to=args.to, dry_run=self._dry(args),
                                                  reason=args.reason))
 
     @magic_arguments()
     @argument("--dry-run", action="store_true", help="show what would run; change nothing")
     @argument("--allow-data-loss", action="store_true",
               help="apply files that destroy data in rows that exist")
+    @argument("--apply", action="store_true",
+              help="apply even when %%config DbworkMagics.dry_run = True")
     @argument("--include-reverted", action="store_true",
               help="also apply migrations that were rolled back on purpose")
     @argument("--allow-out-of-order", action="store_true",
               help="apply a file older than the newest applied migration")
     @line_magic
     def upgrade(self, line):
-        """%upgrade [--dry-run] [--allow-data-loss] [--include-reverted]
+        """%upgrade [--dry-run | --apply] [--allow-data-loss] [--include-reverted]
         [--allow-out-of-order]: apply the pending migration files in order."""
         args = self._args(self.upgrade, line)
         return MigrationList(self._wb().upgrade(
-            dry_run=args.dry_run, allow_data_loss=args.allow_data_loss,
+            dry_run=self._dry(args), allow_data_loss=args.allow_data_loss,
             include_reverted=args.include_reverted, allow_out_of_order=args.allow_out_of_order))
 
     @line_magic
