@@ -24,7 +24,7 @@ from .errors import (ConfigError, DataLossRefused, DbworkError, MigrationConflic
 from .execute.backend import HistoryRow
 from .execute.files import MigrationFiles, parse_script
 from .execute import integrity
-from .execute.runner import Buffer, failures_reported, record, run_down, run_up
+from .execute.runner import Buffer, failures_reported, now_iso, record, run_down, run_up
 from .migration import Migration, Step, terminate
 from .parse.cell import Cell, split_cell, split_statements, validate_name
 from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
@@ -789,9 +789,27 @@ class Workbench:
         """The live schema as the neutral model."""
         return self.backend.introspect()
 
-    def erd(self, tables=None):
-        """The live schema as an ER diagram (graphviz.Digraph; text fallback)."""
-        return _diagram(self.schema(), tables)
+    def erd(self, tables=None, view: str = "auto"):
+        """The live schema as a diagram (graphviz.Digraph with a text form).
+
+        ``view``: "details" (tables with their columns; with ``tables``, those and
+        their neighbours by foreign key), "overview" (one small box per table, for
+        large schemas), "order" (tables by foreign-key depth: the creation order), or
+        "auto": details, or the overview above 40 tables when no table is named.
+
+        >>> # wb.erd(), wb.erd(["orders"]), wb.erd(view="order")
+        """
+        from .graphs import overview as ov
+        schema = self.schema()
+        if view not in ("auto", "details", "overview", "order"):
+            raise DbworkError(f"unknown view {view!r}: details, overview, order or auto")
+        from .model.schema import Schema
+        if isinstance(schema, Schema) and not tables and (
+                view == "overview" or (view == "auto" and len(schema.tables) > ov.DETAIL_LIMIT)):
+            return ov.overview(schema)
+        if isinstance(schema, Schema) and view == "order":
+            return ov.dependency_order(schema)
+        return _diagram(schema, tables)
 
     def close(self) -> None:
         self.backend.close()
@@ -914,6 +932,31 @@ class Workbench:
         if m is None:
             raise ConfigError(f"no migration file with version or name {version!r}")
         return export_migration(m, format, path)
+
+    def runbook(self, notebook: str | os.PathLike, out: str | os.PathLike | None = None
+                ) -> Path:
+        """Write the executed ``notebook`` as a standalone HTML record (beside it, .html
+        unless ``out``): its outputs as last saved, this database's event log (when,
+        what, by whom, why) and each migration's forward and rollback scripts.
+
+        >>> # wb.runbook("notebooks/02_postgres_runbook.ipynb") -> Path(...html)
+        """
+        from .docs import runbook as rb
+        source = Path(notebook)
+        nb, page = rb.export_notebook(source)
+        scripts = {r.version: r for r in self.backend.history()}
+        entries = tuple(rb.RunbookEntry(
+            at=e.at, version=e.version, name=e.name, event=e.event, status=e.status,
+            by=(scripts[e.version].extra or {}).get("by", "") if e.version in scripts else "",
+            reason=e.reason or "", up=scripts[e.version].up if e.version in scripts else "",
+            down=scripts[e.version].down if e.version in scripts else "")
+            for e in self.backend.events())
+        facts = rb.RunbookFacts(title=rb.notebook_title(nb, source.stem),
+                                target=self.display_url, made_at=now_iso(),
+                                made_by=rb.current_user(), entries=entries)
+        target = Path(out) if out else source.with_suffix(".html")
+        target.write_text(rb.with_header(page, rb.header_html(facts)), encoding="utf-8")
+        return target
 
     def document(self, path: str | os.PathLike | None = None) -> Path:
         """Write the schema documentation (Markdown, every table, key, index and

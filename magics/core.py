@@ -345,6 +345,28 @@ class DbworkMagics(Magics):
         args = self._args(self.document, line)
         return self._wb().document(args.path)
 
+    @magic_arguments()
+    @argument("notebook", nargs="?", default=None,
+              help="the executed notebook (default: this one, as last saved)")
+    @argument("--to", default=None, help="the HTML file to write (default: beside it)")
+    @line_magic
+    def runbook(self, line):
+        """%runbook [NOTEBOOK] [--to OUT.html]: keep this notebook, as last saved, as a
+        standalone HTML record with the database's event log (when, what, by whom) and
+        each migration's scripts. Save the notebook first."""
+        args = self._args(self.runbook, line)
+        notebook = args.notebook or self._this_notebook()
+        return self._wb().runbook(notebook, args.to)
+
+    def _this_notebook(self) -> str:
+        """The running notebook's path, as Jupyter tells the kernel (JupyterLab sets
+        JPY_SESSION_NAME; ipykernel puts it in ``__session__``)."""
+        import os
+        path = os.environ.get("JPY_SESSION_NAME") or self.shell.user_ns.get("__session__")
+        if not path or not str(path).endswith(".ipynb"):
+            raise UsageError("which notebook? name it: %runbook NOTEBOOK.ipynb")
+        return str(path)
+
     # -- looking ----------------------------------------------------------------------
     @line_magic
     def history(self, line):
@@ -354,11 +376,21 @@ class DbworkMagics(Magics):
             raise UsageError("%history takes no arguments but --events")
         return self._wb().history(events=line.strip() == "--events")
 
+    @magic_arguments()
+    @argument("tables", nargs="*", help="draw these tables and their neighbours")
+    @argument("--overview", action="store_true",
+              help="one small box per table (the default above 40 tables)")
+    @argument("--order", action="store_true",
+              help="tables by foreign-key depth: the order they can be created in")
     @line_magic
     def erd(self, line):
-        """%erd [TABLE ...]: the live schema as an ER diagram (around TABLEs if given)."""
-        tables = shlex.split(line) or None
-        return self._wb().erd(tables)
+        """%erd [TABLE ...] [--overview | --order]: the live schema as an ER diagram
+        (around TABLEs if given; an overview of a large schema; the creation order)."""
+        args = self._args(self.erd, line)
+        if args.overview and args.order:
+            raise UsageError("--overview and --order are two different views: choose one")
+        view = "overview" if args.overview else "order" if args.order else "auto"
+        return self._wb().erd(args.tables or None, view=view)
 
     @line_magic
     def backups(self, line):

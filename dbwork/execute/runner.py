@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Callable
 
+from ..docs.runbook import current_user
 from ..errors import DbworkError, MigrationFailed, RestoreMismatch, StatementFailed
 from ..migration import Migration, Step
 from .backend import HistoryRow
@@ -55,7 +56,7 @@ def now_iso() -> str:
 
 
 def history_row(m: Migration, status: str) -> HistoryRow:
-    extra = {"warnings": m.warnings, "checks": m.checks}
+    extra = {"warnings": m.warnings, "checks": m.checks, "by": current_user()}
     if m.restores is not None:
         extra["restores"] = m.restores
     if m.reason:

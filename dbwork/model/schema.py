@@ -242,6 +242,32 @@ class Schema:
                 if fk.ref_table == table and t.name != table:
                     yield t, fk
 
+    def dependency_levels(self) -> tuple[list[list[str]], list[str]]:
+        """Tables by foreign-key depth: level 0 references nothing, level n only
+        tables of lower levels (self-references ignored). Tables on a reference cycle,
+        or below one, come last in one level and are also returned on their own: some
+        of their keys can only be added once the tables exist.
+
+        >>> from dbwork.model import ForeignKey, Table
+        >>> s = Schema.of(Table("users"), Table("orders", foreign_keys=(
+        ...     ForeignKey(("user_id",), "users", ("id",)),)))
+        >>> s.dependency_levels()
+        ([['users'], ['orders']], [])
+        """
+        parents = {name: {fk.ref_table for fk in t.foreign_keys
+                          if fk.ref_table != name and fk.ref_table in self.tables}
+                   for name, t in self.tables.items()}
+        placed: set[str] = set()
+        levels: list[list[str]] = []
+        while len(placed) < len(parents):
+            ready = sorted(n for n, p in parents.items() if n not in placed and p <= placed)
+            if not ready:
+                break
+            levels.append(ready)
+            placed.update(ready)
+        cyclic = sorted(set(parents) - placed)
+        return (levels + [cyclic] if cyclic else levels), cyclic
+
     def with_extensions(self, names) -> "Schema":
         """The schema with its set of extensions replaced (pure)."""
         return replace(self, extensions=frozenset(names))

@@ -58,3 +58,15 @@ def test_tab_completes_table_names(ip, tmp_path):
     ip.run_cell("%%migrate drop_tags --allow-data-loss\nDROP TABLE tags;")
     found = complete(ip, "%erd t")
     assert "tags" not in found and not any(n.startswith("_dbwork") for n in found)
+
+
+def test_erd_views_from_the_magic(ip, tmp_path):
+    ip.run_cell(f"%detect sqlite:///{tmp_path}/v.sqlite")
+    ip.run_cell("%%migrate init\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n"
+                "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));")
+    assert repr(ip.run_cell("%erd --order").result) == "1. users\n2. posts"
+    assert repr(ip.run_cell("%erd --overview").result).startswith("2 tables")
+    assert "PK id INTEGER" in repr(ip.run_cell("%erd posts").result)
+    r = ip.run_cell("%erd --order --overview")
+    assert isinstance(r.error_in_exec, UsageError)
+    assert sorted(complete(ip, "%erd --order p")) == ["posts"]
