@@ -190,7 +190,8 @@ class Workbench:
                                                change.irreversible)
             if change.online:
                 ops = safety.make_online(ops, schema, self.dialect)
-        checked = safety.review(ops, schema, self.dialect, s)
+        checked = safety.review(ops, schema, self.dialect, s,
+                                explicit_down=cell.down is not None)
         warnings += checked.warnings
         losses = self._losses(s, ops)
         held, big = self._backup_contents(s, ops)

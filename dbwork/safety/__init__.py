@@ -53,14 +53,19 @@ def live_tables(ops, schema) -> list[str]:
     return list(seen)
 
 
-def review(ops, schema, dialect, session) -> Review:
+# what an explicit '-- migrate:down' section answers: its data changes have a rollback
+COVERED_BY_EXPLICIT_DOWN = ("DW208",)
+
+
+def review(ops, schema, dialect, session, explicit_down: bool = False) -> Review:
     """Lint ``ops`` and check the live data they touch (before anything runs).
-    Raises DataCheckFailed when live rows would break the change."""
+    Raises DataCheckFailed when live rows would break the change. ``explicit_down``:
+    the change brings its own rollback section."""
     if dialect.family == "document":
         return _review_documents(ops, schema, dialect, session)
     tables = live_tables(ops, schema)
     facts = gather_facts(session, tables, dialect)
-    findings = lint_ops(ops, schema, dialect, facts)
+    findings = lint_ops(ops, schema, dialect, facts, skip=_skipped(explicit_down))
     locks = lock_report(ops, facts) if dialect.name == "postgresql" else []
     warnings = [str(f) for f in findings] + lock_warnings(locks)
     checks = run_checks(plan_checks(ops, schema, dialect), session)
@@ -99,11 +104,16 @@ def lint_text(wb, text: str, dialect: str | None = None) -> list[Finding]:
     from ..execute.sql import SqlSession
     source = wb._source_dialect(dialect)
     ops, schema, stubs = _parse_offline(cell, wb.dialect, schema, source)
+    skip = _skipped(cell.down is not None)
     with wb.backend.connect() as conn:
         tables = [t for t in live_tables(ops, schema) if t not in stubs]
         facts = gather_facts(SqlSession(conn, wb.dialect), tables, wb.dialect)
         conn.rollback()
-    return lint_ops(ops, schema, wb.dialect, facts)
+    return lint_ops(ops, schema, wb.dialect, facts, skip=skip)
+
+
+def _skipped(explicit_down: bool) -> tuple[str, ...]:
+    return COVERED_BY_EXPLICIT_DOWN if explicit_down else ()
 
 
 _STUB_TYPE = "TEXT"
