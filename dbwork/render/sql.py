@@ -29,7 +29,8 @@ from ..model.schema import (Check, Column, ForeignKey, Index, PrimaryKey, Schema
 from ..model.types import type_family
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
                               CreateTable, DropColumn, DropConstraint, DropIndex,
-                              DropTable, Operation, RawSQL, RenameColumn, RenameTable)
+                              DropTable, Operation, RawSQL, RenameColumn, RenameConstraint,
+                              RenameTable)
 from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
 from .types import LiteralType, sa_type, type_text
@@ -66,6 +67,9 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
         return [op.statement(dialect)]
     if isinstance(op, (RenameEnum, RenameEnumValue)):
         return [_rename_enum(op, dialect)]
+    if isinstance(op, RenameConstraint):
+        return [f"ALTER TABLE {_q(op.table, dialect)} RENAME CONSTRAINT {_q(op.old, dialect)} "
+                f"TO {_q(op.new, dialect)}"]
     handler = _RENDERERS.get(type(op))
     if handler is None:
         raise UnsupportedError(f"{type(op).__name__} has no SQL renderer")
@@ -286,9 +290,12 @@ def _rename_column(op: Operations, o: RenameColumn, schema, dialect):
 def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
     b, a = o.before, o.after
     kw = _existing(b, dialect)
-    if a.type != b.type:
+    if a.type != b.type or o.using is not None:
         kw["type_"] = sa_type(a.type, dialect)
-        if dialect.name == "postgresql" and "other" in (type_family(a.type), type_family(b.type)):
+        if dialect.name == "postgresql" and o.using is not None:
+            kw["postgresql_using"] = o.using   # the user's own conversion, as written
+        elif dialect.name == "postgresql" and (o.via_text or "other" in (
+                type_family(a.type), type_family(b.type))):
             # an enum to another enum (Prisma's X_new swap) casts only through text
             kw["postgresql_using"] = (f"{_q(b.name, dialect)}::text::"
                                       f"{type_text(a.type, dialect)}")
