@@ -464,7 +464,8 @@ class _Builder:
         if a.args.get("drop") and a.args.get("allow_null") is None:
             after = replace(after, default=None)  # DROP DEFAULT (DROP NOT NULL sets drop too)
         using = a.args.get("using")
-        if using is not None and self.dialect.name == "postgresql" and after.type != before.type:
+        if isinstance(using, exp.Expression) and self.dialect.name == "postgresql" \
+                and after.type != before.type:
             # the user's conversion (ALTER COLUMN c TYPE t USING expr) runs as written
             return AlterColumn(t.name, before, after, using=using.sql(dialect=self.dialect.sqlglot))
         if after == before:

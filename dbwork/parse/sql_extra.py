@@ -123,7 +123,29 @@ def _drop_types(b, tree: exp.Drop) -> list:
         if name not in b.schema.enums:
             from ..errors import UnknownObjectError
             raise UnknownObjectError("enum type", name)
+        if tree.args.get("cascade"):
+            out += _cascade_of_type(b, name)
         out.append(DropEnum(name, b.schema.enums[name]))
+    return out
+
+
+def _cascade_of_type(b, name: str) -> list:
+    """What ``DROP TYPE name CASCADE`` removes with the type, as operations that know
+    their inverse: a default that still casts to it (``'USD'::"Currency"`` stays on a
+    column changed to TEXT) is dropped, and a column still of that type is dropped
+    (data loss, asked like any DROP COLUMN)."""
+    from dataclasses import replace
+
+    from ..ops.schema_ops import AlterColumn, DropColumn
+    cast = re.compile(rf'::\s*(?:"{re.escape(name)}"|{re.escape(name)}\b)'
+                      if name == name.lower() else rf'::\s*"{re.escape(name)}"')
+    out = []
+    for t in b.schema.tables.values():
+        for pos, c in enumerate(t.columns):
+            if c.type in (name, f'"{name}"'):
+                out.append(DropColumn(t.name, c, pos))
+            elif c.default is not None and cast.search(c.default):
+                out.append(AlterColumn(t.name, c, replace(c, default=None)))
     return out
 
 

@@ -314,8 +314,26 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
         if a.on_update is not None:
             kw["server_default"] = sa.text(f"{a.default if a.default is not None else 'NULL'}"
                                            f" ON UPDATE {a.on_update}")
+    retyped_default = _enum_default_retyped(o, dialect)
+    if retyped_default:
+        # PostgreSQL keeps a default cast to the old type ('USD'::"Currency" stays on a
+        # column changed to TEXT, so DROP TYPE then fails; text to an enum is refused):
+        # drop the default first, set it again after the type change
+        kw["server_default"] = sa.text(_default_text(a, dialect))
     with _alter_target(op, schema.table(o.table), schema, dialect) as target:
+        if retyped_default:
+            target.alter_column(b.name, server_default=None, existing_server_default=sa.text(
+                b.default), existing_type=sa_type(b.type, dialect))
         target.alter_column(b.name, **kw)
+
+
+def _enum_default_retyped(o: AlterColumn, dialect: Dialect) -> bool:
+    """A PostgreSQL type change to or from an enum (type family 'other') of a column
+    that has a default before and after."""
+    b, a = o.before, o.after
+    return (dialect.name == "postgresql" and a.type != b.type and
+            b.default is not None and a.default is not None and
+            "other" in (type_family(a.type), type_family(b.type)))
 
 
 def _existing(c: Column, dialect: Dialect) -> dict:
