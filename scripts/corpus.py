@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 import dbwork  # noqa: E402
 from dbwork.adopt.history import existing_history, prisma_folders, prisma_name  # noqa: E402
-from dbwork.errors import DbworkError, IrreversibleError  # noqa: E402
+from dbwork.errors import DataLossRefused, DbworkError, IrreversibleError  # noqa: E402
 from dbwork.url import DatabaseURL  # noqa: E402
 
 PG_ADMIN = os.environ.get("DBWORK_PG_URL", "postgresql://root@127.0.0.1:5432/test")
@@ -62,6 +62,7 @@ class Result:
     total: int = 0
     applied: int = 0
     forward_only: int = 0
+    consented: int = 0                # applied with allow_data_loss (rows changed)
     failure: str | None = None        # folder of the first failure
     family: str | None = None
     error: str | None = None
@@ -185,9 +186,9 @@ def _apply_all(wb, migrations, res: Result) -> dict:
         text = Path(entry.path).read_text(encoding="utf-8", errors="replace")
         try:
             try:
-                wb.migrate(entry.name, text)
+                _migrate(wb, entry.name, text, res)
             except IrreversibleError:
-                wb.migrate(entry.name, text, irreversible=True)
+                _migrate(wb, entry.name, text, res, irreversible=True)
                 snapshots[i] = wb.schema()  # the rollback stops here: it stays applied
                 res.forward_only += 1
             res.applied += 1
@@ -195,6 +196,16 @@ def _apply_all(wb, migrations, res: Result) -> dict:
             res.failure, res.family, res.error = entry.folder, family_of(e), _short(e)
             break
     return snapshots
+
+
+def _migrate(wb, name: str, text: str, res: Result, **kw) -> None:
+    """``wb.migrate``; a change of rows an earlier migration inserted asks consent
+    (every row of a table): the history's author gave it, so it is given and counted."""
+    try:
+        wb.migrate(name, text, **kw)
+    except DataLossRefused:
+        wb.migrate(name, text, allow_data_loss=True, **kw)
+        res.consented += 1
 
 
 def _rollback_all(wb, res: Result, snapshots: dict) -> None:
@@ -235,7 +246,7 @@ def _differs(a, b) -> str:
 
 
 def _short(e: BaseException) -> str:
-    return " ".join(str(e).split())[:300]
+    return " ".join(str(e).split())[:600]
 
 
 def main(argv=None) -> int:
@@ -277,7 +288,7 @@ def _run_schemas(folder: Path) -> None:
 def _print(r: Result, errors: bool) -> None:
     rb = {True: "rollback ok", False: "ROLLBACK FAILED", None: "-"}[r.rollback_ok]
     print(f"{r.name[:60]:60s} {r.provider:10s} {r.applied:4d}/{r.total:<4d} "
-          f"fwd-only {r.forward_only:3d}  {rb}  {r.seconds:6.1f}s", flush=True)
+          f"fwd-only {r.forward_only:3d} consented {r.consented:2d}  {rb}  {r.seconds:6.1f}s", flush=True)
     if r.skipped:
         print(f"    skipped: {r.skipped}")
     if r.failure or r.family:

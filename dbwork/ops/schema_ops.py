@@ -218,14 +218,15 @@ def _renamed_constraint(t, con, new: str):
 class AlterColumn(Operation):
     """Type, nullability or default change; carries the column before and after.
     ``using``: the user's conversion of a type change (PostgreSQL ``USING expr``);
-    the reverse converts back with a cast (through text where the types' families
-    differ), since the user's expression has no certain inverse."""
+    it has no certain inverse, so the reverse casts back, or sets NULL where a backup
+    restores the old values (see ``_cast_back``)."""
 
     table: str
     before: Column
     after: Column
     using: str | None = None
-    via_text: bool = False   # convert by casting through text (the undo of a USING)
+    has_backup: bool = False  # a USING change whose old values a backup keeps
+    via: str | None = None   # the undo of a USING: "text" (cast through text) or "null"
 
     @property
     def kind(self):  # type: ignore[override]
@@ -238,7 +239,7 @@ class AlterColumn(Operation):
     def reverse(self):
         if self.using is None:
             return AlterColumn(self.table, self.after, self.before)
-        return AlterColumn(self.table, self.after, self.before, via_text=_cast_back(self))
+        return AlterColumn(self.table, self.after, self.before, via=_cast_back(self))
 
     def loss(self):
         from ..model.types import is_narrowing
@@ -259,11 +260,14 @@ class AlterColumn(Operation):
         return f"alter column {self.table}.{b.name}: " + ", ".join(parts or ["no change"])
 
 
-def _cast_back(o: "AlterColumn") -> bool:
-    """Whether undoing a ``USING`` type change casts through text: where the types'
-    families differ (PostgreSQL has no direct cast from timestamp to integer)."""
+def _cast_back(o: "AlterColumn") -> str | None:
+    """How the undo of a ``USING`` type change converts: a plain cast within a type
+    family; to NULL where a backup brings the old values back (PostgreSQL cannot cast
+    a timestamp to an integer); else through text."""
     from ..model.types import type_family
-    return type_family(o.before.type) != type_family(o.after.type)
+    if type_family(o.before.type) == type_family(o.after.type):
+        return None
+    return "null" if o.has_backup else "text"
 
 
 # -- indexes and constraints --------------------------------------------------------

@@ -462,7 +462,10 @@ class _Builder:
         if a.args.get("default") is not None:
             after = replace(after, default=self._expr(a.args["default"]))
         if a.args.get("drop") and a.args.get("allow_null") is None:
-            after = replace(after, default=None)  # DROP DEFAULT (DROP NOT NULL sets drop too)
+            # DROP DEFAULT (DROP NOT NULL sets drop too); on a serial column it removes
+            # the nextval() default: the column stops counting (Prisma, before it
+            # changes an Int id to a TEXT cuid)
+            after = replace(after, default=None, autoincrement=False)
         using = a.args.get("using")
         if isinstance(using, exp.Expression) and self.dialect.name == "postgresql" \
                 and after.type != before.type:

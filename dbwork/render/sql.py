@@ -294,7 +294,9 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
         kw["type_"] = sa_type(a.type, dialect)
         if dialect.name == "postgresql" and o.using is not None:
             kw["postgresql_using"] = o.using   # the user's own conversion, as written
-        elif dialect.name == "postgresql" and (o.via_text or "other" in (
+        elif dialect.name == "postgresql" and o.via == "null":
+            kw["postgresql_using"] = f"NULL::{type_text(a.type, dialect)}"  # backup restores
+        elif dialect.name == "postgresql" and (o.via == "text" or "other" in (
                 type_family(a.type), type_family(b.type))):
             # an enum to another enum (Prisma's X_new swap) casts only through text
             kw["postgresql_using"] = (f"{_q(b.name, dialect)}::text::"
@@ -314,6 +316,10 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
         if a.on_update is not None:
             kw["server_default"] = sa.text(f"{a.default if a.default is not None else 'NULL'}"
                                            f" ON UPDATE {a.on_update}")
+    if dialect.name == "postgresql" and b.autoincrement != a.autoincrement and \
+            "server_default" not in kw:
+        kw["server_default"] = sa.text(_serial_default(o.table, b.name, dialect)) \
+            if a.autoincrement else None
     retyped_default = _enum_default_retyped(o, dialect)
     if retyped_default:
         # PostgreSQL keeps a default cast to the old type ('USD'::"Currency" stays on a
@@ -325,6 +331,13 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
             target.alter_column(b.name, server_default=None, existing_server_default=sa.text(
                 b.default), existing_type=sa_type(b.type, dialect))
         target.alter_column(b.name, **kw)
+
+
+def _serial_default(table: str, column: str, dialect: Dialect) -> str:
+    """The default of a PostgreSQL serial column: nextval of the sequence it owns,
+    named ``<table>_<column>_seq`` as PostgreSQL names it."""
+    seq = dialect.quote(f"{table}_{column}_seq").replace("'", "''")
+    return f"nextval('{seq}'::regclass)"
 
 
 def _enum_default_retyped(o: AlterColumn, dialect: Dialect) -> bool:
