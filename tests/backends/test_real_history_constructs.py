@@ -110,3 +110,43 @@ def test_serial_id_to_text_drops_its_default_then_the_sequence(pg):
         s.execute('INSERT INTO "Webhook" (url) VALUES (\'a\')')
     m = pg.migrate("cuid", retype + '\nDROP SEQUENCE "Webhook_id_seq";', irreversible=True)
     assert m.forward_only == (len(m.steps),)
+
+
+def test_unnamed_foreign_key_gets_postgresqls_name_so_a_later_drop_finds_it(pg):
+    pg.migrate("base", 'CREATE TABLE "User" (id INT PRIMARY KEY);\n'
+                       'CREATE TABLE "Access" (id INT PRIMARY KEY, "granteeUserId" INT);\n'
+                       'ALTER TABLE "Access" ADD FOREIGN KEY ("granteeUserId") '
+                       'REFERENCES "User"("id") ON DELETE CASCADE;')
+    assert "Access_granteeUserId_fkey" in _constraints(pg, "Access")
+    pg.migrate("prisma3", 'ALTER TABLE "Access" DROP CONSTRAINT "Access_granteeUserId_fkey";\n'
+                          'ALTER TABLE "Access" ADD CONSTRAINT "Access_granteeUserId_fkey" '
+                          'FOREIGN KEY ("granteeUserId") REFERENCES "User"("id") '
+                          'ON DELETE SET NULL;')
+    pg.rollback(steps=2)
+    assert not pg.schema().tables
+
+
+def test_if_exists_actions_with_nothing_to_do_are_skipped_with_a_warning(pg):
+    pg.migrate("base", 'CREATE TABLE "Brand" (id INT PRIMARY KEY, "welcomeMessage" TEXT);')
+    m = pg.migrate("again", 'ALTER TABLE "Brand" ADD COLUMN IF NOT EXISTS "welcomeMessage" TEXT,\n'
+                            'ADD COLUMN IF NOT EXISTS "banner" TEXT;\n'
+                            'ALTER TABLE "Brand" DROP COLUMN IF EXISTS "gone";\n'
+                            'ALTER TABLE "Brand" DROP CONSTRAINT IF EXISTS "Brand_gone_key";')
+    assert len(m.steps) == 1 and "banner" in m.up
+    assert sum("IF [NOT] EXISTS, skipped" in w for w in m.warnings) == 3
+    pg.rollback()
+    assert not pg.schema().table("Brand").has_column("banner")
+
+
+def test_delete_with_a_cte_backs_up_every_row_and_rolls_back(pg):
+    pg.migrate("base", 'CREATE TABLE "Doc" (id INT PRIMARY KEY, "col" INT, "ver" INT);\n'
+                       'INSERT INTO "Doc" VALUES (1, 1, 1), (2, 1, 1), (3, 2, 1);')
+    pg.migrate("dedupe", 'WITH ranked AS (SELECT id, ROW_NUMBER() OVER (PARTITION BY "col", '
+                         '"ver" ORDER BY id DESC) AS rn FROM "Doc")\n'
+                         'DELETE FROM "Doc" WHERE id IN (SELECT id FROM ranked WHERE rn > 1);',
+               allow_data_loss=True)
+    with pg.backend.session() as s:
+        assert sorted(r[0] for r in s.query('SELECT id FROM "Doc"')) == [2, 3]
+    pg.rollback()
+    with pg.backend.session() as s:
+        assert sorted(r[0] for r in s.query('SELECT id FROM "Doc"')) == [1, 2, 3]
