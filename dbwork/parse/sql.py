@@ -431,6 +431,12 @@ class _Builder:
             return [RenameColumn(table, old, new)]
         if isinstance(a, exp.AlterRename):
             return [RenameTable(table, a.this.name)]
+        if isinstance(a, exp.AlterColumn) and isinstance(a.args.get("using"), exp.Expression) \
+                and a.args.get("dtype") is not None \
+                and self._type(a.args["dtype"]) == t.column(a.this.name).type:
+            # USING over the same type rewrites the values: no certain inverse
+            return self._raw(tree, "ALTER COLUMN ... USING rewrites the values of "
+                                   f"{table}.{a.this.name} without changing its type")
         if isinstance(a, exp.AlterColumn):
             op = self._alter_column(t, a)
             return [op] if op is not None else []

@@ -27,9 +27,10 @@ _IDENT = r'("(?:[^"]|"")+"|[\w$]+)'
 _RENAME_CONSTRAINT = re.compile(rf"^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?{_IDENT}\s+"
                                 rf"RENAME\s+CONSTRAINT\s+{_IDENT}\s+TO\s+{_IDENT}\s*;?\s*$",
                                 re.I | re.S)
-_RENAME_TYPE = re.compile(r'^\s*ALTER\s+TYPE\s+("(?:[^"]|"")+"|[\w$]+)\s+RENAME\s+TO\s+'
+_TYPE_NAME = r'((?:(?:"(?:[^"]|"")+"|[\w$]+)\s*\.\s*)?(?:"(?:[^"]|"")+"|[\w$]+))'
+_RENAME_TYPE = re.compile(rf'^\s*ALTER\s+TYPE\s+{_TYPE_NAME}\s+RENAME\s+TO\s+'
                           r'("(?:[^"]|"")+"|[\w$]+)\s*;?\s*$', re.I | re.S)
-_RENAME_VALUE = re.compile(r'^\s*ALTER\s+TYPE\s+("(?:[^"]|"")+"|[\w$]+)\s+RENAME\s+VALUE\s+'
+_RENAME_VALUE = re.compile(rf'^\s*ALTER\s+TYPE\s+{_TYPE_NAME}\s+RENAME\s+VALUE\s+'
                            r"'((?:[^']|'')*)'\s+TO\s+'((?:[^']|'')*)'\s*;?\s*$", re.I | re.S)
 _TYPE_STATEMENT = re.compile(r"^\s*(CREATE|DROP|ALTER)\s+TYPE\b", re.I)
 _COMMENT_NULL = re.compile(r"^\s*COMMENT\s+ON\s+(TABLE|COLUMN)\s+([\w.\"`]+)\s+IS\s+NULL\s*;?\s*$",
