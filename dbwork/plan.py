@@ -97,6 +97,8 @@ def _backed_up(op, col, key, backup: str) -> list[Operation]:
     """A NOT NULL column without a default cannot come back while rows exist: relax it
     to NULL first, so the inverse is add (NULL), restore values, then set NOT NULL."""
     backup_op = BackupRows(op.table, backup, tuple(key) + (col.name,), tuple(key))
+    if isinstance(op, AlterColumn) and op.using is not None:
+        op = replace(op, has_backup=True)  # its undo need not convert the values back
     if isinstance(op, DropColumn) and not col.nullable and col.default is None:
         relaxed = replace(col, nullable=True)
         return [AlterColumn(op.table, col, relaxed), backup_op, replace(op, column=relaxed)]

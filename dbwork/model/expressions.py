@@ -73,7 +73,8 @@ def _drop_reported_cast(node):
         inner = node.this
         while isinstance(inner, sqlglot.exp.Paren):
             inner = inner.this
-        textual = node.to.this.name in _TEXTUAL
+        kind = node.to.this  # a DataType.Type, or a str for a type sqlglot does not know
+        textual = getattr(kind, "name", kind) in _TEXTUAL
         if isinstance(inner, sqlglot.exp.Literal) or (textual and isinstance(inner, sqlglot.exp.Column)):
             return inner.copy()
     return node

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..errors import IrreversibleError
+from ..errors import IrreversibleError, ObjectExistsError
 from ..model.schema import (Column, Constraint, ForeignKey, Index, PrimaryKey,
                             Schema, Table, Unique)
 
@@ -179,12 +179,54 @@ class RenameColumn(Operation):
 
 
 @dataclass(frozen=True)
+class RenameConstraint(Operation):
+    """``ALTER TABLE t RENAME CONSTRAINT old TO new`` (Prisma writes it when a model is
+    renamed: ``EventClass_pkey`` -> ``ActionClass_pkey``); on PostgreSQL the index of a
+    primary key or unique constraint takes the new name too."""
+
+    table: str
+    old: str
+    new: str
+    kind = RENAMING
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        con = t.constraint(self.old)
+        if any(c.name == self.new for c in t.constraints()):
+            raise ObjectExistsError("constraint", self.new, self.table)
+        return schema.replacing(_renamed_constraint(t, con, self.new))
+
+    def reverse(self):
+        return RenameConstraint(self.table, self.new, self.old)
+
+    def describe(self):
+        return f"rename constraint {self.old} of {self.table} to {self.new}"
+
+
+def _renamed_constraint(t, con, new: str):
+    """The table with ``con`` renamed in its place (constraint order kept)."""
+    if isinstance(con, PrimaryKey):
+        return replace(t, primary_key=replace(con, name=new))
+    for attr in ("foreign_keys", "uniques", "checks"):
+        if con in getattr(t, attr):
+            return replace(t, **{attr: tuple(replace(c, name=new) if c == con else c
+                                              for c in getattr(t, attr))})
+    return t
+
+
+@dataclass(frozen=True)
 class AlterColumn(Operation):
-    """Type, nullability or default change; carries the column before and after."""
+    """Type, nullability or default change; carries the column before and after.
+    ``using``: the user's conversion of a type change (PostgreSQL ``USING expr``);
+    it has no certain inverse, so the reverse casts back, or sets NULL where a backup
+    restores the old values (see ``_cast_back``)."""
 
     table: str
     before: Column
     after: Column
+    using: str | None = None
+    has_backup: bool = False  # a USING change whose old values a backup keeps
+    via: str | None = None   # the undo of a USING: "text" (cast through text) or "null"
 
     @property
     def kind(self):  # type: ignore[override]
@@ -195,7 +237,9 @@ class AlterColumn(Operation):
         return schema.replacing(t.replacing_column(self.before.name, self.after))
 
     def reverse(self):
-        return AlterColumn(self.table, self.after, self.before)
+        if self.using is None:
+            return AlterColumn(self.table, self.after, self.before)
+        return AlterColumn(self.table, self.after, self.before, via=_cast_back(self))
 
     def loss(self):
         from ..model.types import is_narrowing
@@ -214,6 +258,16 @@ class AlterColumn(Operation):
         if b.default != a.default:
             parts.append(f"default {b.default} -> {a.default}")
         return f"alter column {self.table}.{b.name}: " + ", ".join(parts or ["no change"])
+
+
+def _cast_back(o: "AlterColumn") -> str | None:
+    """How the undo of a ``USING`` type change converts: a plain cast within a type
+    family; to NULL where a backup brings the old values back (PostgreSQL cannot cast
+    a timestamp to an integer); else through text."""
+    from ..model.types import type_family
+    if type_family(o.before.type) == type_family(o.after.type):
+        return None
+    return "null" if o.has_backup else "text"
 
 
 # -- indexes and constraints --------------------------------------------------------

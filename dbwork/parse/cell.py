@@ -3,6 +3,8 @@
 >>> c = split_cell("CREATE TABLE t (id INT);\\n-- migrate:down\\nDROP TABLE t;")
 >>> c.up.strip(), c.down.strip(), c.down_line
 ('CREATE TABLE t (id INT);', 'DROP TABLE t;', 3)
+>>> split_cell("-- +goose Up\\nCREATE TABLE t (id INT);\\n-- +goose Down\\nDROP TABLE t;").down.strip()
+'DROP TABLE t;'
 >>> [s.text for s in split_statements("SELECT 1; SELECT ';';", "sqlite")]
 ['SELECT 1', "SELECT ';'"]
 """
@@ -17,8 +19,9 @@ from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 
 from ..errors import ConfigError, ParseError
 
-_DOWN = re.compile(r"^\s*(--|//)\s*migrate:down\s*$", re.I | re.M)
-_UP = re.compile(r"^\s*(--|//)\s*migrate:up\s*$", re.I | re.M)
+# dbmate's markers, and goose's (``-- +goose Up`` / ``-- +goose Down``)
+_DOWN = re.compile(r"^\s*(--|//)\s*(migrate:down|\+goose\s+down)\b[^\n]*$", re.I | re.M)
+_UP = re.compile(r"^\s*(--|//)\s*(migrate:up|\+goose\s+up)\b[^\n]*$", re.I | re.M)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,99}$")
 
 

@@ -404,7 +404,15 @@ class _Builder:
     def _alter_action(self, table: str, a, tree) -> list[Operation]:
         t = self.schema.table(table)
         if isinstance(a, exp.ColumnDef):
+            if a.args.get("exists") and t.has_column(a.name):
+                return self._skipped(f"column {table}.{a.name} exists already")
             return self._add_column(t, a)
+        if isinstance(a, exp.Drop) and a.args.get("exists") and a.args.get("kind") in (
+                "COLUMN", "CONSTRAINT"):
+            missing = [n.name for n in _drop_targets(a) if not _has(t, a.args["kind"], n.name)]
+            if missing:
+                return self._skipped(f"{a.args['kind'].lower()} {', '.join(missing)} of "
+                                     f"{table} does not exist")
         if isinstance(a, exp.Drop) and a.args.get("kind") == "COLUMN":
             out = []
             for c in _drop_targets(a):
@@ -423,6 +431,12 @@ class _Builder:
             return [RenameColumn(table, old, new)]
         if isinstance(a, exp.AlterRename):
             return [RenameTable(table, a.this.name)]
+        if isinstance(a, exp.AlterColumn) and isinstance(a.args.get("using"), exp.Expression) \
+                and a.args.get("dtype") is not None \
+                and self._type(a.args["dtype"]) == t.column(a.this.name).type:
+            # USING over the same type rewrites the values: no certain inverse
+            return self._raw(tree, "ALTER COLUMN ... USING rewrites the values of "
+                                   f"{table}.{a.this.name} without changing its type")
         if isinstance(a, exp.AlterColumn):
             op = self._alter_column(t, a)
             return [op] if op is not None else []
@@ -441,6 +455,11 @@ class _Builder:
                 out.append(AddConstraint(table, _named(con, table, self.dialect)))
             return out
         return self._raw(tree, "this ALTER TABLE action is not modelled")
+
+    def _skipped(self, what: str) -> list[Operation]:
+        """An ``IF [NOT] EXISTS`` action that has nothing to do: a warning, no step."""
+        self.warnings.append(f"{what} (line {self.st.line}): IF [NOT] EXISTS, skipped")
+        return []
 
     def _add_column(self, t: Table, a: exp.ColumnDef) -> list[Operation]:
         col, cons = self._column(a, t.name)
@@ -462,7 +481,15 @@ class _Builder:
         if a.args.get("default") is not None:
             after = replace(after, default=self._expr(a.args["default"]))
         if a.args.get("drop") and a.args.get("allow_null") is None:
-            after = replace(after, default=None)  # DROP DEFAULT (DROP NOT NULL sets drop too)
+            # DROP DEFAULT (DROP NOT NULL sets drop too); on a serial column it removes
+            # the nextval() default: the column stops counting (Prisma, before it
+            # changes an Int id to a TEXT cuid)
+            after = replace(after, default=None, autoincrement=False)
+        using = a.args.get("using")
+        if isinstance(using, exp.Expression) and self.dialect.name == "postgresql" \
+                and after.type != before.type:
+            # the user's conversion (ALTER COLUMN c TYPE t USING expr) runs as written
+            return AlterColumn(t.name, before, after, using=using.sql(dialect=self.dialect.sqlglot))
         if after == before:
             # Prisma restates what is already so (SET DEFAULT 0 beside a type change):
             # nothing to run or undo for this action
@@ -496,6 +523,13 @@ def _drop_constraint(t: Table, name: str) -> Operation:
         raise
 
 
+def _has(t: Table, kind: str, name: str) -> bool:
+    if kind == "COLUMN":
+        return t.has_column(name)
+    return any(c.name == name for c in t.constraints()) or \
+        any(i.name == name and i.unique for i in t.indexes)
+
+
 def _drop_targets(drop: exp.Drop) -> list:
     return list(drop.args.get("tables") or drop.expressions or [])
 
@@ -519,9 +553,32 @@ def _named(con, table: str, dialect: Dialect):
     if con.name or isinstance(con, PrimaryKey):
         return con
     cols = "_".join(getattr(con, "columns", ()))
+    if dialect.name == "postgresql" and cols and isinstance(con, (ForeignKey, Unique)):
+        # the name PostgreSQL itself gives (Prisma's later DROP CONSTRAINT uses it)
+        return replace(con, name=pg_object_name(table, cols,
+                                                "fkey" if isinstance(con, ForeignKey) else "key"))
     prefix = {ForeignKey: "fk", Unique: "uq", Check: "ck"}[type(con)]
     suffix = cols or str(zlib.crc32(con.expression.encode()) % 10_000)  # stable across runs
     return replace(con, name=dialect.fit(f"{prefix}_{table}_{suffix}"))
+
+
+def pg_object_name(name1: str, name2: str, label: str, limit: int = 63) -> str:
+    """The name PostgreSQL makes for an unnamed object (``makeObjectName``):
+    ``name1_name2_label``, the longer of the two parts cut first until it fits.
+
+    >>> pg_object_name("Access", "granteeUserId", "fkey")
+    'Access_granteeUserId_fkey'
+    >>> len(pg_object_name("t" * 40, "c" * 40, "key"))
+    63
+    """
+    room = limit - len(label.encode()) - 2
+    a, b = name1.encode(), name2.encode()
+    while len(a) + len(b) > room:
+        if len(a) > len(b):
+            a = a[:-1]
+        else:
+            b = b[:-1]
+    return f"{a.decode(errors='ignore')}_{b.decode(errors='ignore')}_{label}"
 
 
 def _with_not_null(t: Table, columns) -> Table:

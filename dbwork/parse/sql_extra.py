@@ -23,9 +23,14 @@ from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum
 _ADD_VALUE = re.compile(
     r"^\s*ALTER\s+TYPE\s+((?:\"(?:[^\"]|\"\")+\"|[\w$]+)(?:\.(?:\"(?:[^\"]|\"\")+\"|[\w$]+))?)\s+ADD\s+VALUE\s+(IF\s+NOT\s+EXISTS\s+)?"
     r"'((?:[^']|'')*)'(?:\s+(BEFORE|AFTER)\s+'((?:[^']|'')*)')?\s*;?\s*$", re.I | re.S)
-_RENAME_TYPE = re.compile(r'^\s*ALTER\s+TYPE\s+("(?:[^"]|"")+"|[\w$]+)\s+RENAME\s+TO\s+'
+_IDENT = r'("(?:[^"]|"")+"|[\w$]+)'
+_RENAME_CONSTRAINT = re.compile(rf"^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?{_IDENT}\s+"
+                                rf"RENAME\s+CONSTRAINT\s+{_IDENT}\s+TO\s+{_IDENT}\s*;?\s*$",
+                                re.I | re.S)
+_TYPE_NAME = r'((?:(?:"(?:[^"]|"")+"|[\w$]+)\s*\.\s*)?(?:"(?:[^"]|"")+"|[\w$]+))'
+_RENAME_TYPE = re.compile(rf'^\s*ALTER\s+TYPE\s+{_TYPE_NAME}\s+RENAME\s+TO\s+'
                           r'("(?:[^"]|"")+"|[\w$]+)\s*;?\s*$', re.I | re.S)
-_RENAME_VALUE = re.compile(r'^\s*ALTER\s+TYPE\s+("(?:[^"]|"")+"|[\w$]+)\s+RENAME\s+VALUE\s+'
+_RENAME_VALUE = re.compile(rf'^\s*ALTER\s+TYPE\s+{_TYPE_NAME}\s+RENAME\s+VALUE\s+'
                            r"'((?:[^']|'')*)'\s+TO\s+'((?:[^']|'')*)'\s*;?\s*$", re.I | re.S)
 _TYPE_STATEMENT = re.compile(r"^\s*(CREATE|DROP|ALTER)\s+TYPE\b", re.I)
 _COMMENT_NULL = re.compile(r"^\s*COMMENT\s+ON\s+(TABLE|COLUMN)\s+([\w.\"`]+)\s+IS\s+NULL\s*;?\s*$",
@@ -45,6 +50,13 @@ def _type_name(text: str, dialect) -> str:
     if last[0]:
         return last[0].replace('""', '"')
     return last[1].lower() if dialect.folds_unquoted == "lower" else last[1]
+
+
+def _ident(text: str) -> str:
+    """A name as written: ``"Mixed"`` keeps its case, a bare name folds to lower case."""
+    if text.startswith('"'):
+        return text[1:-1].replace('""', '"')
+    return text.lower()
 
 
 def _unquote(text: str) -> str:
@@ -74,6 +86,8 @@ def _extra_statement(b, tree) -> list | None:
         return _rename_type(b, _RENAME_TYPE.match(b.st.text))
     if isinstance(tree, exp.Command) and _RENAME_VALUE.match(b.st.text):
         return _rename_value(b, _RENAME_VALUE.match(b.st.text))
+    if isinstance(tree, exp.Command) and _RENAME_CONSTRAINT.match(b.st.text):
+        return _rename_constraint(b, _RENAME_CONSTRAINT.match(b.st.text))
     if isinstance(tree, exp.Command) and _ADD_VALUE.match(b.st.text):
         return _add_value(b, _ADD_VALUE.match(b.st.text))
     if isinstance(tree, exp.Comment) and tree.args.get("kind") in ("TABLE", "COLUMN"):
@@ -110,8 +124,38 @@ def _drop_types(b, tree: exp.Drop) -> list:
         if name not in b.schema.enums:
             from ..errors import UnknownObjectError
             raise UnknownObjectError("enum type", name)
+        if tree.args.get("cascade"):
+            out += _cascade_of_type(b, name)
         out.append(DropEnum(name, b.schema.enums[name]))
     return out
+
+
+def _cascade_of_type(b, name: str) -> list:
+    """What ``DROP TYPE name CASCADE`` removes with the type, as operations that know
+    their inverse: a default that still casts to it (``'USD'::"Currency"`` stays on a
+    column changed to TEXT) is dropped, and a column still of that type is dropped
+    (data loss, asked like any DROP COLUMN)."""
+    from dataclasses import replace
+
+    from ..ops.schema_ops import AlterColumn, DropColumn
+    cast = re.compile(rf'::\s*(?:"{re.escape(name)}"|{re.escape(name)}\b)'
+                      if name == name.lower() else rf'::\s*"{re.escape(name)}"')
+    out = []
+    for t in b.schema.tables.values():
+        for pos, c in enumerate(t.columns):
+            if c.type in (name, f'"{name}"'):
+                out.append(DropColumn(t.name, c, pos))
+            elif c.default is not None and cast.search(c.default):
+                out.append(AlterColumn(t.name, c, replace(c, default=None)))
+    return out
+
+
+def _rename_constraint(b, m) -> list:
+    """ALTER TABLE t RENAME CONSTRAINT old TO new (PostgreSQL)."""
+    from ..ops.schema_ops import RenameConstraint
+    table, old, new = (_ident(m.group(i)) for i in (1, 2, 3))
+    b.schema.table(table).constraint(old)
+    return [RenameConstraint(table, old, new)]
 
 
 def _rename_type(b, m) -> list:

@@ -29,7 +29,8 @@ from ..model.schema import (Check, Column, ForeignKey, Index, PrimaryKey, Schema
 from ..model.types import type_family
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
                               CreateTable, DropColumn, DropConstraint, DropIndex,
-                              DropTable, Operation, RawSQL, RenameColumn, RenameTable)
+                              DropTable, Operation, RawSQL, RenameColumn, RenameConstraint,
+                              RenameTable)
 from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
 from .types import LiteralType, sa_type, type_text
@@ -66,6 +67,9 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
         return [op.statement(dialect)]
     if isinstance(op, (RenameEnum, RenameEnumValue)):
         return [_rename_enum(op, dialect)]
+    if isinstance(op, RenameConstraint):
+        return [f"ALTER TABLE {_q(op.table, dialect)} RENAME CONSTRAINT {_q(op.old, dialect)} "
+                f"TO {_q(op.new, dialect)}"]
     handler = _RENDERERS.get(type(op))
     if handler is None:
         raise UnsupportedError(f"{type(op).__name__} has no SQL renderer")
@@ -286,9 +290,14 @@ def _rename_column(op: Operations, o: RenameColumn, schema, dialect):
 def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
     b, a = o.before, o.after
     kw = _existing(b, dialect)
-    if a.type != b.type:
+    if a.type != b.type or o.using is not None:
         kw["type_"] = sa_type(a.type, dialect)
-        if dialect.name == "postgresql" and "other" in (type_family(a.type), type_family(b.type)):
+        if dialect.name == "postgresql" and o.using is not None:
+            kw["postgresql_using"] = o.using   # the user's own conversion, as written
+        elif dialect.name == "postgresql" and o.via == "null":
+            kw["postgresql_using"] = f"NULL::{type_text(a.type, dialect)}"  # backup restores
+        elif dialect.name == "postgresql" and (o.via == "text" or "other" in (
+                type_family(a.type), type_family(b.type))):
             # an enum to another enum (Prisma's X_new swap) casts only through text
             kw["postgresql_using"] = (f"{_q(b.name, dialect)}::text::"
                                       f"{type_text(a.type, dialect)}")
@@ -307,8 +316,37 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
         if a.on_update is not None:
             kw["server_default"] = sa.text(f"{a.default if a.default is not None else 'NULL'}"
                                            f" ON UPDATE {a.on_update}")
+    if dialect.name == "postgresql" and b.autoincrement != a.autoincrement and \
+            "server_default" not in kw:
+        kw["server_default"] = sa.text(_serial_default(o.table, b.name, dialect)) \
+            if a.autoincrement else None
+    retyped_default = _enum_default_retyped(o, dialect)
+    if retyped_default:
+        # PostgreSQL keeps a default cast to the old type ('USD'::"Currency" stays on a
+        # column changed to TEXT, so DROP TYPE then fails; text to an enum is refused):
+        # drop the default first, set it again after the type change
+        kw["server_default"] = sa.text(_default_text(a, dialect))
     with _alter_target(op, schema.table(o.table), schema, dialect) as target:
+        if retyped_default:
+            target.alter_column(b.name, server_default=None, existing_server_default=sa.text(
+                b.default), existing_type=sa_type(b.type, dialect))
         target.alter_column(b.name, **kw)
+
+
+def _serial_default(table: str, column: str, dialect: Dialect) -> str:
+    """The default of a PostgreSQL serial column: nextval of the sequence it owns,
+    named ``<table>_<column>_seq`` as PostgreSQL names it."""
+    seq = dialect.quote(f"{table}_{column}_seq").replace("'", "''")
+    return f"nextval('{seq}'::regclass)"
+
+
+def _enum_default_retyped(o: AlterColumn, dialect: Dialect) -> bool:
+    """A PostgreSQL type change to or from an enum (type family 'other') of a column
+    that has a default before and after."""
+    b, a = o.before, o.after
+    return (dialect.name == "postgresql" and a.type != b.type and
+            b.default is not None and a.default is not None and
+            "other" in (type_family(a.type), type_family(b.type)))
 
 
 def _existing(c: Column, dialect: Dialect) -> dict:

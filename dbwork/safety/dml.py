@@ -171,9 +171,10 @@ def _restore_key(t) -> tuple[str, ...]:
 def _backup_where(tree, dialect) -> str | None:
     """The WHERE that selects the rows the statement changes, as a condition on the
     bare table; None (back up every row) when it names an alias or other tables
-    (``UPDATE t AS a ... FROM u WHERE a.x = u.y``, ``DELETE ... USING``)."""
+    (``UPDATE t AS a ... FROM u WHERE a.x = u.y``, ``DELETE ... USING``, a ``WITH``
+    query the condition reads)."""
     target = tree.this
-    if tree.args.get("from") or tree.args.get("from_") or tree.args.get("using") or \
+    if tree.args.get("with") or tree.args.get("with_") or tree.args.get("from") or tree.args.get("from_") or tree.args.get("using") or \
             tree.args.get("joins") or (isinstance(target, exp.Table) and target.alias):
         return None
     where = tree.args.get("where")

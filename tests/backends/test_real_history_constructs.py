@@ -1,0 +1,152 @@
+"""Constructs found in public migration histories (issue 10 point 4), as small fixtures
+of our own: RENAME CONSTRAINT, ALTER COLUMN ... TYPE ... USING, an enum type dropped
+with CASCADE after its columns became TEXT, and goose's Up/Down markers. Each applies on
+PostgreSQL and rolls back to the schema it started from."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def pg(make_wb):
+    return make_wb("postgresql")
+
+
+def _constraints(wb, table: str) -> set[str]:
+    with wb.backend.session() as s:
+        return {r[0] for r in s.query(
+            "SELECT conname FROM pg_constraint WHERE conrelid = "
+            f"'\"{table}\"'::regclass")}
+
+
+def test_rename_constraint_after_a_table_rename_and_back(pg):
+    pg.migrate("base", 'CREATE TABLE "EventClass" ("id" TEXT NOT NULL, "n" INT, '
+                       'CONSTRAINT "EventClass_pkey" PRIMARY KEY ("id"), '
+                       'CONSTRAINT "EventClass_n_check" CHECK ("n" > 0));')
+    before = pg.schema()
+    m = pg.migrate("rename", 'ALTER TABLE "EventClass" RENAME TO "ActionClass";\n'
+                             'ALTER TABLE "ActionClass" RENAME CONSTRAINT "EventClass_pkey" '
+                             'TO "ActionClass_pkey";')
+    assert 'RENAME CONSTRAINT "ActionClass_pkey" TO "EventClass_pkey"' in m.down
+    assert _constraints(pg, "ActionClass") == {"ActionClass_pkey", "EventClass_n_check"}
+    assert pg.schema().table("ActionClass").primary_key.name == "ActionClass_pkey"
+    pg.rollback()
+    assert pg.schema().tables == before.tables
+
+
+def test_rename_of_a_missing_constraint_is_refused_before_running(pg):
+    pg.migrate("base", 'CREATE TABLE "T" (id INT PRIMARY KEY);')
+    with pytest.raises(Exception, match="nope"):
+        pg.migrate("bad", 'ALTER TABLE "T" RENAME CONSTRAINT "nope" TO "other";')
+    assert len(pg.history()) == 1
+
+
+def test_alter_column_type_using_runs_the_users_conversion_and_rolls_back(pg):
+    pg.migrate("base", 'CREATE TABLE "Account" (id INT PRIMARY KEY, "expires_at" INT);\n'
+                       'INSERT INTO "Account" VALUES (1, 86400), (2, NULL);')
+    m = pg.migrate("to_ts", 'ALTER TABLE "Account" ALTER COLUMN "expires_at" TYPE TIMESTAMP(3) '
+                            'USING CASE WHEN "expires_at" IS NOT NULL '
+                            'THEN to_timestamp("expires_at") ELSE NULL END;',
+                   allow_data_loss=True)  # a type change over rows is asked
+    assert "TO_TIMESTAMP" in m.up.upper()
+    with pg.backend.session() as s:
+        rows = s.query('SELECT id, "expires_at"::date::text FROM "Account" ORDER BY id')
+    assert [tuple(r) for r in rows] == [(1, "1970-01-02"), (2, None)]
+    pg.rollback()   # back through text, then the backed-up values are restored
+    col = pg.schema().table("Account").column("expires_at")
+    assert col.type.upper().startswith("INT")
+    with pg.backend.session() as s:
+        assert [tuple(r) for r in s.query('SELECT id, "expires_at" FROM "Account" ORDER BY id')] \
+            == [(1, 86400), (2, None)]
+
+
+def test_drop_type_cascade_after_columns_became_text(pg):
+    pg.migrate("base", """CREATE TYPE "Currency" AS ENUM ('CHF', 'USD');
+CREATE TABLE "Account" ("id" TEXT PRIMARY KEY,
+  "currency" "Currency" NOT NULL DEFAULT E'USD', "legacy" "Currency");""")
+    before = pg.schema()
+    text = ('ALTER TABLE "Account" ALTER COLUMN "currency" TYPE TEXT;\n'
+            'DROP TYPE "Currency" CASCADE;')
+    m = pg.migrate("to_text", text)  # no rows yet: dropping "legacy" loses nothing
+    assert 'DROP TYPE "Currency"' in m.up and "DROP COLUMN legacy" in m.up
+    after = pg.schema()
+    assert "Currency" not in after.enums and not after.table("Account").has_column("legacy")
+    assert after.table("Account").column("currency").default.strip("e") == "'USD'"
+    pg.rollback()
+    assert pg.schema().tables == before.tables and pg.schema().enums == before.enums
+
+
+def test_text_column_to_enum_with_a_default(pg):
+    pg.migrate("base", """CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+CREATE TABLE "User" (id INT PRIMARY KEY, role TEXT NOT NULL DEFAULT 'USER');""")
+    pg.migrate("typed", 'ALTER TABLE "User" ALTER COLUMN role TYPE "Role" USING role::"Role";')
+    assert pg.schema().table("User").column("role").type.strip('"') == "Role"
+    pg.rollback()
+    assert pg.schema().table("User").column("role").type.upper() == "TEXT"
+
+
+def test_goose_up_and_down_markers(pg):
+    m = pg.migrate("goose", "-- +goose Up\n-- +goose StatementBegin\n"
+                            "CREATE TABLE g (id INT PRIMARY KEY);\n-- +goose StatementEnd\n"
+                            "-- +goose Down\nDROP TABLE g;\n")
+    assert m.explicit_down and "g" in pg.schema().tables
+    pg.rollback()
+    assert "g" not in pg.schema().tables
+
+
+def test_serial_id_to_text_drops_its_default_then_the_sequence(pg):
+    pg.migrate("base", 'CREATE TABLE "Webhook" ("id" SERIAL NOT NULL, "url" TEXT, '
+                       'CONSTRAINT "Webhook_pkey" PRIMARY KEY ("id"));')
+    before = pg.schema()
+    retype = ('ALTER TABLE "Webhook" DROP CONSTRAINT "Webhook_pkey",\n'
+              'ALTER COLUMN "id" DROP DEFAULT,\nALTER COLUMN "id" SET DATA TYPE TEXT,\n'
+              'ADD CONSTRAINT "Webhook_pkey" PRIMARY KEY ("id");')
+    m = pg.migrate("cuid", retype)
+    assert "ALTER COLUMN id DROP DEFAULT" in m.up
+    assert not pg.schema().table("Webhook").column("id").autoincrement
+    pg.rollback()   # the column counts again from its own sequence
+    assert pg.schema().tables == before.tables
+    with pg.backend.session() as s:
+        s.execute('INSERT INTO "Webhook" (url) VALUES (\'a\')')
+    m = pg.migrate("cuid", retype + '\nDROP SEQUENCE "Webhook_id_seq";', irreversible=True)
+    assert m.forward_only == (len(m.steps),)
+
+
+def test_unnamed_foreign_key_gets_postgresqls_name_so_a_later_drop_finds_it(pg):
+    pg.migrate("base", 'CREATE TABLE "User" (id INT PRIMARY KEY);\n'
+                       'CREATE TABLE "Access" (id INT PRIMARY KEY, "granteeUserId" INT);\n'
+                       'ALTER TABLE "Access" ADD FOREIGN KEY ("granteeUserId") '
+                       'REFERENCES "User"("id") ON DELETE CASCADE;')
+    assert "Access_granteeUserId_fkey" in _constraints(pg, "Access")
+    pg.migrate("prisma3", 'ALTER TABLE "Access" DROP CONSTRAINT "Access_granteeUserId_fkey";\n'
+                          'ALTER TABLE "Access" ADD CONSTRAINT "Access_granteeUserId_fkey" '
+                          'FOREIGN KEY ("granteeUserId") REFERENCES "User"("id") '
+                          'ON DELETE SET NULL;')
+    pg.rollback(steps=2)
+    assert not pg.schema().tables
+
+
+def test_if_exists_actions_with_nothing_to_do_are_skipped_with_a_warning(pg):
+    pg.migrate("base", 'CREATE TABLE "Brand" (id INT PRIMARY KEY, "welcomeMessage" TEXT);')
+    m = pg.migrate("again", 'ALTER TABLE "Brand" ADD COLUMN IF NOT EXISTS "welcomeMessage" TEXT,\n'
+                            'ADD COLUMN IF NOT EXISTS "banner" TEXT;\n'
+                            'ALTER TABLE "Brand" DROP COLUMN IF EXISTS "gone";\n'
+                            'ALTER TABLE "Brand" DROP CONSTRAINT IF EXISTS "Brand_gone_key";')
+    assert len(m.steps) == 1 and "banner" in m.up
+    assert sum("IF [NOT] EXISTS, skipped" in w for w in m.warnings) == 3
+    pg.rollback()
+    assert not pg.schema().table("Brand").has_column("banner")
+
+
+def test_delete_with_a_cte_backs_up_every_row_and_rolls_back(pg):
+    pg.migrate("base", 'CREATE TABLE "Doc" (id INT PRIMARY KEY, "col" INT, "ver" INT);\n'
+                       'INSERT INTO "Doc" VALUES (1, 1, 1), (2, 1, 1), (3, 2, 1);')
+    pg.migrate("dedupe", 'WITH ranked AS (SELECT id, ROW_NUMBER() OVER (PARTITION BY "col", '
+                         '"ver" ORDER BY id DESC) AS rn FROM "Doc")\n'
+                         'DELETE FROM "Doc" WHERE id IN (SELECT id FROM ranked WHERE rn > 1);',
+               allow_data_loss=True)
+    with pg.backend.session() as s:
+        assert sorted(r[0] for r in s.query('SELECT id FROM "Doc"')) == [2, 3]
+    pg.rollback()
+    with pg.backend.session() as s:
+        assert sorted(r[0] for r in s.query('SELECT id FROM "Doc"')) == [1, 2, 3]
