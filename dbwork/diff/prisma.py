@@ -98,8 +98,10 @@ def schema_from_prisma(text: str, dialect: Dialect) -> Schema:
     tables = [_table(m, ctx) for m in ctx.models.values()] + _join_tables(ctx)
     enums = {name: tuple(values.values()) for name, values in ctx.enums.values()} \
         if dialect.name == "postgresql" else {}
-    return Schema({t.name: t for t in tables}, enums,
-                  extensions=_extensions(source, dialect))
+    extensions = _extensions(source, dialect)
+    if dialect.name == "postgresql":
+        extensions |= _implied_extensions(tables)
+    return Schema({t.name: t for t in tables}, enums, extensions=extensions)
 
 
 def _extensions(source: Block | None, dialect: Dialect) -> frozenset:
@@ -113,6 +115,44 @@ def _extensions(source: Block | None, dialect: Dialect) -> frozenset:
         name = item.kwargs.get("map", item.name) if isinstance(item, Call) else item
         names.add(str(name))
     return frozenset(names)
+
+
+# what a type or operator class needs on PostgreSQL -> the extension that provides it
+_TYPE_EXTENSIONS = {"CITEXT": "citext", "HSTORE": "hstore", "LTREE": "ltree",
+                    "CUBE": "cube", "VECTOR": "vector"}
+_OPS_EXTENSIONS = {"gin_trgm_ops": "pg_trgm", "gist_trgm_ops": "pg_trgm"}
+
+
+def _implied_extensions(tables: list[Table]) -> frozenset:
+    """Extensions the schema uses but does not list (``@db.Citext``,
+    ``ops: raw("gin_trgm_ops")``): Prisma leaves their CREATE EXTENSION to a hand-written
+    migration, so its own first migration would fail on a fresh database; dbwork creates
+    them before the tables (and drops them on rollback)."""
+    out = set()
+    for t in tables:
+        for c in t.columns:
+            base = c.type.split("(")[0].removesuffix("[]").strip()
+            if base in _TYPE_EXTENSIONS:
+                out.add(_TYPE_EXTENSIONS[base])
+        for i in t.indexes:
+            out.update(_OPS_EXTENSIONS[v] for k, v in i.options
+                       if k.startswith("ops:") and v in _OPS_EXTENSIONS)
+    return frozenset(out)
+
+
+def read_prisma_folder(path) -> str:
+    """A multi-file schema (``prismaSchemaFolder``, Prisma 5.15+): every ``.prisma``
+    file under ``path``, joined in name order (the blocks may sit in any file).
+
+    >>> read_prisma_folder("/nonexistent")
+    Traceback (most recent call last):
+    dbwork.errors.ConfigError: prisma: no .prisma files under /nonexistent
+    """
+    from pathlib import Path
+    files = sorted(Path(path).rglob("*.prisma"))
+    if not files:
+        raise ConfigError(f"prisma: no .prisma files under {path}")
+    return "\n".join(f.read_text() for f in files)
 
 
 def prisma_provider(text: str) -> str | None:

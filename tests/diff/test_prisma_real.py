@@ -1,6 +1,6 @@
 """Issue 10 point 3: Prisma schemas as real projects write them, built as ``prisma
 migrate`` builds them. Each construct found in the public-project corpus
-(scripts/corpus_prisma.py) has a small fixture here: pure tests of the schema dbwork
+(scripts/corpus_schemas.py) has a small fixture here: pure tests of the schema dbwork
 reads, and the same schemas applied on SQLite, PostgreSQL and MariaDB with convergence
 (introspect, diff again = nothing) and rollback (back to empty) asserted."""
 from __future__ import annotations

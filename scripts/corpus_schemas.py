@@ -2,7 +2,8 @@
 """Apply a folder of real ``schema.prisma`` files as dbwork desired states and report
 the pass rate per failure family.
 
-For each file: a fresh database matching its datasource provider (postgresql ->
+A case is a ``*.prisma`` file, or a sub-folder of ``*.prisma`` files (a multi-file
+``prismaSchemaFolder`` schema, read as one). For each case: a fresh database matching its datasource provider (postgresql ->
 PostgreSQL, mysql -> MariaDB, sqlite -> a SQLite file), ``wb.migrate_to`` the schema,
 check convergence (introspect, diff again = nothing) and rollback (back to no tables).
 A ``mongodb`` (or other non-SQL-engine) provider passes only if dbwork refuses it with
@@ -31,6 +32,21 @@ MYSQL_ADMIN = os.environ.get("DBWORK_MYSQL_URL", "mariadb://root@127.0.0.1:3306/
 TARGETS = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mariadb",
            "sqlite": "sqlite", "cockroachdb": "postgresql", "sqlserver": "postgresql"}
 TOOL_TABLES = {"dbwork_history", "dbwork_lock", "dbwork_backups"}
+
+
+def cases(folder: Path, only: str | None = None) -> list[Path]:
+    """The ``*.prisma`` files and schema folders directly under ``folder``."""
+    found = [p for p in sorted(folder.iterdir())
+             if (p.suffix == ".prisma" and p.is_file())
+             or (p.is_dir() and any(p.rglob("*.prisma")))]
+    return [p for p in found if not only or only in p.name]
+
+
+def case_text(path: Path) -> str:
+    """A case's whole schema text (a folder's files joined, as Prisma reads them)."""
+    if path.is_file():
+        return path.read_text()
+    return "\n".join(f.read_text() for f in sorted(path.rglob("*.prisma")))
 
 
 def provider(text: str) -> str:
@@ -105,7 +121,7 @@ def run_sql_case(path: Path, kind: str, tmp: Path) -> tuple[str, str]:
         wb = dbwork.connect(url, migrations=tmp / f"mig_{uuid.uuid4().hex[:8]}")
         try:
             try:
-                want = schema_from_prisma(path.read_text(), wb.dialect)
+                want = schema_from_prisma(case_text(path), wb.dialect)
             except Exception as e:
                 return family("parse", e), _tb(e)
             try:
@@ -162,46 +178,69 @@ def _tb(e: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(e), e)).strip()[:400]
 
 
-def main(argv=None) -> int:
+def run_case(path: Path, tmp: Path) -> tuple[str, str, str]:
+    """(provider, outcome, detail) for one case; outcome 'pass' or a family."""
+    prov = provider(case_text(path))
+    kind = TARGETS.get(prov)
+    try:
+        outcome, detail = run_sql_case(path, kind, tmp) if kind else \
+            run_refusal_case(path, prov, tmp)
+    except Exception as e:  # the harness itself (server down, ...)
+        outcome, detail = family("harness", e), _tb(e)
+    return prov, outcome, detail
+
+
+def main(folder, only: str | None = None, verbose: bool = False, out=None) -> dict:
+    """Run every case under ``folder``; print one line per case and return the tally:
+    ``{"total", "passed", "per_provider": {p: (passed, n)}, "families": {f: [names]},
+    "results": [(name, provider, outcome)]}``."""
+    out = out or sys.stdout
+    results, families = [], {}
+    with tempfile.TemporaryDirectory() as tmpdir:
+        for path in cases(Path(folder), only):
+            t0 = time.monotonic()
+            prov, outcome, detail = run_case(path, Path(tmpdir))
+            results.append((path.name, prov, outcome))
+            if outcome != "pass":
+                families.setdefault(outcome, []).append(path.name)
+            mark = "PASS" if outcome == "pass" else "FAIL"
+            print(f"{mark} {path.name} [{prov}] {time.monotonic() - t0:.1f}s"
+                  + ("" if outcome == "pass" else f"  {outcome}"), file=out)
+            if verbose and (outcome != "pass" or detail):
+                print(f"     {detail}", file=out)
+    by_prov = Counter(p for _, p, _ in results)
+    ok_prov = Counter(p for _, p, o in results if o == "pass")
+    return {"total": len(results), "passed": sum(ok_prov.values()),
+            "per_provider": {p: (ok_prov[p], n) for p, n in sorted(by_prov.items())},
+            "families": families, "results": results}
+
+
+def report(tally: dict, out=None) -> None:
+    """The pass rate, per provider and per failure family."""
+    out = out or sys.stdout
+    total, passed = tally["total"], tally["passed"]
+    print(f"\n{passed}/{total} passed ({100 * passed / max(total, 1):.0f}%)", file=out)
+    print("per provider: " + ", ".join(f"{p} {ok}/{n}" for p, (ok, n)
+                                       in tally["per_provider"].items()), file=out)
+    if tally["families"]:
+        print("failure families:", file=out)
+        for fam, names in sorted(tally["families"].items(), key=lambda x: -len(x[1])):
+            print(f"  {len(names):3d}  {fam}  ({', '.join(names[:4])})", file=out)
+
+
+def cli(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true", help="print failure details")
-    ap.add_argument("-k", default=None, help="only files whose name contains this")
+    ap.add_argument("-k", default=None, help="only cases whose name contains this")
     args = ap.parse_args(argv)
-    files = sorted(p for p in args.folder.glob("*.prisma") if not args.k or args.k in p.name)
-    if not files:
+    if not cases(args.folder, args.k):
         print(f"no .prisma files in {args.folder}", file=sys.stderr)
         return 2
-    results, families = [], Counter()
-    with tempfile.TemporaryDirectory() as tmpdir:
-        tmp = Path(tmpdir)
-        for path in files:
-            prov = provider(path.read_text())
-            kind = TARGETS.get(prov)
-            t0 = time.monotonic()
-            try:
-                outcome, detail = run_sql_case(path, kind, tmp) if kind else \
-                    run_refusal_case(path, prov, tmp)
-            except Exception as e:  # the harness itself (server down, ...)
-                outcome, detail = family("harness", e), _tb(e)
-            results.append((path.name, prov, outcome))
-            families[outcome] += 1
-            mark = "PASS" if outcome == "pass" else "FAIL"
-            print(f"{mark} {path.name} [{prov}] {time.monotonic() - t0:.1f}s"
-                  + ("" if outcome == "pass" else f"  {outcome}"))
-            if args.verbose and (outcome != "pass" or detail):
-                print(f"     {detail}")
-    passed = families.pop("pass", 0)
-    print(f"\n{passed}/{len(results)} passed ({100 * passed / len(results):.0f}%)")
-    by_prov = Counter(p for _, p, _ in results)
-    ok_prov = Counter(p for _, p, o in results if o == "pass")
-    print("per provider: " + ", ".join(f"{p} {ok_prov[p]}/{n}" for p, n in sorted(by_prov.items())))
-    if families:
-        print("failure families:")
-        for fam, n in families.most_common():
-            print(f"  {n:3d}  {fam}")
-    return 0 if not families else 1
+    tally = main(args.folder, args.k, args.verbose)
+    report(tally)
+    return 0 if not tally["families"] else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli())
