@@ -27,6 +27,9 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+# this checkout's dbwork, not whichever one the interpreter has installed
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 PG_ADMIN = os.environ.get("DBWORK_PG_URL", "postgresql://root@127.0.0.1:5432/test")
 MYSQL_ADMIN = os.environ.get("DBWORK_MYSQL_URL", "mariadb://root@127.0.0.1:3306/test")
 TARGETS = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mariadb",
@@ -178,6 +181,72 @@ def _tb(e: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(e), e)).strip()[:400]
 
 
+def run_fidelity_case(path: Path, history: Path, kind: str, tmp: Path) -> tuple[str, str]:
+    """Prisma's own DDL against dbwork's reading: the project's migration.sql files
+    (written by ``prisma migrate``) run as they are, in folder-name order, on a fresh
+    database; then the schema dbwork reads from the .prisma file is diffed against
+    what they built. Nothing left to do = the same objects, names and types."""
+    import dbwork
+    from dbwork.diff.desired import plan_schema
+    from dbwork.diff.prisma import schema_from_prisma
+    with Database(kind, tmp) as url:
+        files = sorted(history.glob("*/migration.sql"), key=lambda f: f.parent.name)
+        try:
+            _run_raw(url, kind, files)
+        except Exception as e:
+            return family("history", e), _tb(e)
+        wb = dbwork.connect(url, migrations=tmp / f"mig_{uuid.uuid4().hex[:8]}")
+        try:
+            want = schema_from_prisma(case_text(path), wb.dialect)
+            live = wb.schema()
+            live = type(live)({n: t for n, t in live.tables.items()
+                               if n != "_prisma_migrations"}, live.enums,
+                              extensions=live.extensions)
+            left = plan_schema(want, live, wb.dialect, allow_data_loss=True).ops
+        finally:
+            wb.close()
+    if left:
+        kinds = Counter(type(op).__name__ for op in left)
+        return family("fidelity", ", ".join(sorted(kinds))), \
+            "; ".join(op.describe() for op in left[:12])
+    return "pass", f"{len(files)} migration files, {len(want.tables)} tables match"
+
+
+def _run_raw(url: str, kind: str, files: list[Path]) -> None:
+    """Each file as one script through the engine's own driver (as prisma migrate does)."""
+    if kind == "sqlite":
+        import sqlite3
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            for f in files:
+                conn.executescript(f.read_text())
+        finally:
+            conn.close()
+        return
+    if kind == "postgresql":  # psql sends statement by statement (CONCURRENTLY works)
+        import subprocess
+        for f in files:
+            done = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url,
+                                   "-f", str(f)], capture_output=True, text=True)
+            if done.returncode:
+                raise RuntimeError(f"{f.parent.name}: {done.stderr.strip()[:300]}")
+        return
+    import sqlalchemy as sa
+    engine = sa.create_engine(url.replace("mariadb://", "mysql+pymysql://"),
+                              connect_args={"client_flag": 65536})  # multi statements
+    try:
+        with engine.connect() as c:
+            raw = c.connection.dbapi_connection
+            for f in files:
+                with raw.cursor() as cur:
+                    cur.execute(f.read_text())
+                    while cur.nextset():
+                        pass
+                raw.commit()
+    finally:
+        engine.dispose()
+
+
 def run_case(path: Path, tmp: Path) -> tuple[str, str, str]:
     """(provider, outcome, detail) for one case; outcome 'pass' or a family."""
     prov = provider(case_text(path))
@@ -190,16 +259,30 @@ def run_case(path: Path, tmp: Path) -> tuple[str, str, str]:
     return prov, outcome, detail
 
 
-def main(folder, only: str | None = None, verbose: bool = False, out=None) -> dict:
+def main(folder, only: str | None = None, verbose: bool = False, out=None,
+         histories=None) -> dict:
     """Run every case under ``folder``; print one line per case and return the tally:
     ``{"total", "passed", "per_provider": {p: (passed, n)}, "families": {f: [names]},
-    "results": [(name, provider, outcome)]}``."""
+    "results": [(name, provider, outcome)]}``. With ``histories`` (a folder of
+    ``<case name>/<migration folder>/migration.sql``), only the cases that have one run,
+    as fidelity checks (:func:`run_fidelity_case`)."""
     out = out or sys.stdout
     results, families = [], {}
     with tempfile.TemporaryDirectory() as tmpdir:
         for path in cases(Path(folder), only):
             t0 = time.monotonic()
-            prov, outcome, detail = run_case(path, Path(tmpdir))
+            if histories is not None:
+                history = Path(histories) / path.name.removesuffix(".prisma")
+                if not history.is_dir():
+                    continue
+                prov = provider(case_text(path))
+                try:
+                    outcome, detail = run_fidelity_case(path, history, TARGETS[prov],
+                                                        Path(tmpdir))
+                except Exception as e:
+                    outcome, detail = family("harness", e), _tb(e)
+            else:
+                prov, outcome, detail = run_case(path, Path(tmpdir))
             results.append((path.name, prov, outcome))
             if outcome != "pass":
                 families.setdefault(outcome, []).append(path.name)
@@ -233,11 +316,14 @@ def cli(argv=None) -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true", help="print failure details")
     ap.add_argument("-k", default=None, help="only cases whose name contains this")
+    ap.add_argument("--histories", type=Path, default=None,
+                    help="folder of <case>/<migration>/migration.sql: compare Prisma's own "
+                         "DDL with dbwork's reading of the schema instead")
     args = ap.parse_args(argv)
     if not cases(args.folder, args.k):
         print(f"no .prisma files in {args.folder}", file=sys.stderr)
         return 2
-    tally = main(args.folder, args.k, args.verbose)
+    tally = main(args.folder, args.k, args.verbose, histories=args.histories)
     report(tally)
     return 0 if not tally["families"] else 1
 

@@ -91,7 +91,10 @@ def schema_from_prisma(text: str, dialect: Dialect) -> Schema:
     ctx = _Context(dialect, {b.name: (_mapped(b.attrs) or b.name, dict(b.values))
                              for b in blocks if b.kind == "enum"})
     ctx.relations = {b.name for b in blocks if b.kind in ("model", "view", "type")}
-    ctx.foreign_keys = str((source.props if source else {}).get("relationMode", "")) != "prisma"
+    props = source.props if source else {}
+    # referentialIntegrity: the setting's name before Prisma 4.5
+    mode = props.get("relationMode", props.get("referentialIntegrity", ""))
+    ctx.foreign_keys = str(mode) != "prisma"
     for b in blocks:
         if b.kind == "model":
             ctx.models[b.name] = _model(b, ctx)
@@ -216,7 +219,8 @@ def _column(f: Field, m: _Model, ctx: _Context) -> Column:
     auto = default is not None and isinstance(default.arg("value"), Call) and \
         default.arg("value").name == "autoincrement"
     return Column(name, normalize_type(type_text, ctx.dialect),
-                  nullable=f.optional and f.attr("id") is None,
+                  # a scalar list is never NOT NULL: prisma migrate writes "tags" TEXT[]
+                  nullable=(f.optional or f.many) and f.attr("id") is None,
                   default=None if auto else _default(default, f, ctx),
                   autoincrement=auto and ctx.dialect.name != "sqlite")
 
@@ -284,6 +288,8 @@ def _default(attr: Attr | None, f: Field, ctx: _Context) -> str | None:
 
 
 def _literal(value, f: Field, ctx: _Context) -> str:
+    if isinstance(value, Str) and f.type == "DateTime":
+        return "'" + _timestamp(value.value) + "'"
     if isinstance(value, Str):
         return "'" + value.value.replace("'", "''") + "'"
     if isinstance(value, bool) or value in ("true", "false"):
@@ -291,6 +297,25 @@ def _literal(value, f: Field, ctx: _Context) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     return "'" + str(_enum_value(value, f, ctx)).replace("'", "''") + "'"
+
+
+def _timestamp(text: str) -> str:
+    """An ISO-8601 default (``"1970-01-01T00:00:00Z"``) as the database stores it: UTC,
+    ``YYYY-MM-DD HH:MM:SS[.fff]`` (prisma migrate writes it with an offset, which the
+    column's type then drops).
+
+    >>> _timestamp("2024-05-01T12:30:00.250+02:00")
+    '2024-05-01 10:30:00.25'
+    """
+    from datetime import datetime, timezone
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ParseError(f"prisma: DateTime default {text!r} is not an ISO-8601 time")
+    if at.tzinfo is not None:
+        at = at.astimezone(timezone.utc).replace(tzinfo=None)
+    out = at.strftime("%Y-%m-%d %H:%M:%S")
+    return out + (f".{at.microsecond:06d}".rstrip("0") if at.microsecond else "")
 
 
 def _enum_value(value: str, f: Field, ctx: _Context) -> str:
@@ -334,9 +359,11 @@ def _table(m: _Model, ctx: _Context) -> Table:
             indexes.append(_index(a, m, ctx))
     fks = tuple(_foreign_key(m, f, ctx) for f in m.block.fields
                 if _relation_fields(f)) if ctx.foreign_keys else ()
-    if ctx.dialect.name == "mysql":
-        pk_name = None  # MySQL names every primary key PRIMARY (introspected: None)
-    if pk_name is None and ctx.dialect.name != "mysql":
+    if ctx.dialect.name in ("mysql", "sqlite"):
+        # MySQL names every primary key PRIMARY (introspected: None); on SQLite prisma
+        # migrate writes "id" TEXT NOT NULL PRIMARY KEY, unnamed
+        pk_name = pk_name if ctx.dialect.name == "sqlite" else None
+    elif pk_name is None:
         pk_name = _name(m.table, [], "_pkey", ctx)
     pk = PrimaryKey(pk_cols, pk_name) if pk_cols else None
     return Table(m.table, tuple(cols.values()), pk, foreign_keys=fks,
@@ -454,8 +481,10 @@ def _scalar(m: _Model, name: str, f: Field) -> str:
 # -- implicit many-to-many -----------------------------------------------------------
 def _join_tables(ctx: _Context) -> list[Table]:
     """``_AToB`` for each list-to-list relation without ``fields``: columns A and B
-    (A refers to the model first in alphabetical order), a unique index on (A, B), an
-    index on B, and cascading foreign keys, as Prisma makes them."""
+    (A refers to the model first in alphabetical order), a key on (A, B) (PostgreSQL:
+    the primary key ``_AToB_AB_pkey``, since Prisma 6; elsewhere the unique index
+    ``_AToB_AB_unique``), an index on B, and cascading foreign keys, as Prisma makes
+    them."""
     seen, out = set(), []
     for m in ctx.models.values():
         for f in m.block.fields:
@@ -494,6 +523,9 @@ def _join_table(name: str, a: _Model, b: _Model, ctx: _Context) -> Table:
         if ctx.foreign_keys:
             fks.append(ForeignKey((side,), model.table, (pk[0].name,),
                                   _name(name, [side], "_fkey", ctx), "CASCADE", "CASCADE"))
-    indexes = (Index(_name(name, ["AB"], "_unique", ctx), name, ("A", "B"), True),
-               Index(_name(name, ["B"], "_index", ctx), name, ("B",)))
+    by_b = Index(_name(name, ["B"], "_index", ctx), name, ("B",))
+    if ctx.dialect.name == "postgresql":  # Prisma 6: a primary key, not a unique index
+        pk = PrimaryKey(("A", "B"), _name(name, ["AB"], "_pkey", ctx))
+        return Table(name, tuple(cols), pk, foreign_keys=tuple(fks), indexes=(by_b,))
+    indexes = (Index(_name(name, ["AB"], "_unique", ctx), name, ("A", "B"), True), by_b)
     return Table(name, tuple(cols), None, foreign_keys=tuple(fks), indexes=indexes)
