@@ -247,12 +247,16 @@ def _type_text(f: Field, where: str, ctx: _Context) -> str:
 
 
 def _enum_type(name: str, ctx: _Context) -> str:
-    """PostgreSQL: the enum type itself (quoted as format_type writes it); elsewhere
-    Prisma's stand-ins (MySQL's inline ENUM is text here, SQLite has none)."""
-    db_name = ctx.enums[name][0]
+    """PostgreSQL: the enum type itself (quoted as format_type writes it); MySQL: the
+    column's inline ``ENUM('A', 'B')`` of the database values, as prisma migrate writes
+    it; SQLite has no enums (TEXT)."""
+    db_name, values = ctx.enums[name]
     if ctx.dialect.name == "postgresql":
         return ctx.dialect.quote(db_name)
-    return "VARCHAR(191)" if ctx.dialect.name == "mysql" else "TEXT"
+    if ctx.dialect.name == "mysql":
+        quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values.values())
+        return f"ENUM({quoted})"
+    return "TEXT"
 
 
 def _native(attr: Attr, ctx: _Context) -> str:

@@ -288,3 +288,72 @@ def test_dbwork_builds_what_prisma_builds_and_rolls_it_back(database, backend, t
         assert not [t for t in wb.schema().tables if not t.startswith("dbwork")]
     finally:
         wb.close()
+
+
+MY_SCHEMA = '''
+datasource db { provider = "mysql" url = env("DATABASE_URL") }
+
+enum Role {
+  USER
+  ADMIN  @map("admin")
+}
+
+model User {
+  id        Int      @id @default(autoincrement())
+  email     String   @unique
+  role      Role     @default(USER)
+  createdAt DateTime @default(now())
+  posts     Post[]
+}
+
+model Post {
+  id       String @id @default(uuid())
+  authorId Int
+  author   User   @relation(fields: [authorId], references: [id])
+}
+'''
+
+# prisma migrate's MySQL DDL: inline ENUM, keys inside CREATE TABLE, foreign keys after
+PRISMA_MY = [
+    """CREATE TABLE `User` (
+    `id` INTEGER NOT NULL AUTO_INCREMENT,
+    `email` VARCHAR(191) NOT NULL,
+    `role` ENUM('USER', 'admin') NOT NULL DEFAULT 'USER',
+    `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+
+    UNIQUE INDEX `User_email_key`(`email`),
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci""",
+    """CREATE TABLE `Post` (
+    `id` VARCHAR(191) NOT NULL,
+    `authorId` INTEGER NOT NULL,
+
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci""",
+    "ALTER TABLE `Post` ADD CONSTRAINT `Post_authorId_fkey` FOREIGN KEY (`authorId`) "
+    "REFERENCES `User`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE",
+]
+
+
+def test_mysql_enums_are_inline_enum_columns():
+    col = schema_from_prisma(MY_SCHEMA, MY).table("User").column("role")
+    assert (col.type, col.default) == ("ENUM('USER', 'admin')", "'USER'")
+    assert schema_from_prisma(MY_SCHEMA, MY).enums == {}
+
+
+@pytest.mark.parametrize("backend", ["mariadb"])
+def test_prisma_mysql_ddl_and_dbwork_reading_are_the_same_objects(database, backend, tmp_path):
+    import sqlalchemy as sa
+
+    import dbwork
+    engine = sa.create_engine(database.replace("mariadb://", "mysql+pymysql://"))
+    with engine.begin() as c:
+        for statement in PRISMA_MY:
+            c.exec_driver_sql(statement)
+    engine.dispose()
+    wb = dbwork.connect(database, migrations=tmp_path / "migrations")
+    try:
+        want = schema_from_prisma(MY_SCHEMA, wb.dialect)
+        assert [op.describe() for op in plan_schema(want, wb.schema(), wb.dialect).ops] == []
+    finally:
+        wb.close()

@@ -215,7 +215,7 @@ def test_enums_elsewhere_and_lists_refused_on_mysql():
         .replace("@db.Uuid", "").replace("@db.JsonB", "").replace("@db.Timestamptz(6)", "")
     s = schema_from_prisma(text, MY)
     assert s.enums == {}
-    assert s.table("Document").column("role").type == "VARCHAR(191)"
+    assert s.table("Document").column("role").type == "ENUM('admin', 'member')"  # @map values
     with pytest.raises(ParseError, match="scalar list"):
         schema_from_prisma(PG_ONLY, MY)
 
