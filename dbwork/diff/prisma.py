@@ -122,7 +122,8 @@ def _extensions(source: Block | None, dialect: Dialect) -> frozenset:
 
 # what a type or operator class needs on PostgreSQL -> the extension that provides it
 _TYPE_EXTENSIONS = {"CITEXT": "citext", "HSTORE": "hstore", "LTREE": "ltree",
-                    "CUBE": "cube", "VECTOR": "vector"}
+                    "CUBE": "cube", "VECTOR": "vector", "GEOGRAPHY": "postgis",
+                    "GEOMETRY": "postgis"}
 _OPS_EXTENSIONS = {"gin_trgm_ops": "pg_trgm", "gist_trgm_ops": "pg_trgm"}
 
 
@@ -135,6 +136,7 @@ def _implied_extensions(tables: list[Table]) -> frozenset:
     for t in tables:
         for c in t.columns:
             base = c.type.split("(")[0].removesuffix("[]").strip()
+            base = base.rsplit(".", 1)[-1].strip('"').upper()  # "public".geography
             if base in _TYPE_EXTENSIONS:
                 out.add(_TYPE_EXTENSIONS[base])
         for i in t.indexes:

@@ -218,6 +218,9 @@ def test_extensions_a_schema_uses_without_listing_them_are_created():
       @@index([title(ops: raw("gin_trgm_ops"))], type: Gin)
     }'''
     assert schema_from_prisma(text, PG).extensions == {"citext", "pg_trgm"}
+    spatial = 'model P {\n  id Int @id\n  at Unsupported("\\"public\\".geography")?\n}'
+    assert schema_from_prisma(spatial, PG).extensions == {"postgis"}
+    assert schema_from_prisma(spatial, LITE).extensions == frozenset()
     assert schema_from_prisma(SCHEMA, PG).extensions == frozenset()
 
 
