@@ -316,8 +316,8 @@ def _timestamp(text: str) -> str:
     from datetime import datetime, timezone
     try:
         at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ParseError(f"prisma: DateTime default {text!r} is not an ISO-8601 time")
+    except ValueError as e:
+        raise ParseError(f"prisma: DateTime default {text!r} is not an ISO-8601 time") from e
     if at.tzinfo is not None:
         at = at.astimezone(timezone.utc).replace(tzinfo=None)
     out = at.strftime("%Y-%m-%d %H:%M:%S")
