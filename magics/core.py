@@ -294,7 +294,8 @@ class DbworkMagics(Magics):
     @magic_arguments()
     @argument("name", help="the migration's name")
     @argument("target", help="a name in the notebook (MetaData or declarative Base) or "
-                             "a path to a .prisma or .sql file")
+                             "a path to a .prisma or .sql file, or to a folder of "
+                             ".prisma files (prismaSchemaFolder)")
     @argument("--dry-run", action="store_true", help="show what would run; change nothing")
     @argument("--allow-data-loss", action="store_true",
               help="allow a change that destroys data (a backup is kept)")

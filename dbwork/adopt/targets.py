@@ -16,7 +16,9 @@ from ..errors import ConfigError
 
 
 def desired_target(target, dialect: Dialect):
-    """("sql", text) for desired-state SQL; ("sqlalchemy"|"prisma", Schema) otherwise."""
+    """("sql", text) for desired-state SQL; ("sqlalchemy"|"prisma", Schema) otherwise.
+    A folder is a multi-file Prisma schema (``prismaSchemaFolder``): its ``.prisma``
+    files read as one."""
     import sqlalchemy as sa
     if isinstance(target, sa.MetaData) or isinstance(getattr(target, "metadata", None),
                                                       sa.MetaData):
@@ -25,6 +27,9 @@ def desired_target(target, dialect: Dialect):
     if isinstance(target, (str, os.PathLike)):
         text = str(target)
         path = Path(text) if "\n" not in text and len(text) < 4096 else None
+        if path is not None and path.is_dir():
+            from ..diff.prisma import read_prisma_folder, schema_from_prisma
+            return "prisma", schema_from_prisma(read_prisma_folder(path), dialect)
         if path is not None and path.is_file():
             content = path.read_text()
             if path.suffix == ".prisma":
@@ -36,7 +41,7 @@ def desired_target(target, dialect: Dialect):
         if isinstance(target, str) and "CREATE" in text.upper():
             return "sql", text
     raise ConfigError("migrate_to wants SQLAlchemy MetaData or a declarative Base, a path "
-                      "to a Prisma schema or SQL file, or desired-state CREATE statements; "
+                      "to a Prisma schema (file or folder) or SQL file, or desired-state CREATE statements; "
                       f"got {type(target).__name__}")
 
 

@@ -91,15 +91,20 @@ def schema_from_prisma(text: str, dialect: Dialect) -> Schema:
     ctx = _Context(dialect, {b.name: (_mapped(b.attrs) or b.name, dict(b.values))
                              for b in blocks if b.kind == "enum"})
     ctx.relations = {b.name for b in blocks if b.kind in ("model", "view", "type")}
-    ctx.foreign_keys = str((source.props if source else {}).get("relationMode", "")) != "prisma"
+    props = source.props if source else {}
+    # referentialIntegrity: the setting's name before Prisma 4.5
+    mode = props.get("relationMode", props.get("referentialIntegrity", ""))
+    ctx.foreign_keys = str(mode) != "prisma"
     for b in blocks:
         if b.kind == "model":
             ctx.models[b.name] = _model(b, ctx)
     tables = [_table(m, ctx) for m in ctx.models.values()] + _join_tables(ctx)
     enums = {name: tuple(values.values()) for name, values in ctx.enums.values()} \
         if dialect.name == "postgresql" else {}
-    return Schema({t.name: t for t in tables}, enums,
-                  extensions=_extensions(source, dialect))
+    extensions = _extensions(source, dialect)
+    if dialect.name == "postgresql":
+        extensions |= _implied_extensions(tables)
+    return Schema({t.name: t for t in tables}, enums, extensions=extensions)
 
 
 def _extensions(source: Block | None, dialect: Dialect) -> frozenset:
@@ -113,6 +118,46 @@ def _extensions(source: Block | None, dialect: Dialect) -> frozenset:
         name = item.kwargs.get("map", item.name) if isinstance(item, Call) else item
         names.add(str(name))
     return frozenset(names)
+
+
+# what a type or operator class needs on PostgreSQL -> the extension that provides it
+_TYPE_EXTENSIONS = {"CITEXT": "citext", "HSTORE": "hstore", "LTREE": "ltree",
+                    "CUBE": "cube", "VECTOR": "vector", "GEOGRAPHY": "postgis",
+                    "GEOMETRY": "postgis"}
+_OPS_EXTENSIONS = {"gin_trgm_ops": "pg_trgm", "gist_trgm_ops": "pg_trgm"}
+
+
+def _implied_extensions(tables: list[Table]) -> frozenset:
+    """Extensions the schema uses but does not list (``@db.Citext``,
+    ``ops: raw("gin_trgm_ops")``): Prisma leaves their CREATE EXTENSION to a hand-written
+    migration, so its own first migration would fail on a fresh database; dbwork creates
+    them before the tables (and drops them on rollback)."""
+    out = set()
+    for t in tables:
+        for c in t.columns:
+            base = c.type.split("(")[0].removesuffix("[]").strip()
+            base = base.rsplit(".", 1)[-1].strip('"').upper()  # "public".geography
+            if base in _TYPE_EXTENSIONS:
+                out.add(_TYPE_EXTENSIONS[base])
+        for i in t.indexes:
+            out.update(_OPS_EXTENSIONS[v] for k, v in i.options
+                       if k.startswith("ops:") and v in _OPS_EXTENSIONS)
+    return frozenset(out)
+
+
+def read_prisma_folder(path) -> str:
+    """A multi-file schema (``prismaSchemaFolder``, Prisma 5.15+): every ``.prisma``
+    file under ``path``, joined in name order (the blocks may sit in any file).
+
+    >>> read_prisma_folder("/nonexistent")
+    Traceback (most recent call last):
+    dbwork.errors.ConfigError: prisma: no .prisma files under /nonexistent
+    """
+    from pathlib import Path
+    files = sorted(Path(path).rglob("*.prisma"))
+    if not files:
+        raise ConfigError(f"prisma: no .prisma files under {path}")
+    return "\n".join(f.read_text() for f in files)
 
 
 def prisma_provider(text: str) -> str | None:
@@ -176,7 +221,8 @@ def _column(f: Field, m: _Model, ctx: _Context) -> Column:
     auto = default is not None and isinstance(default.arg("value"), Call) and \
         default.arg("value").name == "autoincrement"
     return Column(name, normalize_type(type_text, ctx.dialect),
-                  nullable=f.optional and f.attr("id") is None,
+                  # a scalar list is never NOT NULL: prisma migrate writes "tags" TEXT[]
+                  nullable=(f.optional or f.many) and f.attr("id") is None,
                   default=None if auto else _default(default, f, ctx),
                   autoincrement=auto and ctx.dialect.name != "sqlite")
 
@@ -203,12 +249,16 @@ def _type_text(f: Field, where: str, ctx: _Context) -> str:
 
 
 def _enum_type(name: str, ctx: _Context) -> str:
-    """PostgreSQL: the enum type itself (quoted as format_type writes it); elsewhere
-    Prisma's stand-ins (MySQL's inline ENUM is text here, SQLite has none)."""
-    db_name = ctx.enums[name][0]
+    """PostgreSQL: the enum type itself (quoted as format_type writes it); MySQL: the
+    column's inline ``ENUM('A', 'B')`` of the database values, as prisma migrate writes
+    it; SQLite has no enums (TEXT)."""
+    db_name, values = ctx.enums[name]
     if ctx.dialect.name == "postgresql":
         return ctx.dialect.quote(db_name)
-    return "VARCHAR(191)" if ctx.dialect.name == "mysql" else "TEXT"
+    if ctx.dialect.name == "mysql":
+        quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values.values())
+        return f"ENUM({quoted})"
+    return "TEXT"
 
 
 def _native(attr: Attr, ctx: _Context) -> str:
@@ -244,6 +294,8 @@ def _default(attr: Attr | None, f: Field, ctx: _Context) -> str | None:
 
 
 def _literal(value, f: Field, ctx: _Context) -> str:
+    if isinstance(value, Str) and f.type == "DateTime":
+        return "'" + _timestamp(value.value) + "'"
     if isinstance(value, Str):
         return "'" + value.value.replace("'", "''") + "'"
     if isinstance(value, bool) or value in ("true", "false"):
@@ -251,6 +303,25 @@ def _literal(value, f: Field, ctx: _Context) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     return "'" + str(_enum_value(value, f, ctx)).replace("'", "''") + "'"
+
+
+def _timestamp(text: str) -> str:
+    """An ISO-8601 default (``"1970-01-01T00:00:00Z"``) as the database stores it: UTC,
+    ``YYYY-MM-DD HH:MM:SS[.fff]`` (prisma migrate writes it with an offset, which the
+    column's type then drops).
+
+    >>> _timestamp("2024-05-01T12:30:00.250+02:00")
+    '2024-05-01 10:30:00.25'
+    """
+    from datetime import datetime, timezone
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as e:
+        raise ParseError(f"prisma: DateTime default {text!r} is not an ISO-8601 time") from e
+    if at.tzinfo is not None:
+        at = at.astimezone(timezone.utc).replace(tzinfo=None)
+    out = at.strftime("%Y-%m-%d %H:%M:%S")
+    return out + (f".{at.microsecond:06d}".rstrip("0") if at.microsecond else "")
 
 
 def _enum_value(value: str, f: Field, ctx: _Context) -> str:
@@ -294,9 +365,11 @@ def _table(m: _Model, ctx: _Context) -> Table:
             indexes.append(_index(a, m, ctx))
     fks = tuple(_foreign_key(m, f, ctx) for f in m.block.fields
                 if _relation_fields(f)) if ctx.foreign_keys else ()
-    if ctx.dialect.name == "mysql":
-        pk_name = None  # MySQL names every primary key PRIMARY (introspected: None)
-    if pk_name is None and ctx.dialect.name != "mysql":
+    if ctx.dialect.name in ("mysql", "sqlite"):
+        # MySQL names every primary key PRIMARY (introspected: None); on SQLite prisma
+        # migrate writes "id" TEXT NOT NULL PRIMARY KEY, unnamed
+        pk_name = pk_name if ctx.dialect.name == "sqlite" else None
+    elif pk_name is None:
         pk_name = _name(m.table, [], "_pkey", ctx)
     pk = PrimaryKey(pk_cols, pk_name) if pk_cols else None
     return Table(m.table, tuple(cols.values()), pk, foreign_keys=fks,
@@ -414,8 +487,10 @@ def _scalar(m: _Model, name: str, f: Field) -> str:
 # -- implicit many-to-many -----------------------------------------------------------
 def _join_tables(ctx: _Context) -> list[Table]:
     """``_AToB`` for each list-to-list relation without ``fields``: columns A and B
-    (A refers to the model first in alphabetical order), a unique index on (A, B), an
-    index on B, and cascading foreign keys, as Prisma makes them."""
+    (A refers to the model first in alphabetical order), a key on (A, B) (PostgreSQL:
+    the primary key ``_AToB_AB_pkey``, since Prisma 6; elsewhere the unique index
+    ``_AToB_AB_unique``), an index on B, and cascading foreign keys, as Prisma makes
+    them."""
     seen, out = set(), []
     for m in ctx.models.values():
         for f in m.block.fields:
@@ -454,6 +529,9 @@ def _join_table(name: str, a: _Model, b: _Model, ctx: _Context) -> Table:
         if ctx.foreign_keys:
             fks.append(ForeignKey((side,), model.table, (pk[0].name,),
                                   _name(name, [side], "_fkey", ctx), "CASCADE", "CASCADE"))
-    indexes = (Index(_name(name, ["AB"], "_unique", ctx), name, ("A", "B"), True),
-               Index(_name(name, ["B"], "_index", ctx), name, ("B",)))
+    by_b = Index(_name(name, ["B"], "_index", ctx), name, ("B",))
+    if ctx.dialect.name == "postgresql":  # Prisma 6: a primary key, not a unique index
+        pk = PrimaryKey(("A", "B"), _name(name, ["AB"], "_pkey", ctx))
+        return Table(name, tuple(cols), pk, foreign_keys=tuple(fks), indexes=(by_b,))
+    indexes = (Index(_name(name, ["AB"], "_unique", ctx), name, ("A", "B"), True), by_b)
     return Table(name, tuple(cols), None, foreign_keys=tuple(fks), indexes=indexes)
