@@ -451,14 +451,8 @@ class Workbench:
         return replace(fresh, tables=tables)  # fresh: enum types as they are now
 
     def _new_version(self, s) -> str:
-        now = datetime.now(timezone.utc)
-        taken = {r.version for r in s.history()} | self.files.versions()
-        latest = max(taken) if taken else ""
-        version = now.strftime("%Y%m%d%H%M%S")
-        while version in taken or version <= latest:
-            now += timedelta(seconds=1)
-            version = now.strftime("%Y%m%d%H%M%S")
-        return version
+        from .versions.ids import new_version
+        return new_version({r.version for r in s.history()} | self.files.versions())
 
     def _head(self, s, version: str) -> str | None:
         known = {r.version for r in s.history() if r.status == "applied"}
@@ -803,6 +797,8 @@ class Workbench:
         steps = [Step(n, c, stmts, down.get(n, ("", []))[1]) for n, (c, stmts) in sorted(up.items())]
         extra = row.extra or {}
         return Migration(row.version, row.name, steps, parent=row.parent,
+                         parents=tuple(extra.get("parents") or ()),
+                         replaces=tuple(extra.get("replaces") or ()),
                          dialect=row.dialect, source_checksum=row.source_checksum,
                          warnings=list(extra.get("warnings", [])), status=row.status,
                          applied_at=row.applied_at, duration_ms=row.duration_ms,
