@@ -72,11 +72,12 @@ def merge(wb, order: list[str] | None = None) -> Migration:
     from ..execute.runner import now_iso
     with wb.backend.session(wb.lock_timeout) as s:
         g = session_graph(wb, s)
-        if len(g.heads) < 2:
+        heads = _open_heads(g, order)
+        if len(heads) < 2:
             return _already_merged(wb, g)
         plan = plan_merge(g, {m.version: m for m in wb.files.all()}, wb.dialect.name,
                           s.introspect() if wb.dialect.family == "sql" and order is None
-                          else None, order=list(order) if order else None)
+                          else None, order=list(order) if order else None, heads=heads)
         _refuse_impossible(g, plan.heads)
         _drop_unapplied_merges(wb, g, set(plan.heads))
         m = merge_migration(wb._new_version(s), plan.heads, wb.dialect.name, now_iso(),
@@ -85,6 +86,17 @@ def merge(wb, order: list[str] | None = None) -> Migration:
         m.notes.append(f"written: upgrade() applies the branches in this order: "
                        f"{', '.join(plan.heads)}")
         return m
+
+
+def _open_heads(g: MigrationGraph, order) -> list[str]:
+    """The heads to merge; with an ``order``, a merge file not applied yet is a choice
+    that can still be changed: its parents are the heads again."""
+    heads = g.heads
+    if order and len(heads) == 1:
+        n = g.nodes[heads[0]]
+        if n.status != "applied" and len(n.parents) > 1 and not n.replaces:
+            return list(n.parents)
+    return heads
 
 
 def _already_merged(wb, g: MigrationGraph) -> Migration:

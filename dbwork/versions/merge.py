@@ -51,11 +51,12 @@ class MergePlan:
 
 
 def plan_merge(graph, migrations: dict, dialect: str, schema=None,
-               order: list[str] | None = None, check: bool = True) -> MergePlan:
+               order: list[str] | None = None, check: bool = True,
+               heads: list[str] | None = None) -> MergePlan:
     """The order to apply ``graph``'s files in. With more than one head, every pair of
     sides is checked for commuting (unless the user gave ``order``, or ``check`` is
     False) and MergeConflict is raised for the first pair that shares an object."""
-    heads = graph.heads
+    heads = heads or graph.heads
     if len(heads) > 1 and order is None and check:
         _check_commute(graph, migrations, dialect, schema, heads)
     ordered = order_heads(graph, heads, order)
@@ -75,7 +76,8 @@ def order_heads(graph, heads: list[str], wanted: list[str] | None = None) -> lis
     def oldest(h):
         others = set().union(*(graph.ancestors(x) for x in heads if x != h)) if len(heads) > 1 else set()
         own = graph.ancestors(h) - others
-        return (min(own) if own else h, h)
+        ran = any(graph.nodes[v].status == "applied" for v in own)  # it ran: it was first
+        return (not ran, min(own) if own else h, h)
     auto = sorted(heads, key=oldest)
     if not wanted:
         return auto
