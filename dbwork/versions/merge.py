@@ -156,7 +156,7 @@ def merge_migration(version: str, heads: list[str], dialect: str, created: str,
     """
     digest = hashlib.sha256(" ".join(heads).encode()).hexdigest()[:8]
     how = "automatic: the branches touch different objects" if automatic else \
-        "ordered by hand (wb.merge(order=...))"
+        "ordered by hand with wb.merge(order=...)"
     return Migration(version, f"merge_{digest}", [], parents=tuple(heads), dialect=dialect,
                      created=created, warnings=[MERGE_NOTE.format(heads=", ".join(heads))
                                                 + f" ({how})"])

@@ -113,8 +113,12 @@ def _sql(statement: str, dialect: str) -> Touches:
     return reader(tree, statement)
 
 
+_REBUILD_PREFIX = "_alembic_tmp_"   # SQLite's table rebuild works on a copy of the table
+
+
 def _name(node) -> str:
-    return (node.name if node is not None else "").lower()
+    name = (node.name if node is not None else "").lower()
+    return name[len(_REBUILD_PREFIX):] if name.startswith(_REBUILD_PREFIX) else name
 
 
 def _table_of(tree) -> str:
