@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # commands that live in their own packages: each has add_arguments(sub) and run(args)
-COMMAND_MODULES = ["dbwork.data.copy.cli", "dbwork.multi.cli"]
+COMMAND_MODULES = ["dbwork.data.copy.cli", "dbwork.multi.cli", "dbwork.versions.cli"]
 
 
 def main(argv: list[str] | None = None) -> int:

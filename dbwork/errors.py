@@ -359,3 +359,38 @@ class PlanRefused(DbworkError):
     def __init__(self, message: str, cycle: tuple = ()):
         self.cycle = tuple(cycle)
         super().__init__(message)
+
+
+class VersionCollision(MigrationConflict):
+    """Two migration files share one version (made on two machines in the same second
+    with the same suffix, or copied by hand). ``version``; ``paths``: the files."""
+
+    def __init__(self, version: str, paths: list[str]):
+        self.version, self.paths = version, list(paths)
+        super().__init__(f"two migration files have version {version}: "
+                         f"{', '.join(self.paths)} ... give one of them a new version "
+                         "(rename the file and its '-- version:' line) before upgrading")
+
+
+class BrokenGraph(ConfigError):
+    """The migration files do not form a graph: a parent that no file has, or a cycle
+    (a hand-edited ``-- parent:`` line). ``problem``: "missing_parent" or "cycle";
+    ``versions``: the files involved."""
+
+    def __init__(self, problem: str, versions: list[str], message: str):
+        self.problem, self.versions = problem, list(versions)
+        super().__init__(message)
+
+
+class MergeConflict(MigrationConflict):
+    """Two branches of migrations touch the same objects, so their order matters and
+    dbwork will not pick one. ``first`` and ``second``: "VERSION_NAME" of a migration
+    on each side; ``shared``: the objects both touch ("column users.email"). Nothing
+    was applied. Resolve with ``wb.merge(order=[...])`` / ``%merge --order``."""
+
+    def __init__(self, first: str, second: str, shared: list[str], heads: list[str]):
+        self.first, self.second, self.shared, self.heads = first, second, list(shared), list(heads)
+        super().__init__(
+            f"branches conflict: {first} and {second} both touch {', '.join(self.shared)}; "
+            f"nothing was applied. Choose the order: wb.merge(order=[{heads[0]!r}, "
+            f"{heads[1]!r}]) (or %merge --order / dbwork merge --order), then upgrade()")

@@ -70,6 +70,17 @@ class Migration:
     reason: str | None = None  # why it was rolled back (rollback(reason=...))
     restored: list[dict] = field(default_factory=list)  # after a rollback: rows put back
     group_id: str | None = None  # one change over several targets (dbwork.multi)
+    # the migration graph (dbwork.versions): every parent (a merge has two or more;
+    # ``parent`` is the first) and, for a squash, the versions it stands for
+    parents: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.parents:
+            self.parents = tuple(self.parents)
+            self.parent = self.parents[0]
+        elif self.parent:
+            self.parents = (self.parent,)
 
     @property
     def up(self) -> str:
@@ -83,8 +94,12 @@ class Migration:
     def checksum(self) -> str:
         """sha256 over the whole migration (version, name, parent, dialect, up and
         down): what upgrade() and verify() compare with history."""
-        return migration_checksum(self.version, self.name, self.parent, self.dialect,
-                                  self.up, self.down)
+        return migration_checksum(self.version, self.name, " ".join(self.parents) or None,
+                                  self.dialect, self.up, self.down)
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
 
     @property
     def id(self) -> str:

@@ -16,7 +16,11 @@ row_edited         a history row does not match its own checksum
 row_deleted        the event log knows a migration that history no longer has
 row_state          a history row's status differs from its last event
 event_chain        an event was edited or deleted (the hash chain breaks)
-out_of_order       an unapplied file older than the newest applied migration
+out_of_order       an unapplied file that would run before something applied: its
+                   parent already has an applied child (a branch made before the
+                   applied head), or, without a parent, a version older than the
+                   newest applied migration
+broken_graph       a parent that no file has, or parents that form a cycle
 =================  =============================================================
 
 >>> r = VerifyReport("sqlite:///app.sqlite", [Finding("file_deleted", "history row 1 t",
@@ -176,9 +180,12 @@ def _check_events(events, rows) -> list[Finding]:
 def _check_files_against(migrations, rows, directory) -> list[Finding]:
     out = []
     by_version = {m.version: m for m in migrations}
+    squashed = {v for m in migrations for v in m.replaces}
     applied = [r for r in rows if r.status == "applied"]
     for r in applied:
         m = by_version.get(r.version)
+        if m is None and r.version in squashed:
+            continue  # its file was squashed into one that replaces it
         if m is None:
             out.append(Finding("file_deleted", row_subject(r),
                                f"applied, but its file is gone from {directory}: restore "
@@ -190,15 +197,37 @@ def _check_files_against(migrations, rows, directory) -> list[Finding]:
                                f"changed after it was applied ({', '.join(parts)} differ "
                                "from history): restore it, or roll the migration back "
                                "before editing it", r.version))
-    newest = max((r.version for r in applied), default="")
+    return out + _check_graph(migrations, rows)
+
+
+def _check_graph(migrations, rows) -> list[Finding]:
+    """The graph's own findings: broken (a missing parent, a cycle) or out of order."""
+    from .errors import BrokenGraph, VersionCollision
+    from .versions.graph import build_graph
+    try:
+        graph = build_graph(migrations, {r.version: r.status for r in rows})
+    except VersionCollision:
+        return []  # reported as duplicate_version
+    except BrokenGraph as e:
+        return [Finding("broken_graph", f"migration {e.versions[0]}", str(e), e.versions[0])]
+    out = []
     known = {r.version for r in rows}
-    for m in migrations:
-        if m.version not in known and m.version < newest:
-            out.append(Finding("out_of_order", str(m.path),
-                               f"not applied, and older than the newest applied migration "
-                               f"{newest}: upgrade(allow_out_of_order=True) "
-                               "(--allow-out-of-order) applies it anyway", m.version))
+    for v in graph.out_of_order():
+        if v in known:  # rolled back or failed: upgrade's own rules apply
+            continue
+        n = graph.nodes[v]
+        out.append(Finding("out_of_order", str(n.path),
+                           f"not applied, and it would run before migrations already "
+                           f"applied ({_late_reason(graph, n)}): "
+                           "upgrade(allow_out_of_order=True) (--allow-out-of-order) "
+                           "applies it anyway", v))
     return out
+
+
+def _late_reason(graph, n) -> str:
+    if not n.parents:
+        return f"older than the newest applied migration {graph.applied[-1]}"
+    return f"its parent {n.parents[0]} already has applied children"
 
 
 def differences(row, m) -> list[str]:

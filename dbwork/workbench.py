@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import safety
@@ -452,14 +452,8 @@ class Workbench:
         return replace(fresh, tables=tables)  # fresh: enum types as they are now
 
     def _new_version(self, s) -> str:
-        now = datetime.now(timezone.utc)
-        taken = {r.version for r in s.history()} | self.files.versions()
-        latest = max(taken) if taken else ""
-        version = now.strftime("%Y%m%d%H%M%S")
-        while version in taken or version <= latest:
-            now += timedelta(seconds=1)
-            version = now.strftime("%Y%m%d%H%M%S")
-        return version
+        from .versions.ids import new_version
+        return new_version({r.version for r in s.history()} | self.files.versions())
 
     def _head(self, s, version: str) -> str | None:
         known = {r.version for r in s.history() if r.status == "applied"}
@@ -486,13 +480,17 @@ class Workbench:
         with failures_reported("rolling back"), self.backend.session(self.lock_timeout) as s:
             rows = s.history()
             live = [r for r in rows if r.status in ("applied", "failed", "running")]
-            live.sort(key=lambda r: r.version, reverse=True)
+            from .versions.squash import refuse_rollback
+            applied_at = _apply_order(s.events())  # branches: versions are not run order
+            live.sort(key=lambda r: (applied_at.get(r.version, 0), r.version), reverse=True)
             if to is not None:
                 if to not in {r.version for r in rows}:
                     raise ConfigError(f"unknown version {to!r}: see history()")
-                chosen = [r for r in live if r.version > to]
+                chosen = [r for r in live if (applied_at.get(r.version, 0), r.version) >
+                          (applied_at.get(to, 0), to)]
             else:
                 chosen = live[:steps]
+            refuse_rollback(chosen, rows)
             self._refuse_tampering(s, "rollback", _blocks_rollback({r.version for r in chosen}))
             out = []
             for row in chosen:
@@ -628,11 +626,16 @@ class Workbench:
         return done[0]
 
     def _upgrade(self, only, dry_run, allow_data_loss, include_reverted, allow_out_of_order):
+        from .versions import actions, squash
         with failures_reported("upgrading"), self.backend.session(self.lock_timeout) as s:
             rows = {r.version: r for r in s.history()}
+            graph = actions.session_graph(self, s)  # a collision or broken parent: refused
             self._refuse_tampering(s, "upgrade", lambda f: not (
                 f.kind == "out_of_order" and (allow_out_of_order or f.version == only)))
-            files = [m for m in self.files.all() if only is None or m.version == only]
+            plan = actions.upgrade_plan(self, s, graph, check=only is None)
+            by_version = {m.version: m for m in self.files.all()}
+            files = [by_version[v] for v in plan.order if only is None or v == only]
+            squash.check_replaced(files, rows)
             for m in files:
                 row = rows.get(m.version)
                 if row and row.status in ("failed", "running"):
@@ -657,9 +660,13 @@ class Workbench:
                 if dry_run:
                     run_up(Buffer(s.transactional), m)
                     m.status, m.dry_run = "planned", True
+                elif squash.already_applied(m, rows):
+                    squash.record_squash(s, m)
                 elif not self._applied_meanwhile(s, m):
                     self._apply_file(s, m)
                 out.append(m)
+            if plan.needs_merge and only is None and actions.heads_ready(s, plan.heads, dry_run):
+                out.merge = actions.record_merge(self, s, plan.heads, True, dry_run)
             self._after_change(s) if out and not dry_run else None
             return out
 
@@ -768,6 +775,44 @@ class Workbench:
         return check(self.files, self.backend.history(), self.backend.events(),
                      self.dialect.name, self.display_url)
 
+    # -- versions (owned by dbwork.versions) -------------------------------------------
+    def graph(self):
+        """The migration graph: heads, branch points, merges, applied and pending (a
+        MigrationGraph: ``str()`` the text form, ``.draw()`` graphviz, ``.to_dict()``).
+
+        >>> # print(wb.graph())  -> "1 head: 20260101...  * 2026... create_users  applied"
+        """
+        from .versions.actions import graph
+        return graph(self)
+
+    def merge(self, order: list[str] | None = None) -> Migration:
+        """Tie the branches (heads) with a merge file: sides in ``order`` (versions or
+        names; for a conflict), else automatically when they touch different objects
+        (MigrationConflict otherwise). upgrade() then applies them in that order.
+
+        >>> # wb.merge(order=["add_email", "widen_email"]); wb.upgrade()
+        """
+        from .versions.actions import merge
+        return merge(self, order)
+
+    def squash(self, first: str, last: str, name: str = "squashed") -> Migration:
+        """Replace the applied run of migrations ``first`` .. ``last`` (versions or
+        names) by one file; databases that applied them upgrade past it cleanly, a
+        fresh database runs it once. See dbwork.versions.squash.
+
+        >>> # wb.squash("create_users", "add_index", name="users_v1")
+        """
+        from .versions.squash import squash
+        return squash(self, first, last, name)
+
+    def baseline(self, name: str = "baseline") -> Migration:
+        """Record the live schema as the starting point (a migration recorded as
+        applied; nothing runs). Same as adopt(); refused when dbwork has history.
+
+        >>> # wb.baseline()  -> <Migration ... baseline [applied] ...>
+        """
+        return self.adopt(name)
+
     # -- looking ----------------------------------------------------------------------
     def history(self, events: bool = False):
         """History as a DataFrame: version, name, status (the latest state),
@@ -822,6 +867,8 @@ class Workbench:
         steps = [Step(n, c, stmts, down.get(n, ("", []))[1]) for n, (c, stmts) in sorted(up.items())]
         extra = row.extra or {}
         return Migration(row.version, row.name, steps, parent=row.parent,
+                         parents=tuple(extra.get("parents") or ()),
+                         replaces=tuple(extra.get("replaces") or ()),
                          dialect=row.dialect, source_checksum=row.source_checksum,
                          warnings=list(extra.get("warnings", [])), status=row.status,
                          applied_at=row.applied_at, duration_ms=row.duration_ms,
@@ -1007,6 +1054,12 @@ class UpgradeResult(list):
     rolled back on purpose that it did not apply again."""
 
     reverted: list = []
+    merge: Migration | None = None  # the merge migration recorded for branches, if any
+
+
+def _apply_order(events) -> dict[str, int]:
+    """version -> the sequence number of its last 'applied' event (run order)."""
+    return {e.version: e.seq for e in events if e.event == "applied"}
 
 
 def _blocks_rollback(versions: set[str]):

@@ -444,6 +444,8 @@ def load_ipython_extension(ipython) -> None:
     ipython.register_magics(WidgetMagics)
     from .multi import MultiMagics  # %rollback_group, %check, the group half of %%migrate
     ipython.register_magics(MultiMagics)
+    from .versions import VersionMagics  # %graph, %merge, %squash, %baseline
+    ipython.register_magics(VersionMagics)
     ipython.set_custom_exc((DbworkError,), short_traceback)
 
 

@@ -34,10 +34,12 @@ def format_migration(m: Migration) -> str:
     lines = [f"{c} dbwork migration",
              f"{c} version: {m.version}",
              f"{c} name: {m.name}",
-             f"{c} parent: {m.parent or '(none)'}",
+             _parent_line(c, m),
              f"{c} dialect: {m.dialect}",
              f"{c} created: {m.created}",
              f"{c} source-checksum: {m.source_checksum}"]
+    if m.replaces:  # a squash: the applied versions this one file stands for
+        lines.append(f"{c} replaces: {' '.join(m.replaces)}")
     lines += [f"{c} warning: {' '.join(w.split())}" for w in m.warnings]
     if m.forward_only:  # steps without a rollback (irreversible=True)
         lines.append(f"{c} forward-only: {' '.join(map(str, m.forward_only))}")
@@ -45,6 +47,22 @@ def format_migration(m: Migration) -> str:
     down = m.down.replace("-- step", f"{c} step") if c != "--" else m.down
     lines += ["", f"{c} migrate:up", up, "", f"{c} migrate:down", down, ""]
     return "\n".join(lines)
+
+
+def _parent_line(c: str, m: Migration) -> str:
+    """``-- parent: V`` (one parent, the format files always had) or, for a merge,
+    ``-- parents: V1 V2`` (in the order the merge applies its sides)."""
+    if len(m.parents) > 1:
+        return f"{c} parents: {' '.join(m.parents)}"
+    return f"{c} parent: {m.parent or '(none)'}"
+
+
+def _parents(header: dict[str, list[str]]) -> tuple[str, ...]:
+    """The parents a header names: ``parents:`` (a merge), else the single ``parent:``."""
+    if "parents" in header:
+        return tuple(v for line in header["parents"] for v in line.split())
+    parent = header.get("parent", ["(none)"])[0]
+    return () if parent in ("(none)", "") else (parent,)
 
 
 def parse_migration_text(text: str, path: str | None = None) -> Migration:
@@ -68,10 +86,10 @@ def parse_migration_text(text: str, path: str | None = None) -> Migration:
     up = _steps(sections["up"], dialect)
     down = _steps(sections["down"], dialect)
     steps = [Step(n, comment, stmts, down.get(n, ("", []))[1]) for n, (comment, stmts) in sorted(up.items())]
-    parent = header.get("parent", ["(none)"])[0]
     return Migration(
         version=header["version"][0], name=header["name"][0], steps=steps,
-        parent=None if parent == "(none)" else parent, dialect=dialect,
+        parents=_parents(header), dialect=dialect,
+        replaces=tuple(v for line in header.get("replaces", []) for v in line.split()),
         created=header.get("created", [""])[0],
         source_checksum=header.get("source-checksum", [""])[0],
         warnings=header.get("warning", []), path=path,
@@ -212,7 +230,9 @@ class MigrationFiles:
         return path
 
 
-_FILE_NAME = re.compile(r"^(\d{14})_([A-Za-z][A-Za-z0-9_\-]*)\.(?:sql|js)$")
+# a version: the UTC time it was made (14 digits) and, since versions carry one, a random
+# suffix of 6 digits, so two machines making one in the same second still differ
+_FILE_NAME = re.compile(r"^(\d{14}(?:\d{6})?)_([A-Za-z][A-Za-z0-9_\-]*)\.(?:sql|js)$")
 
 
 def _read_utf8(path: Path) -> str:

@@ -63,6 +63,10 @@ def history_row(m: Migration, status: str) -> HistoryRow:
         extra["reason"] = m.reason
     if m.forward_only:
         extra["forward_only"] = list(m.forward_only)
+    if m.is_merge:  # the parent column holds the first; the row says it is a merge
+        extra["parents"] = list(m.parents)
+    if m.replaces:
+        extra["replaces"] = list(m.replaces)
     return HistoryRow(version=m.version, name=m.name, status=status, checksum=m.checksum,
                       applied_at=m.applied_at, duration_ms=m.duration_ms, up=m.up,
                       down=m.down, parent=m.parent, dialect=m.dialect,

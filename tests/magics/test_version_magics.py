@@ -1,0 +1,49 @@
+"""%graph and %merge in a real IPython shell: values, the conflict fails the cell."""
+import pytest
+from IPython.core.history import HistoryAccessor
+from IPython.core.interactiveshell import InteractiveShell
+
+
+@pytest.fixture
+def ip(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    import builtins
+    if hasattr(builtins, "_"):
+        monkeypatch.delattr(builtins, "_")
+    HistoryAccessor.enabled = False
+    shell = InteractiveShell.instance()
+    shell.run_cell("%load_ext dbwork")
+    yield shell
+    magics = shell.magics_manager.registry.get("DbworkMagics")
+    if magics and magics.workbench:
+        magics.workbench.close()
+    InteractiveShell.clear_instance()
+
+
+def _branch(wb, name, sql, parent, suffix):
+    m = wb.migrate(name, sql, dry_run=True)
+    m.version, m.parents, m.parent = parent.version[:14] + suffix, (parent.version,), parent.version
+    wb.files.write(m)
+
+
+def test_graph_and_merge_magics(ip, tmp_path):
+    r = ip.run_cell(f"%detect sqlite:///{tmp_path}/app.sqlite --migrations {tmp_path}/m")
+    wb = r.result
+    base = wb.migrate("create_users", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);")
+    _branch(wb, "default_a", "ALTER TABLE users ALTER COLUMN name SET DEFAULT 'a';", base, "000001")
+    _branch(wb, "default_b", "ALTER TABLE users ALTER COLUMN name SET DEFAULT 'b';", base, "000002")
+    r = ip.run_cell("%graph")
+    assert r.success and len(r.result.heads) == 2
+    assert "text/plain" in r.result._repr_mimebundle_() and "2 heads" in str(r.result)
+    r = ip.run_cell("%merge")
+    assert not r.success and type(r.error_in_exec).__name__ == "MergeConflict"
+    r = ip.run_cell("%merge --order default_b,default_a")
+    assert r.success and r.result.is_merge and ip.user_ns["_"] is r.result
+    assert [m.name for m in wb.upgrade()][:2] == ["default_b", "default_a"]
+    r = ip.run_cell("%graph")
+    assert r.success and len(r.result.heads) == 1 and r.result.pending == []
+    r = ip.run_cell("%squash create_users")       # bad arguments: a usage error
+    assert r.result is None
+    lines = ip.magics_manager.magics["line"]
+    for name in ("graph", "merge", "squash", "baseline"):
+        assert f"%{name}" in lines[name].__doc__   # help text for %name?
