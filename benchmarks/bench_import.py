@@ -4,7 +4,8 @@ SQLite, each against ``import sqlalchemy`` measured in the same run.
     .venv/bin/python benchmarks/bench_import.py [--runs 7]
 
 Every figure is the median of ``--runs`` fresh interpreters (a cold import each time, so
-the figures include what Python must load, not what a warm process has cached). The
+the figures include what Python must load, not what a warm process has cached); the
+four programs take turns round by round, so load on a shared machine skews them alike. The
 ``%load_ext`` figure is timed after IPython itself is imported, so it is what the
 extension adds to a running notebook kernel. Prints seconds and the ratio to
 ``import sqlalchemy`` (issue 9 aims at ``%load_ext dbwork`` <= 2x).
@@ -49,22 +50,32 @@ def program(snippet: str, tmp: str) -> str:
     return TIMER.format(before=before, after=after)
 
 
-def measure(snippet: str, runs: int) -> float:
-    """Median seconds of ``runs`` cold interpreters running ``snippet``."""
-    times = []
+def run_once(snippet: str) -> float:
+    """Seconds one cold interpreter spends on ``snippet`` (after its START line)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", program(snippet, tmp)], cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+        return float(out.stdout.strip().splitlines()[-1])
+
+
+def measure(snippets: dict[str, str], runs: int) -> dict[str, float]:
+    """Median seconds per snippet. The snippets take turns, round after round, so a
+    machine that gets busier or quieter during the run moves every figure alike and
+    the ratios stay fair; one warm-up round (disk cache) is thrown away."""
+    for code in snippets.values():
+        run_once(code)
+    times: dict[str, list[float]] = {name: [] for name in snippets}
     for _ in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = subprocess.run([sys.executable, "-c", program(snippet, tmp)], cwd=ROOT,
-                                 capture_output=True, text=True, check=True)
-            times.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(times)
+        for name, code in snippets.items():
+            times[name].append(run_once(code))
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    figures = {name: measure(code, args.runs) for name, code in SNIPPETS.items()}
+    figures = measure(SNIPPETS, args.runs)
     reference = figures["import sqlalchemy"]
     for name, seconds in figures.items():
         print(f"{name:28s} {seconds:6.3f} s   {seconds / reference:4.2f}x import sqlalchemy")
