@@ -5,7 +5,9 @@ SQLite, each against ``import sqlalchemy`` measured in the same run.
 
 Every figure is the median of ``--runs`` fresh interpreters (a cold import each time, so
 the figures include what Python must load, not what a warm process has cached); the
-four programs take turns round by round, so load on a shared machine skews them alike. The
+four programs take turns round by round, so load on a shared machine skews them alike.
+CPU time (the child's ``time.process_time``) is printed beside wall time: on a busy
+machine the wall clock mostly measures waiting for a core, the CPU time does not. The
 ``%load_ext`` figure is timed after IPython itself is imported, so it is what the
 extension adds to a running notebook kernel. Prints seconds and the ratio to
 ``import sqlalchemy`` (issue 9 aims at ``%load_ext dbwork`` <= 2x).
@@ -39,8 +41,8 @@ SNIPPETS = {
         " 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);')"),
 }
 
-TIMER = ("import time as _t\n{before}\n_s = _t.perf_counter()\n{after}\n"
-         "print(_t.perf_counter() - _s)")
+TIMER = ("import time as _t\n{before}\n_s, _c = _t.perf_counter(), _t.process_time()\n"
+         "{after}\nprint(_t.perf_counter() - _s, _t.process_time() - _c)")
 
 
 def program(snippet: str, tmp: str) -> str:
@@ -50,25 +52,27 @@ def program(snippet: str, tmp: str) -> str:
     return TIMER.format(before=before, after=after)
 
 
-def run_once(snippet: str) -> float:
-    """Seconds one cold interpreter spends on ``snippet`` (after its START line)."""
+def run_once(snippet: str) -> tuple[float, float]:
+    """(wall, CPU) seconds one cold interpreter spends on ``snippet`` after its START."""
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run([sys.executable, "-c", program(snippet, tmp)], cwd=ROOT,
                              capture_output=True, text=True, check=True)
-        return float(out.stdout.strip().splitlines()[-1])
+        wall, cpu = out.stdout.strip().splitlines()[-1].split()
+        return float(wall), float(cpu)
 
 
-def measure(snippets: dict[str, str], runs: int) -> dict[str, float]:
-    """Median seconds per snippet. The snippets take turns, round after round, so a
-    machine that gets busier or quieter during the run moves every figure alike and
-    the ratios stay fair; one warm-up round (disk cache) is thrown away."""
+def measure(snippets: dict[str, str], runs: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds per snippet. The snippets take turns, round after
+    round, so a machine that gets busier or quieter during the run moves every figure
+    alike; one warm-up round (disk cache) is thrown away."""
     for code in snippets.values():
         run_once(code)
-    times: dict[str, list[float]] = {name: [] for name in snippets}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in snippets}
     for _ in range(runs):
         for name, code in snippets.items():
             times[name].append(run_once(code))
-    return {name: statistics.median(t) for name, t in times.items()}
+    return {name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t))
+            for name, t in times.items()}
 
 
 def main() -> None:
@@ -76,9 +80,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     figures = measure(SNIPPETS, args.runs)
-    reference = figures["import sqlalchemy"]
-    for name, seconds in figures.items():
-        print(f"{name:28s} {seconds:6.3f} s   {seconds / reference:4.2f}x import sqlalchemy")
+    wall0, cpu0 = figures["import sqlalchemy"]
+    print(f"{'':28s} {'wall':>8s} {'ratio':>6s} {'CPU':>8s} {'ratio':>6s}   (x import sqlalchemy)")
+    for name, (wall, cpu) in figures.items():
+        print(f"{name:28s} {wall:7.3f}s {wall / wall0:5.2f}x {cpu:7.3f}s {cpu / cpu0:5.2f}x")
 
 
 if __name__ == "__main__":
