@@ -2,14 +2,16 @@
 testable in plain pytest (``Button.click()`` runs the handlers synchronously)."""
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import sys
 from typing import Callable
 
 
 def have_widgets() -> bool:
     """Can ipywidgets be imported? Widgets are optional: without them the magics
-    degrade to text (the error message, which still fails the cell).
+    degrade to text (the error message, which still fails the cell). The import is
+    tried, not only looked up: an ipywidgets whose own dependency is missing (``comm``)
+    is found by ``find_spec`` yet fails to import, and must count as absent too.
 
     >>> isinstance(have_widgets(), bool)
     True
@@ -17,9 +19,10 @@ def have_widgets() -> bool:
     if "ipywidgets" in sys.modules:  # imported, or hidden with sys.modules[...] = None
         return sys.modules["ipywidgets"] is not None
     try:
-        return importlib.util.find_spec("ipywidgets") is not None
-    except (ImportError, ValueError):
+        importlib.import_module("ipywidgets")
+    except ImportError:
         return False
+    return True
 
 
 def target_chooser(detection, on_choose: Callable) -> "object":

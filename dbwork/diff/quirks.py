@@ -1,9 +1,10 @@
 """Dialect quirks the diff asks about, as small hook functions (pure, no connection).
 
-The questions are the ones :mod:`dbwork.introspect.compare` already answers for the
-convergence tests ("is INT the same as INTEGER here?", "does a constraint named None
-match PostgreSQL's auto-name?"); this module reuses them and adds the diff's own:
-MySQL keeps a UNIQUE constraint as a unique index.
+Whether two columns, keys or checks agree is :mod:`dbwork.introspect.compare`'s question
+(the one comparator, which the convergence tests read too: "is INT the same as INTEGER
+here?", "does a constraint named None match PostgreSQL's auto-name?"); this module asks
+it and adds the diff's own: which indexes a MySQL foreign key needs, and names for
+unnamed indexes.
 
 >>> from dbwork.dialects import get_dialect
 >>> from dbwork.model import Column
@@ -15,76 +16,18 @@ True
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..dialects.base import Dialect
-from ..introspect.compare import same_default, same_object, same_type
-import sqlglot
-from sqlglot import exp
-
-from ..model.schema import Check, Column, Index, Table
-from ..model.types import base_name, normalize_type
+from ..introspect.compare import ALTERABLE, column_mismatches, same_object, uniques_as_indexes
+from ..model.schema import Column, Index, Table
 
 
 def same_column(want: Column, got: Column, dialect: Dialect) -> bool:
-    """True when the live column ``got`` already is what ``want`` asks."""
-    want = replace(want, type=normalize_type(want.type, dialect))
-    got = replace(got, type=normalize_type(got.type, dialect))
-    if want.autoincrement or got.autoincrement:
-        # an identity/serial column's default is the engine's business
-        return (same_type(want.type, got.type, dialect) and want.nullable == got.nullable
-                and (want.comment or None) == (got.comment or None))
-    return (same_type(want.type, got.type, dialect) and want.nullable == got.nullable
-            and (same_default(want.default, got.default, want.type, dialect)
-                 or same_bool_default(want.default, got.default, want.type))
-            and (want.comment or None) == (got.comment or None))
+    """True when the live column ``got`` already is what ``want`` asks, in what an
+    ALTER COLUMN could change (the comparator's :data:`ALTERABLE` attributes)."""
+    return not column_mismatches(want, got, dialect).keys() & set(ALTERABLE)
 
 
-def same_key(want, got, dialect: Dialect) -> bool:
-    """Keys, indexes and checks: equal by fields; a name of None matches any name."""
-    if isinstance(want, Check) and isinstance(got, Check):
-        want = replace(want, expression=check_text(want.expression, dialect))
-        got = replace(got, expression=check_text(got.expression, dialect))
-    return same_object(want, got, dialect)
-
-
-def check_text(text: str, dialect: Dialect) -> str:
-    """One spelling for a check. PostgreSQL reports ``x IN ('a', 'b')`` as
-    ``x = ANY (ARRAY['a', 'b']::text[])``: both become the IN form.
-
-    >>> from dbwork.dialects import get_dialect
-    >>> check_text("theme = ANY(CAST(ARRAY['light', 'dark'] AS TEXT[]))", get_dialect("postgresql"))
-    "theme IN ('light', 'dark')"
-    """
-    if dialect.name != "postgresql" or "ANY" not in text.upper():
-        return text
-    try:
-        tree = sqlglot.parse_one(text, read="postgres")
-    except Exception:
-        return text
-    return tree.transform(_any_to_in).sql(dialect="postgres")
-
-
-def _any_to_in(node):
-    if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
-        inner = node.expression.this
-        while isinstance(inner, (exp.Paren, exp.Cast)):
-            inner = inner.this
-        if isinstance(inner, exp.Array):
-            return exp.In(this=node.this.copy(),
-                          expressions=[e.copy() for e in inner.expressions])
-    return node
-
-
-_TRUE, _FALSE = {"TRUE", "1", "'1'", "'T'", "'TRUE'"}, {"FALSE", "0", "'0'", "'F'", "'FALSE'"}
-
-
-def same_bool_default(want: str | None, got: str | None, type_: str) -> bool:
-    """MariaDB keeps BOOLEAN as TINYINT(1): a default TRUE comes back as 1."""
-    if want is None or got is None or base_name(type_) not in ("BOOLEAN", "TINYINT"):
-        return False
-    w, g = want.strip().upper(), got.strip().upper()
-    return (w in _TRUE and g in _TRUE) or (w in _FALSE and g in _FALSE)
+same_key = same_object  # keys, indexes and checks: the comparator's own rule
 
 
 def fk_indexes(t: Table, dialect: Dialect) -> set[str]:
@@ -103,10 +46,7 @@ def fk_indexes(t: Table, dialect: Dialect) -> set[str]:
 def desired_table(t: Table, dialect: Dialect) -> Table:
     """The desired table as ``dialect`` would store it. MySQL/MariaDB: a UNIQUE
     constraint is a unique index (its name may be None: the engine picks one)."""
-    if dialect.name != "mysql" or not t.uniques:
-        return t
-    extra = tuple(Index(u.name, t.name, u.columns, unique=True) for u in t.uniques)
-    return replace(t, uniques=(), indexes=t.indexes + extra)
+    return uniques_as_indexes(t) if dialect.name == "mysql" else t
 
 
 def index_name(index: Index, taken: set[str]) -> str:

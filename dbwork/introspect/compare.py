@@ -20,9 +20,12 @@ import re
 from dataclasses import fields, replace
 from typing import Callable
 
+import sqlglot
+from sqlglot import exp
+
 from ..dialects.base import Dialect
-from ..model.schema import Column, Schema, Table
-from ..model.types import base_name, type_family
+from ..model.schema import Check, Column, Index, Schema, Table
+from ..model.types import base_name, normalize_type, type_family
 
 
 def schema_differences(expected: Schema, actual: Schema, dialect: Dialect) -> list[str]:
@@ -78,22 +81,48 @@ def enum_differences(want: dict, got: dict) -> list[str]:
 
 
 def column_differences(want: Column, got: Column, dialect: Dialect) -> list[str]:
-    out = []
+    """What differs between two columns, one line per attribute.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> column_differences(Column("a", "INTEGER", nullable=False), Column("a", "INTEGER"),
+    ...                    get_dialect("sqlite"))
+    ['nullable False != True']
+    """
+    return list(column_mismatches(want, got, dialect).values())
+
+
+ALTERABLE = ("type", "nullable", "default", "comment")  # what an ALTER COLUMN can change
+
+
+def column_mismatches(want: Column, got: Column, dialect: Dialect) -> dict[str, str]:
+    """The attributes of ``got`` that are not what ``want`` asks: attribute -> message.
+    The one column comparison: the convergence checks read all of it, the diff
+    (:func:`dbwork.diff.quirks.same_column`) the :data:`ALTERABLE` part.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> column_mismatches(Column("a", "BOOLEAN", default="TRUE"),
+    ...                   Column("a", "TINYINT(1)", default="1"), get_dialect("mysql"))
+    {}
+    """
+    want = replace(want, type=normalize_type(want.type, dialect))
+    got = replace(got, type=normalize_type(got.type, dialect))
+    out = {}
     if not same_type(want.type, got.type, dialect):
-        out.append(f"type {want.type} != {got.type}")
+        out["type"] = f"type {want.type} != {got.type}"
     if want.nullable != got.nullable:
-        out.append(f"nullable {want.nullable} != {got.nullable}")
-    if not same_default(want.default, got.default, want.type, dialect):
-        out.append(f"default {want.default!r} != {got.default!r}")
+        out["nullable"] = f"nullable {want.nullable} != {got.nullable}"
+    serial = want.autoincrement or got.autoincrement  # its default is the engine's business
+    if not serial and not same_default(want.default, got.default, want.type, dialect):
+        out["default"] = f"default {want.default!r} != {got.default!r}"
     if want.autoincrement and not got.autoincrement and dialect.name != "sqlite":
-        out.append("autoincrement lost")  # SQLite: an INTEGER PRIMARY KEY is the rowid
+        out["autoincrement"] = "autoincrement lost"  # SQLite: INTEGER PRIMARY KEY is the rowid
     if (want.comment or None) != (got.comment or None):
-        out.append(f"comment {want.comment!r} != {got.comment!r}")
+        out["comment"] = f"comment {want.comment!r} != {got.comment!r}"
     if want.identity and want.identity != got.identity:
-        out.append(f"identity {want.identity} != {got.identity}")
+        out["identity"] = f"identity {want.identity} != {got.identity}"
     if (want.on_update is None) != (got.on_update is None) or (
             want.on_update and not same_expression(want.on_update, got.on_update, dialect)):
-        out.append(f"on update {want.on_update!r} != {got.on_update!r}")
+        out["on_update"] = f"on update {want.on_update!r} != {got.on_update!r}"
     return out
 
 
@@ -113,6 +142,9 @@ def same_object(want, got, dialect: Dialect) -> bool:
     """Keys, indexes, checks: equal field by field; ``name=None`` matches any name."""
     if type(want) is not type(got):
         return False
+    if isinstance(want, Check):
+        want = replace(want, expression=check_text(want.expression, dialect))
+        got = replace(got, expression=check_text(got.expression, dialect))
     for f in fields(want):
         if not f.compare:
             continue
@@ -138,7 +170,6 @@ def same_type(want: str, got: str, dialect: Dialect) -> bool:
 def _renders_as(want: str, got: str, dialect: Dialect) -> bool:
     """A type written for another dialect is what this one writes for it
     (MySQL's DATETIME is PostgreSQL's TIMESTAMP)."""
-    from ..model.types import normalize_type
     from ..render.types import type_text
     written = type_text(want, dialect)
     return normalize_type(written, dialect) == got
@@ -150,7 +181,47 @@ def same_default(want: str | None, got: str | None, type_: str, dialect: Dialect
     if want is None or got is None:
         return False
     hook = _DEFAULT_HOOKS.get(dialect.name)
-    return _loose(want) == _loose(got) or bool(hook and hook(want, got, type_))
+    return (_loose(want) == _loose(got) or bool(hook and hook(want, got, type_))
+            or same_bool_default(want, got, type_))
+
+
+_TRUE, _FALSE = {"TRUE", "1", "'1'", "'T'", "'TRUE'"}, {"FALSE", "0", "'0'", "'F'", "'FALSE'"}
+
+
+def same_bool_default(want: str | None, got: str | None, type_: str) -> bool:
+    """MariaDB keeps BOOLEAN as TINYINT(1): a default TRUE comes back as 1."""
+    if want is None or got is None or base_name(type_) not in ("BOOLEAN", "TINYINT"):
+        return False
+    w, g = want.strip().upper(), got.strip().upper()
+    return (w in _TRUE and g in _TRUE) or (w in _FALSE and g in _FALSE)
+
+
+def check_text(text: str, dialect: Dialect) -> str:
+    """One spelling for a check. PostgreSQL reports ``x IN ('a', 'b')`` as
+    ``x = ANY (ARRAY['a', 'b']::text[])``: both become the IN form.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> check_text("theme = ANY(CAST(ARRAY['light', 'dark'] AS TEXT[]))", get_dialect("postgresql"))
+    "theme IN ('light', 'dark')"
+    """
+    if dialect.name != "postgresql" or "ANY" not in text.upper():
+        return text
+    try:
+        tree = sqlglot.parse_one(text, read="postgres")
+    except sqlglot.errors.SqlglotError:
+        return text
+    return tree.transform(_any_to_in).sql(dialect="postgres")
+
+
+def _any_to_in(node):
+    if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
+        inner = node.expression.this
+        while isinstance(inner, (exp.Paren, exp.Cast)):
+            inner = inner.this
+        if isinstance(inner, exp.Array):
+            return exp.In(this=node.this.copy(),
+                          expressions=[e.copy() for e in inner.expressions])
+    return node
 
 
 def same_expression(want: str | None, got: str | None, dialect: Dialect) -> bool:
@@ -237,14 +308,18 @@ def without_names(schema: Schema) -> Schema:
     return replace(schema, tables={n: strip(t) for n, t in schema.tables.items()})
 
 
-def _uniques_as_indexes(schema: Schema) -> Schema:
-    """MySQL keeps a UNIQUE constraint as a unique index: compare them as one kind."""
-    from ..model.schema import Index
+def uniques_as_indexes(t: Table) -> Table:
+    """MySQL keeps a UNIQUE constraint as a unique index: the table with each unique
+    constraint turned into one (its name may be None: the engine picks one)."""
+    if not t.uniques:
+        return t
+    extra = tuple(Index(u.name, t.name, u.columns, unique=True) for u in t.uniques)
+    return replace(t, uniques=(), indexes=t.indexes + extra)
 
-    def fold(t: Table) -> Table:
-        extra = tuple(Index(u.name, t.name, u.columns, unique=True) for u in t.uniques)
-        return replace(t, uniques=(), indexes=t.indexes + extra)
-    return replace(schema, tables={n: fold(t) for n, t in schema.tables.items()})
+
+def _uniques_as_indexes(schema: Schema) -> Schema:
+    """Compare MySQL's unique constraints and unique indexes as one kind."""
+    return replace(schema, tables={n: uniques_as_indexes(t) for n, t in schema.tables.items()})
 
 
 _SCHEMA_HOOKS: dict[str, Callable[[Schema], Schema]] = {"mysql": _uniques_as_indexes}

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from dbwork.adopt import existing_history
+from freshdb import create_database
 
 # Flyway's own DDL (flyway-core .../database/{postgresql,sqlite}/createMetaDataTable.sql)
 FLYWAY_DDL = {
@@ -55,8 +56,7 @@ DBMATE_DDL = "CREATE TABLE IF NOT EXISTS schema_migrations (version varchar(128)
 
 @pytest.fixture(params=("sqlite", "postgresql"))
 def db(request, tmp_path):
-    from tests_diff_conftest import make_database
-    url, drop = make_database(request.param, tmp_path)
+    url, drop = create_database(request.param, tmp_path)
     yield request.param, url
     drop()
 

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 import dbwork
+from freshdb import create_database
 from dbwork.adopt import existing_history
 
 REV1 = '''"""create users
@@ -74,8 +75,7 @@ def _alembic_project(root, url):
 
 @pytest.fixture(params=("sqlite", "postgresql"))
 def database(request, tmp_path):
-    from tests_diff_conftest import make_database  # noqa: F401  (see conftest below)
-    url, drop = make_database(request.param, tmp_path)
+    url, drop = create_database(request.param, tmp_path)
     yield url
     drop()
 

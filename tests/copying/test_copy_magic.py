@@ -4,27 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
-from IPython.core.history import HistoryAccessor
-from IPython.core.interactiveshell import InteractiveShell
 
 from dbwork.data.copy_report import CopyReport
-
-
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    import builtins
-    if hasattr(builtins, "_"):
-        monkeypatch.delattr(builtins, "_")
-    HistoryAccessor.enabled = False
-    shell = InteractiveShell.instance()
-    shell.run_cell("%load_ext dbwork")
-    yield shell
-    core = shell.magics_manager.registry.get("DbworkMagics")
-    if core and core.workbench:
-        core.workbench.close()
-    InteractiveShell.clear_instance()
 
 
 def test_copy_magic(ip, tmp_path, make_db):

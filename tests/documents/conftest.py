@@ -1,34 +1,17 @@
-"""Document-copy fixtures: the backend suite's fresh SQL databases
-(tests/backends/conftest.py: sqlite, postgresql; each test its own database) and the
-MongoDB stand-in (tests/mongodb/conftest.py: nx-27017 on a free port, a fresh database
-per test, or a real server from DBWORK_TEST_MONGODB_URL)."""
+"""Document-copy fixtures over tests/conftest.py's fresh databases: ``make_wb`` (SQL,
+each test its own database) and ``mongo_url`` (the nx-27017 stand-in, or a real server
+from DBWORK_TEST_MONGODB_URL)."""
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).resolve().parent
-for sub in ("backends", "mongodb", "documents"):
-    if str(HERE.parent / sub) not in sys.path:
-        sys.path.insert(0, str(HERE.parent / sub))
-
-
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_backends = _load("dbwork_tests_backends_conftest_documents", HERE.parent / "backends" / "conftest.py")
-_mongo = _load("dbwork_tests_mongodb_conftest_documents", HERE.parent / "mongodb" / "conftest.py")
-
-mongo_server = _mongo.mongo_server
-mongo_url = _mongo.mongo_url
-make_wb = _backends.make_wb          # make_wb("postgresql"): a fresh database, dropped after
+for folder in (HERE, HERE.parent / "mongodb"):  # shop.py (the small shop), standin.py
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 
 @pytest.fixture

@@ -1,23 +1,18 @@
-"""The fault suite shares the backend fixtures (fresh databases per test) of
-tests/backends/conftest.py: they are loaded from there, not copied."""
+"""The fault suite's fixtures: fresh databases per test from tests/conftest.py
+(``backend``, ``backend_url``, ``make_wb``) and tests/freshdb.py, not copied."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
+import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "dbwork_backend_fixtures", Path(__file__).resolve().parents[1] / "backends" / "conftest.py")
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-
-backend = _fixtures.backend
-backend_url = _fixtures.backend_url
-wb = _fixtures.wb
-make_wb = _fixtures.make_wb
-create_database = _fixtures.create_database
+import freshdb
 
 
-import pytest  # noqa: E402
+@pytest.fixture
+def wb(backend_url, tmp_path):
+    import dbwork
+    w = dbwork.connect(backend_url, migrations=tmp_path / "migrations")
+    yield w
+    w.close()
 
 
 @pytest.fixture
@@ -30,7 +25,7 @@ def make_target(tmp_path):
     def make(kind: str):
         where = tmp_path / f"target{len(made)}"
         where.mkdir()
-        url, drop = create_database(kind, where)
+        url, drop = freshdb.create_database(kind, where)
         w = dbwork.connect(url, migrations=where / "migrations")
         made.append((w, drop))
         return url, w

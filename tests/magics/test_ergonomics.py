@@ -1,23 +1,7 @@
 """Magic ergonomics in a real InteractiveShell: %dbwork lists every dbwork magic with
 what it does (and one magic's whole help), and TAB after %erd / %browse completes the
 current database's table names."""
-import pytest
 from IPython.core.error import UsageError
-from IPython.core.history import HistoryAccessor
-from IPython.core.interactiveshell import InteractiveShell
-
-
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    HistoryAccessor.enabled = False
-    shell = InteractiveShell.instance()
-    shell.run_cell("%load_ext dbwork")
-    yield shell
-    core = shell.magics_manager.registry["DbworkMagics"]
-    if core.workbench:
-        core.workbench.close()
-    InteractiveShell.clear_instance()
 
 
 def test_dbwork_lists_every_magic_with_what_it_does(ip):

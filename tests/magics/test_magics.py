@@ -3,27 +3,9 @@ the cell, UsageError only for bad arguments, and help on every magic."""
 import sys
 
 import pytest
-from IPython.core.history import HistoryAccessor
-from IPython.core.interactiveshell import InteractiveShell
 
 import dbwork
 from dbwork.magics import MigrationList
-
-
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    import builtins
-    if hasattr(builtins, "_"):  # left by doctests' displayhook; IPython then keeps off `_`
-        monkeypatch.delattr(builtins, "_")
-    HistoryAccessor.enabled = False
-    shell = InteractiveShell.instance()
-    shell.run_cell("%load_ext dbwork")
-    yield shell
-    magics = shell.magics_manager.registry.get("DbworkMagics")
-    if magics and magics.workbench:
-        magics.workbench.close()
-    InteractiveShell.clear_instance()
 
 
 def run(ip, code):

@@ -5,7 +5,6 @@ folder got the same version and deleted the PostgreSQL file.
 """
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,9 @@ import pytest
 import dbwork
 from dbwork.errors import ConfigError, TamperDetected
 
-_spec = importlib.util.spec_from_file_location(
-    "backends_conftest", Path(__file__).parents[1] / "backends" / "conftest.py")
-backends = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(backends)
-
-
 @pytest.fixture
-def pg_url(tmp_path):
-    url, drop = backends.create_database("postgresql", tmp_path)
-    yield url
-    drop()
+def pg_url(make_db):
+    return make_db("postgresql")
 
 
 def test_one_folder_two_engines_never_loses_a_file(pg_url, mongo_url, tmp_path):

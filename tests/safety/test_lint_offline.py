@@ -4,13 +4,12 @@ still reports every statement-level finding; DW108 says "a table with rows" only
 it counted rows, and says nothing when it counted none."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 
 import dbwork
 from dbwork.cli import main
+from freshdb import create_database
 
 MIGRATION = """\
 ALTER TABLE users ADD COLUMN age INTEGER NOT NULL;
@@ -21,21 +20,9 @@ DROP TABLE legacy;
 """
 
 
-def _safety_conftest():
-    """tests/safety/conftest.py by path ("conftest" alone is ambiguous across dirs)."""
-    path = Path(__file__).with_name("conftest.py")
-    spec = importlib.util.spec_from_file_location("safety_conftest", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_database = _safety_conftest().make_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql", "mysql"])
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def url(request, tmp_path):
-    url, drop = make_database(request.param, tmp_path)
+    url, drop = create_database(request.param, tmp_path)
     yield url
     drop()
 

@@ -1,35 +1,9 @@
-"""Seed-data fixtures, reusing the backend suite's databases (tests/backends/conftest.py:
-sqlite, postgresql, mariadb, each test on a fresh database) and the MongoDB stand-in
-(tests/mongodb/conftest.py: nx-27017 on a free port, a fresh database per test)."""
+"""Seed-data fixtures: ``wb`` on a fresh SQL database of each backend (sqlite,
+postgresql, mariadb) and ``mwb`` on a fresh MongoDB database; the databases come from
+tests/conftest.py (``backend_url``, ``mongo_url``, ``make_wb``)."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
-
-HERE = Path(__file__).resolve().parent
-for sub in ("backends", "mongodb"):
-    if str(HERE.parent / sub) not in sys.path:
-        sys.path.insert(0, str(HERE.parent / sub))
-
-
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_backends = _load("dbwork_tests_backends_conftest", HERE.parent / "backends" / "conftest.py")
-_mongo = _load("dbwork_tests_mongodb_conftest", HERE.parent / "mongodb" / "conftest.py")
-
-backend = _backends.backend          # sqlite | postgresql | mariadb
-backend_url = _backends.backend_url
-mongo_server = _mongo.mongo_server
-mongo_url = _mongo.mongo_url
-make_wb = _backends.make_wb          # make_wb(kind): another fresh database
 
 
 @pytest.fixture

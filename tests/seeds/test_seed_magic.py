@@ -4,29 +4,18 @@ no file."""
 from __future__ import annotations
 
 import pytest
-from IPython.core.history import HistoryAccessor
-from IPython.core.interactiveshell import InteractiveShell
 
 from dbwork.data.report import SeedReport
 from dbwork.errors import SeedError
 
 @pytest.fixture
-def ip(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    import builtins
-    if hasattr(builtins, "_"):
-        monkeypatch.delattr(builtins, "_")
-    HistoryAccessor.enabled = False
-    shell = InteractiveShell.instance()
-    shell.run_cell("%load_ext dbwork")
-    shell.run_cell(f"%detect sqlite:///{tmp_path}/app.sqlite")
-    shell.run_cell("%%migrate init\nCREATE TABLE plans (id INTEGER PRIMARY KEY, "
-                   "code VARCHAR(10) NOT NULL UNIQUE, price NUMERIC(8, 2) NOT NULL);")
-    yield shell
-    magics = shell.magics_manager.registry.get("DbworkMagics")
-    if magics and magics.workbench:
-        magics.workbench.close()
-    InteractiveShell.clear_instance()
+def ip(ip, tmp_path):
+    """The shared shell (tests/conftest.py), on a SQLite file holding ``plans``."""
+    ip.run_cell(f"%detect sqlite:///{tmp_path}/app.sqlite")
+    ip.run_cell("%%migrate init\nCREATE TABLE plans (id INTEGER PRIMARY KEY, "
+                "code VARCHAR(10) NOT NULL UNIQUE, price NUMERIC(8, 2) NOT NULL);")
+    return ip
+
 
 @pytest.mark.parametrize("fmt, cell", [
     ("csv", "id,code,price\n1,free,0\n2,pro,12.5"),

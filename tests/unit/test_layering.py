@@ -33,3 +33,61 @@ def test_ruff_finds_no_likely_bug():
     out = subprocess.run([tool("ruff"), "check", "dbwork", "magics"], cwd=ROOT,
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-4000:]
+
+
+# import-linter sees external packages only whole (``sqlalchemy``), and the pure layers may
+# use SQLAlchemy's types and Alembic's offline renderer; what they must not touch is an
+# engine, a connection, a pool or the live inspector. Read from each module's syntax tree.
+PURE = ("model", "ops", "parse", "graphs", "docs", "diff", "render", "introspect/compare.py",
+        "safety/rules.py", "safety/classify.py", "safety/sqltext.py", "safety/facts.py",
+        "safety/locks.py", "safety/online.py", "safety/dml.py")
+ENGINE_NAMES = {"create_engine", "engine_from_config", "create_mock_engine", "inspect",
+                "Engine", "Connection", "Inspector", "NullPool", "StaticPool", "QueuePool"}
+ENGINE_MODULES = ("sqlalchemy.engine", "sqlalchemy.pool", "sqlalchemy.ext.asyncio")
+
+
+def pure_files() -> list[Path]:
+    out = []
+    for name in PURE:
+        path = ROOT / "dbwork" / name
+        out += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return out
+
+
+def engine_uses(tree) -> list[str]:
+    """Imports or ``sqlalchemy.X`` / ``sa.X`` attribute uses that reach an engine."""
+    import ast
+    aliases = {"sqlalchemy"}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == "sqlalchemy":
+                    aliases.add(a.asname or a.name)
+                if a.name.startswith(ENGINE_MODULES):
+                    found.append(f"l.{node.lineno} import {a.name}")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sqlalchemy"):
+            if node.module.startswith(ENGINE_MODULES):
+                found.append(f"l.{node.lineno} from {node.module}")
+            found += [f"l.{node.lineno} {a.name}" for a in node.names if a.name in ENGINE_NAMES]
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id in aliases and node.attr in ENGINE_NAMES | {"engine", "pool"}):
+            found.append(f"l.{node.lineno} {node.value.id}.{node.attr}")
+    return found
+
+
+def test_pure_layers_never_reach_a_sqlalchemy_engine():
+    import ast
+    files = pure_files()
+    assert len(files) > 30  # the list above still names real modules
+    broken = {str(f.relative_to(ROOT)): uses for f in files
+              if (uses := engine_uses(ast.parse(f.read_text())))}
+    assert broken == {}
+
+
+def test_the_engine_check_sees_an_engine():
+    import ast
+    tree = ast.parse("import sqlalchemy as sa\nfrom sqlalchemy.engine import URL\n"
+                     "e = sa.create_engine('sqlite://')\nfrom sqlalchemy import inspect\n")
+    assert sorted(engine_uses(tree)) == ["l.2 from sqlalchemy.engine",
+                                         "l.3 sa.create_engine", "l.4 inspect"]

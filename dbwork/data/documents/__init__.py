@@ -56,8 +56,8 @@ def design_documents(source, tables=None, max_children: int | None = None,
 
 def _workbench(source):
     if isinstance(source, str):
-        import dbwork
-        return dbwork.connect(source)
+        from ...workbench import connect  # the Workbench and its engines load on use
+        return connect(source)
     return source
 
 
