@@ -2,24 +2,11 @@
 InteractiveShell over real SQLite files."""
 import sqlite3
 
-import pytest
 from IPython.core.error import UsageError
-from IPython.core.history import HistoryAccessor
-from IPython.core.interactiveshell import InteractiveShell
 
 from dbwork.errors import DbworkError
 
 
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    HistoryAccessor.enabled = False
-    shell = InteractiveShell.instance()
-    shell.run_cell("%load_ext dbwork")
-    yield shell
-    core = shell.magics_manager.registry["DbworkMagics"]
-    core._use(None)
-    InteractiveShell.clear_instance()
 
 
 def tables(path) -> set[str]:

@@ -7,8 +7,6 @@ import sys
 
 import nbformat
 import pytest
-from IPython.core.history import HistoryAccessor
-from IPython.core.interactiveshell import InteractiveShell
 from nbclient import NotebookClient
 
 import dbwork
@@ -84,15 +82,6 @@ def test_a_missing_or_broken_notebook_is_a_clear_error(tmp_path):
         wb.close()
 
 
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    HistoryAccessor.enabled = False
-    shell = InteractiveShell.instance()
-    shell.run_cell("%load_ext dbwork")
-    yield shell
-    shell.magics_manager.registry["DbworkMagics"]._use(None)
-    InteractiveShell.clear_instance()
 
 
 def test_runbook_magic_finds_this_notebook_or_asks(ip, tmp_path, monkeypatch, recorded):
