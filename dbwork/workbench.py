@@ -24,7 +24,7 @@ from .errors import (ConfigError, DataLossRefused, DbworkError, MigrationConflic
 from .execute.backend import HistoryRow
 from .execute.files import MigrationFiles, parse_script
 from .execute import integrity
-from .execute.runner import Buffer, failures_reported, record, run_down, run_up
+from .execute.runner import Buffer, failures_reported, record, reported, run_down, run_up
 from .migration import Migration, Step, terminate
 from .parse.cell import Cell, split_cell, split_statements, validate_name
 from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
@@ -755,6 +755,7 @@ class Workbench:
         if findings:
             raise TamperDetected(action, findings)
 
+    @reported("verifying")
     def verify(self):
         """Check migration files against history, and history against itself: a
         deleted, edited or out-of-order file, a file of another engine, an edited or
@@ -768,6 +769,7 @@ class Workbench:
                      self.dialect.name, self.display_url)
 
     # -- looking ----------------------------------------------------------------------
+    @reported("reading history")
     def history(self, events: bool = False):
         """History as a DataFrame: version, name, status (the latest state),
         applied_at, checksum, duration_ms, steps_done, error. ``events=True``: every
@@ -785,6 +787,7 @@ class Workbench:
         rows = [{c: getattr(r, c) for c in cols} for r in self.backend.history()]
         return tidy(pd.DataFrame(rows, columns=cols), "history")
 
+    @reported("reading the schema")
     def schema(self):
         """The live schema as the neutral model."""
         return self.backend.introspect()
@@ -813,6 +816,7 @@ class Workbench:
                          group_id=row.group_id)
 
     # -- safety (owned by safety) -----------------------------------------------------
+    @reported("linting")
     def lint(self, text: str, dialect: str | None = None) -> list:
         """Lint findings for ``text`` against the live schema, without applying it.
 
@@ -821,6 +825,7 @@ class Workbench:
         from .docs.results import Findings
         return Findings(safety.lint_text(self, text, dialect))
 
+    @reported("rehearsing")
     def rehearse(self, name: str, text: str, allow_data_loss: bool = False,
                  sample_rows: int = 100_000):
         """Up, verify, down, verify, up on a throwaway copy; the real database is
@@ -828,6 +833,7 @@ class Workbench:
         from .safety.rehearse import rehearse
         return rehearse(self, name, text, allow_data_loss, sample_rows)
 
+    @reported("listing backups")
     def backups(self):
         """Backup tables as a DataFrame: backup, source, version, rows, created,
         migration, status."""
@@ -836,6 +842,7 @@ class Workbench:
         from .safety.backups import COLUMNS, list_backups
         return tidy(pd.DataFrame(list_backups(self.backend), columns=COLUMNS), "backups")
 
+    @reported("purging backups")
     def purge_backups(self, version: str | None = None, older_than=None) -> list[dict]:
         """Drop backup tables (all, one version's, or older than a timedelta / days /
         ISO date). Returns what was dropped."""

@@ -51,10 +51,7 @@ class Dialect:
         >>> my.quote("Order"), my.quote("a`b")
         ('`Order`', '`a``b`')
         """
-        if not isinstance(name, str) or not name:
-            from ..errors import ConfigError
-            raise ConfigError(f"an identifier must be a non-empty string, not {name!r}")
-        return _preparer(self.alembic or "sqlite").quote(name)
+        return quote(name, self)
 
     def qualified(self, *parts: str | None) -> str:
         """A dotted name with every part quoted (None parts are left out).
@@ -86,6 +83,25 @@ class Dialect:
     def identifier_length(self, name: str) -> int:
         """The length the engine counts: UTF-8 bytes on PostgreSQL, characters elsewhere."""
         return len(name.encode("utf-8")) if self.max_identifier_bytes else len(name)
+
+
+def quote(name: str, dialect: Dialect) -> str:
+    """The one quoting rule: ``name`` as ``dialect`` writes it in every statement dbwork
+    generates (DDL, data checks, backups, restores, history, lint, copies). Quoted when
+    it is mixed case, a reserved word or holds anything beyond letters, digits, ``_``
+    and ``$`` (SQLAlchemy's IdentifierPreparer, so it agrees with what Alembic writes);
+    the case is always kept. :meth:`Dialect.quote` is this function.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> quote("AccountType", get_dialect("postgresql")), quote("order", get_dialect("mysql"))
+    ('"AccountType"', '`order`')
+    >>> quote("a b", get_dialect("sqlite"))
+    '"a b"'
+    """
+    if not isinstance(name, str) or not name:
+        from ..errors import ConfigError
+        raise ConfigError(f"an identifier must be a non-empty string, not {name!r}")
+    return _preparer(dialect.alembic or "sqlite").quote(name)
 
 
 def fold_unquoted(tree, dialect: Dialect):
