@@ -124,6 +124,8 @@ def fold_unquoted(tree, dialect: Dialect):
 
 @lru_cache(maxsize=None)
 def _preparer(sa_name: str):
-    """SQLAlchemy's IdentifierPreparer for a dialect name (no driver is imported)."""
+    """SQLAlchemy's IdentifierPreparer for a dialect name (no driver is imported).
+    Named parameters: dbwork's statements run without driver parameters, so a ``%``
+    in a name is written once (a pyformat preparer would double it)."""
     from sqlalchemy.dialects import registry
-    return registry.load(sa_name)().identifier_preparer
+    return registry.load(sa_name)(paramstyle="named").identifier_preparer

@@ -71,7 +71,9 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
         raise UnsupportedError(f"{type(op).__name__} has no SQL renderer")
     sink = _StatementSink()
     ctx = MigrationContext.configure(
-        dialect_name=dialect.alembic, opts={"as_sql": True, "output_buffer": sink})
+        dialect_name=dialect.alembic, opts={"as_sql": True, "output_buffer": sink},
+        # statements run on a raw cursor without parameters: a "%" stays one "%"
+        dialect_opts={"paramstyle": "named"})
     handler(Operations(ctx), op, schema, dialect)
     if isinstance(op, AddColumn) and dialect.name == "mysql":
         return _placed(sink.statements, op, schema, dialect)
