@@ -404,7 +404,7 @@ class Workbench:
         dependency order, referencing keys first. True when the schema is the start."""
         from .execute.runner import record
         before = m.schema_before
-        expected = before
+        expected, ran = before, m.steps_done   # a failed down section changes steps_done
         for st in m.steps[:m.steps_done]:
             expected = st.op.apply(expected) if st.op is not None else expected
         try:
@@ -415,6 +415,7 @@ class Workbench:
             try:
                 _drop_tables_in_order(s, self.dialect, set(s.introspect().tables)
                                       - set(before.tables))
+                _undo_on_kept_tables(s, m, ran, self.dialect)
             except Exception:  # noqa: BLE001
                 return False
         after = s.introspect()
@@ -1027,6 +1028,32 @@ def _drop_tables_in_order(s, dialect, names: set[str]) -> None:
     live = s.introspect()
     for name in sorted(names):
         for stmt in render(DropTable(live.table(name)), live, dialect):
+            s.execute(stmt)
+    s.commit()
+
+
+def _undo_on_kept_tables(s, m: Migration, ran: int, dialect) -> None:
+    """The inverse of each step that ran on a table that existed before the migration
+    (a column or key added to it), last step first: what an explicit down section that
+    failed, or forgot them, leaves behind once the new tables are gone. ``ran``: how
+    many steps the failed apply ran."""
+    from .ops.schema_ops import CreateTable
+    from .render.sql import render
+    kept = set(m.schema_before.tables)
+    schemas = [m.schema_before]
+    for st in m.steps[:ran]:
+        schemas.append(st.op.apply(schemas[-1]) if st.op is not None else schemas[-1])
+    for i in range(ran, 0, -1):
+        op = m.steps[i - 1].op
+        if op is None or isinstance(op, CreateTable) or not op.tables() or \
+                not set(op.tables()) <= kept:
+            continue
+        live = s.introspect()
+        touched = [live.table(t) for t in op.tables() if live.has_table(t)]
+        if schemas[i - 1].tables == live.tables or \
+                all(t == schemas[i - 1].table(t.name) for t in touched):
+            continue  # this step's effect is gone already (the down section undid it)
+        for stmt in render(op.reverse(), live, dialect):
             s.execute(stmt)
     s.commit()
 
