@@ -126,12 +126,14 @@ class StatementFailed(DbworkError):
 
     def _message(self, detail: str) -> str:
         who = " ".join(x for x in (self.name, f"({self.version})" if self.version else "")
-                       if x) or "?"
+                       if x)
         where = f" at step {self.step}" if self.step is not None else ""
         where += "" if self.phase == "apply" else f" while {self.phase}"
         what = f": {self.statement.strip()}" if self.statement else ""
         tail = f"\n  {detail}" if detail else ""
-        return f"migration {who} failed{where}{what}\n  {self.reason}{tail}"
+        # outside a migration (lint, verify, reading the schema) no migration is named
+        head = f"migration {who}" if who else "dbwork"
+        return f"{head} failed{where}{what}\n  {self.reason}{tail}"
 
 
 class MigrationFailed(StatementFailed):

@@ -24,7 +24,8 @@ from .errors import (ConfigError, DataLossRefused, DbworkError, MigrationConflic
 from .execute.backend import HistoryRow
 from .execute.files import MigrationFiles, parse_script
 from .execute import integrity
-from .execute.runner import Buffer, failures_reported, now_iso, record, run_down, run_up
+from .execute.runner import (Buffer, failures_reported, now_iso, record, reported, run_down,
+                             run_up)
 from .migration import Migration, Step, terminate
 from .parse.cell import Cell, split_cell, split_statements, validate_name
 from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
@@ -405,7 +406,7 @@ class Workbench:
         dependency order, referencing keys first. True when the schema is the start."""
         from .execute.runner import record
         before = m.schema_before
-        expected = before
+        expected, ran = before, m.steps_done   # a failed down section changes steps_done
         for st in m.steps[:m.steps_done]:
             expected = st.op.apply(expected) if st.op is not None else expected
         try:
@@ -416,6 +417,7 @@ class Workbench:
             try:
                 _drop_tables_in_order(s, self.dialect, set(s.introspect().tables)
                                       - set(before.tables))
+                _undo_on_kept_tables(s, m, ran, self.dialect)
             except Exception:  # noqa: BLE001
                 return False
         after = s.introspect()
@@ -763,6 +765,7 @@ class Workbench:
         if findings:
             raise TamperDetected(action, findings)
 
+    @reported("verifying")
     def verify(self):
         """Check migration files against history, and history against itself: a
         deleted, edited or out-of-order file, a file of another engine, an edited or
@@ -814,6 +817,7 @@ class Workbench:
         return self.adopt(name)
 
     # -- looking ----------------------------------------------------------------------
+    @reported("reading history")
     def history(self, events: bool = False):
         """History as a DataFrame: version, name, status (the latest state),
         applied_at, checksum, duration_ms, steps_done, error. ``events=True``: every
@@ -831,6 +835,7 @@ class Workbench:
         rows = [{c: getattr(r, c) for c in cols} for r in self.backend.history()]
         return tidy(pd.DataFrame(rows, columns=cols), "history")
 
+    @reported("reading the schema")
     def schema(self):
         """The live schema as the neutral model."""
         return self.backend.introspect()
@@ -879,6 +884,7 @@ class Workbench:
                          group_id=row.group_id)
 
     # -- safety (owned by safety) -----------------------------------------------------
+    @reported("linting")
     def lint(self, text: str, dialect: str | None = None) -> list:
         """Lint findings for ``text`` against the live schema, without applying it.
 
@@ -887,6 +893,7 @@ class Workbench:
         from .docs.results import Findings
         return Findings(safety.lint_text(self, text, dialect))
 
+    @reported("rehearsing")
     def rehearse(self, name: str, text: str, allow_data_loss: bool = False,
                  sample_rows: int = 100_000):
         """Up, verify, down, verify, up on a throwaway copy; the real database is
@@ -894,6 +901,7 @@ class Workbench:
         from .safety.rehearse import rehearse
         return rehearse(self, name, text, allow_data_loss, sample_rows)
 
+    @reported("listing backups")
     def backups(self):
         """Backup tables as a DataFrame: backup, source, version, rows, created,
         migration, status."""
@@ -902,6 +910,7 @@ class Workbench:
         from .safety.backups import COLUMNS, list_backups
         return tidy(pd.DataFrame(list_backups(self.backend), columns=COLUMNS), "backups")
 
+    @reported("purging backups")
     def purge_backups(self, version: str | None = None, older_than=None) -> list[dict]:
         """Drop backup tables (all, one version's, or older than a timedelta / days /
         ISO date). Returns what was dropped."""
@@ -1117,6 +1126,32 @@ def _drop_tables_in_order(s, dialect, names: set[str]) -> None:
     live = s.introspect()
     for name in sorted(names):
         for stmt in render(DropTable(live.table(name)), live, dialect):
+            s.execute(stmt)
+    s.commit()
+
+
+def _undo_on_kept_tables(s, m: Migration, ran: int, dialect) -> None:
+    """The inverse of each step that ran on a table that existed before the migration
+    (a column or key added to it), last step first: what an explicit down section that
+    failed, or forgot them, leaves behind once the new tables are gone. ``ran``: how
+    many steps the failed apply ran."""
+    from .ops.schema_ops import CreateTable
+    from .render.sql import render
+    kept = set(m.schema_before.tables)
+    schemas = [m.schema_before]
+    for st in m.steps[:ran]:
+        schemas.append(st.op.apply(schemas[-1]) if st.op is not None else schemas[-1])
+    for i in range(ran, 0, -1):
+        op = m.steps[i - 1].op
+        if op is None or isinstance(op, CreateTable) or not op.tables() or \
+                not set(op.tables()) <= kept:
+            continue
+        live = s.introspect()
+        touched = [live.table(t) for t in op.tables() if live.has_table(t)]
+        if schemas[i - 1].tables == live.tables or \
+                all(t == schemas[i - 1].table(t.name) for t in touched):
+            continue  # this step's effect is gone already (the down section undid it)
+        for stmt in render(op.reverse(), live, dialect):
             s.execute(stmt)
     s.commit()
 

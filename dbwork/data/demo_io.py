@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 from ..errors import SeedError
-from ..render.data import quote
+from ..render.data import _literal, quote
 from .demo import Pools, generate_table, plan_tables, progress_bar
 from .report import SeedReport, TableResult
 from .sql_io import _reason, driver_value, seed_session
@@ -131,7 +131,8 @@ def _advance_counters(s, t, d) -> None:
     for c in t.columns:
         if c.autoincrement or (c.default or "").startswith("nextval"):
             s.conn.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{quote(t.name, d)}', '{c.name}'), "
+                f"SELECT setval(pg_get_serial_sequence({_literal(quote(t.name, d))}, "
+                f"{_literal(c.name)}), "
                 f"COALESCE(MAX({quote(c.name, d)}), 0) + 1, false) FROM {quote(t.name, d)}")
 
 

@@ -51,10 +51,7 @@ class Dialect:
         >>> my.quote("Order"), my.quote("a`b")
         ('`Order`', '`a``b`')
         """
-        if not isinstance(name, str) or not name:
-            from ..errors import ConfigError
-            raise ConfigError(f"an identifier must be a non-empty string, not {name!r}")
-        return _preparer(self.alembic or "sqlite").quote(name)
+        return quote(name, self)
 
     def qualified(self, *parts: str | None) -> str:
         """A dotted name with every part quoted (None parts are left out).
@@ -88,6 +85,25 @@ class Dialect:
         return len(name.encode("utf-8")) if self.max_identifier_bytes else len(name)
 
 
+def quote(name: str, dialect: Dialect) -> str:
+    """The one quoting rule: ``name`` as ``dialect`` writes it in every statement dbwork
+    generates (DDL, data checks, backups, restores, history, lint, copies). Quoted when
+    it is mixed case, a reserved word or holds anything beyond letters, digits, ``_``
+    and ``$`` (SQLAlchemy's IdentifierPreparer, so it agrees with what Alembic writes);
+    the case is always kept. :meth:`Dialect.quote` is this function.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> quote("AccountType", get_dialect("postgresql")), quote("order", get_dialect("mysql"))
+    ('"AccountType"', '`order`')
+    >>> quote("a b", get_dialect("sqlite"))
+    '"a b"'
+    """
+    if not isinstance(name, str) or not name:
+        from ..errors import ConfigError
+        raise ConfigError(f"an identifier must be a non-empty string, not {name!r}")
+    return _preparer(dialect.alembic or "sqlite").quote(name)
+
+
 def fold_unquoted(tree, dialect: Dialect):
     """A sqlglot tree with unquoted names as ``dialect``'s engine stores them
     (PostgreSQL lower-cases them); quoted names keep their case and quotes
@@ -108,6 +124,8 @@ def fold_unquoted(tree, dialect: Dialect):
 
 @lru_cache(maxsize=None)
 def _preparer(sa_name: str):
-    """SQLAlchemy's IdentifierPreparer for a dialect name (no driver is imported)."""
+    """SQLAlchemy's IdentifierPreparer for a dialect name (no driver is imported).
+    Named parameters: dbwork's statements run without driver parameters, so a ``%``
+    in a name is written once (a pyformat preparer would double it)."""
     from sqlalchemy.dialects import registry
-    return registry.load(sa_name)().identifier_preparer
+    return registry.load(sa_name)(paramstyle="named").identifier_preparer

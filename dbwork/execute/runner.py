@@ -11,6 +11,7 @@ number of steps that ran, and a rollback undoes exactly those.
 """
 from __future__ import annotations
 
+import functools
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -301,6 +302,29 @@ def as_dbwork_error(e: Exception, *, version: str | None = None, name: str | Non
     return StatementFailed(_reason(e), version=version, name=name, step=step,
                            statement=statement if isinstance(statement, str) else None,
                            phase=phase)
+
+
+def reported(phase: str):
+    """A method whose every failure leaves as a dbwork error (:func:`failures_reported`):
+    what the Workbench offers outside a migration (lint, verify, schema, history).
+
+    >>> @reported("counting")
+    ... def count():
+    ...     return 1 / 0
+    >>> try:
+    ...     count()
+    ... except StatementFailed as e:
+    ...     print(e)
+    dbwork failed while counting
+      division by zero
+    """
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            with failures_reported(phase):
+                return fn(*args, **kwargs)
+        return inner
+    return wrap
 
 
 @contextmanager

@@ -60,11 +60,14 @@ class DualWriteSnippet:
 
     def outbox_ddl(self, dialect: str = "postgresql") -> str:
         seq = {"postgresql": "BIGSERIAL PRIMARY KEY", "mysql": "BIGINT AUTO_INCREMENT PRIMARY KEY"}
-        return (f"CREATE TABLE {self.outbox_table} (\n"
+        from ..dialects import get_dialect
+        d = get_dialect(dialect)
+        table, index = d.quote(self.outbox_table), d.quote(d.fit(f"ix_{self.outbox_table}_unsent"))
+        return (f"CREATE TABLE {table} (\n"
                 f"    seq {seq.get(dialect, 'INTEGER PRIMARY KEY')},\n"
                 "    doc_key TEXT NOT NULL,\n"
                 "    sent_at VARCHAR(40)\n);\n"
-                f"CREATE INDEX ix_{self.outbox_table}_unsent ON {self.outbox_table} (sent_at);")
+                f"CREATE INDEX {index} ON {table} (sent_at);")
 
     @property
     def code(self) -> str:

@@ -9,15 +9,9 @@
 from __future__ import annotations
 
 
-from ..dialects.base import Dialect
+from ..dialects.base import Dialect, quote  # noqa: F401 - the one quoting rule, re-exported
 from ..model.schema import Schema
 from ..ops.data_ops import BackupRows, RestoreRows
-
-
-def quote(name: str, dialect: Dialect) -> str:
-    """An identifier as ``dialect`` writes it: :meth:`Dialect.quote`, the one quoting
-    rule every statement dbwork generates goes through (kept here for its callers)."""
-    return dialect.quote(name)
 
 
 def render_data(op, schema: Schema, dialect: Dialect) -> list[str]:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 
-from ..dialects.base import Dialect
+from ..dialects.base import Dialect, quote
 from ..errors import UnsupportedError
 from ..model.schema import (Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table,
                             Unique)
@@ -75,7 +75,9 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
         raise UnsupportedError(f"{type(op).__name__} has no SQL renderer")
     sink = _StatementSink()
     ctx = MigrationContext.configure(
-        dialect_name=dialect.alembic, opts={"as_sql": True, "output_buffer": sink})
+        dialect_name=dialect.alembic, opts={"as_sql": True, "output_buffer": sink},
+        # statements run on a raw cursor without parameters: a "%" stays one "%"
+        dialect_opts={"paramstyle": "named"})
     handler(Operations(ctx), op, schema, dialect)
     if isinstance(op, AddColumn) and dialect.name == "mysql":
         return _placed(sink.statements, op, schema, dialect)
@@ -98,7 +100,7 @@ def _placed(statements: list[str], op: AddColumn, schema: Schema, dialect: Diale
     cols = schema.table(op.table).columns
     if op.position is None or op.position >= len(cols):
         return statements
-    where = " FIRST" if op.position <= 0 else f" AFTER {_q(cols[op.position - 1].name, dialect)}"
+    where = " FIRST" if op.position <= 0 else f" AFTER {quote(cols[op.position - 1].name, dialect)}"
     out = list(statements)
     for i, st in enumerate(out):
         if st.upper().startswith("ALTER TABLE") and " ADD COLUMN " in st.upper():
@@ -299,10 +301,10 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
         elif dialect.name == "postgresql" and (o.via == "text" or "other" in (
                 type_family(a.type), type_family(b.type))):
             # an enum to another enum (Prisma's X_new swap) casts only through text
-            kw["postgresql_using"] = (f"{_q(b.name, dialect)}::text::"
+            kw["postgresql_using"] = (f"{quote(b.name, dialect)}::text::"
                                       f"{type_text(a.type, dialect)}")
         elif dialect.name == "postgresql" and type_family(a.type) != type_family(b.type):
-            kw["postgresql_using"] = f"{_q(b.name, dialect)}::{type_text(a.type, dialect)}"
+            kw["postgresql_using"] = f"{quote(b.name, dialect)}::{type_text(a.type, dialect)}"
     if a.nullable != b.nullable:
         kw["nullable"] = a.nullable
     if a.default != b.default:
@@ -432,17 +434,13 @@ def _drop_constraint(op: Operations, o: DropConstraint, schema, dialect):
         raise UnsupportedError(f"cannot drop an unnamed constraint on {o.table} in {dialect.name}")
     name = c.name or ("PRIMARY" if dialect.name == "mysql" else _pg_pkey_name(o.table, dialect))
     if dialect.name == "mysql" and isinstance(c, Check):
-        op.execute(f"ALTER TABLE {_q(o.table, dialect)} DROP CONSTRAINT {_q(name, dialect)}")
+        op.execute(f"ALTER TABLE {quote(o.table, dialect)} DROP CONSTRAINT {quote(name, dialect)}")
         return  # MariaDB has no DROP CHECK (Alembic writes MySQL 8's spelling)
     op.drop_constraint(name, o.table, type_=_CONSTRAINT_TYPE[type(c)])
     if dialect.name == "mysql" and isinstance(c, ForeignKey) and \
             not any(i.name == name for i in schema.table(o.table).indexes):
         # MySQL made an index of that name for the key and keeps it after the key goes
-        op.execute(f"ALTER TABLE {_q(o.table, dialect)} DROP INDEX IF EXISTS {_q(name, dialect)}")
-
-
-def _q(name: str, dialect: Dialect) -> str:
-    return dialect.quote(name)
+        op.execute(f"ALTER TABLE {quote(o.table, dialect)} DROP INDEX IF EXISTS {quote(name, dialect)}")
 
 
 def _pg_pkey_name(table: str, dialect: Dialect) -> str:
@@ -480,19 +478,19 @@ def _enums_only_on_postgres(dialect: Dialect, what: str) -> None:
 def _create_enum(op: Operations, o: CreateEnum, schema, dialect):
     _enums_only_on_postgres(dialect, "CREATE TYPE")
     values = ", ".join(_literal(v) for v in o.values)
-    _execute(op, f"CREATE TYPE {_q(o.name, dialect)} AS ENUM ({values})")
+    _execute(op, f"CREATE TYPE {quote(o.name, dialect)} AS ENUM ({values})")
 
 
 def _drop_enum(op: Operations, o: DropEnum, schema, dialect):
     _enums_only_on_postgres(dialect, "DROP TYPE")
-    _execute(op, f"DROP TYPE {_q(o.name, dialect)}")
+    _execute(op, f"DROP TYPE {quote(o.name, dialect)}")
 
 
 def _add_enum_value(op: Operations, o: AddEnumValue, schema, dialect):
     _enums_only_on_postgres(dialect, "ALTER TYPE")
     where = (f" BEFORE {_literal(o.before)}" if o.before is not None else
              f" AFTER {_literal(o.after)}" if o.after is not None else "")
-    _execute(op, f"ALTER TYPE {_q(o.name, dialect)} ADD VALUE {_literal(o.value)}{where}")
+    _execute(op, f"ALTER TYPE {quote(o.name, dialect)} ADD VALUE {_literal(o.value)}{where}")
 
 
 def _remove_enum_value(op: Operations, o: RemoveEnumValue, schema, dialect):
@@ -500,7 +498,7 @@ def _remove_enum_value(op: Operations, o: RemoveEnumValue, schema, dialect):
     does), rename the type aside, create it again without the value, convert every
     column that uses it through text, and drop the old type."""
     _enums_only_on_postgres(dialect, "removing an enum value")
-    q = lambda n: _q(n, dialect)  # noqa: E731
+    q = lambda n: quote(n, dialect)  # noqa: E731
     old = dialect.fit(f"{o.name}__dbwork_old")
     users = schema.enum_users(o.name)
     for table, column in users:
@@ -554,10 +552,10 @@ def _pg_comment(op: Operations, target: str, text: str | None) -> None:
 def _set_table_comment(op: Operations, o: SetTableComment, schema, dialect):
     _no_comments_on_sqlite(dialect)
     if dialect.name == "postgresql":
-        return _pg_comment(op, f"TABLE {_q(o.table, dialect)}", o.after)
+        return _pg_comment(op, f"TABLE {quote(o.table, dialect)}", o.after)
     if o.after is None:
         if dialect.name == "mysql":
-            _execute(op, f"ALTER TABLE {_q(o.table, dialect)} COMMENT ''")
+            _execute(op, f"ALTER TABLE {quote(o.table, dialect)} COMMENT ''")
             return
         op.drop_table_comment(o.table, existing_comment=o.before)
     else:
@@ -567,7 +565,7 @@ def _set_table_comment(op: Operations, o: SetTableComment, schema, dialect):
 def _set_column_comment(op: Operations, o: SetColumnComment, schema, dialect):
     _no_comments_on_sqlite(dialect)
     if dialect.name == "postgresql":
-        return _pg_comment(op, f"COLUMN {_q(o.table, dialect)}.{_q(o.column, dialect)}", o.after)
+        return _pg_comment(op, f"COLUMN {quote(o.table, dialect)}.{quote(o.column, dialect)}", o.after)
     from dataclasses import replace
     col = schema.table(o.table).column(o.column)
     _alter_column(op, AlterColumn(o.table, replace(col, comment=o.before),

@@ -166,31 +166,27 @@ def _not_null_via_check(table: str, before, after) -> list:
 
 
 # -- PostgreSQL renderers, registered in the SQL dispatch table -----------------------
-def _q(name, d):
-    return quote(name, d)
-
-
 def _render_not_valid(op, o: AddConstraintNotValid, schema, d):
     c = o.constraint
     if isinstance(c, ForeignKey):
-        body = (f"FOREIGN KEY ({', '.join(_q(x, d) for x in c.columns)}) REFERENCES "
-                f"{_q(c.ref_table, d)} ({', '.join(_q(x, d) for x in c.ref_columns)})")
+        body = (f"FOREIGN KEY ({', '.join(quote(x, d) for x in c.columns)}) REFERENCES "
+                f"{quote(c.ref_table, d)} ({', '.join(quote(x, d) for x in c.ref_columns)})")
         if c.on_delete:
             body += f" ON DELETE {c.on_delete}"
         if c.on_update:
             body += f" ON UPDATE {c.on_update}"
     else:
         body = f"CHECK ({c.expression})"
-    op.execute(f"ALTER TABLE {_q(o.table, d)} ADD CONSTRAINT {_q(c.name, d)} {body} NOT VALID")
+    op.execute(f"ALTER TABLE {quote(o.table, d)} ADD CONSTRAINT {quote(c.name, d)} {body} NOT VALID")
 
 
 def _render_validate(op, o: ValidateConstraint, schema, d):
-    op.execute(f"ALTER TABLE {_q(o.table, d)} VALIDATE CONSTRAINT {_q(o.name, d)}")
+    op.execute(f"ALTER TABLE {quote(o.table, d)} VALIDATE CONSTRAINT {quote(o.name, d)}")
 
 
 def _render_backfill(op, o: BackfillColumn, schema, d):
-    t, c = _q(o.table, d), _q(o.column, d)
-    keys = ", ".join(_q(k, d) for k in o.key)
+    t, c = quote(o.table, d), quote(o.column, d)
+    keys = ", ".join(quote(k, d) for k in o.key)
     op.execute(
         f"DO $$ BEGIN LOOP UPDATE {t} SET {c} = {o.value} WHERE ({keys}) IN "
         f"(SELECT {keys} FROM {t} WHERE {c} IS NULL LIMIT {int(o.batch)}); "
