@@ -53,11 +53,13 @@ def value_sql(col: str, family: str, fmt: str) -> str:
     "CASE typeof(c) WHEN 'integer' THEN c WHEN 'null' THEN '\\\\N' ELSE NULL END"
     """
     whens = []
-    if family in NUMBERS or family not in ("binary",):
+    if family != "binary":
         whens.append(f"WHEN 'integer' THEN {col}")
     if family in NUMBERS and family != "integer" or family == "other":
-        whens.append(f"WHEN 'real' THEN CASE WHEN CAST(CAST({col} AS TEXT) AS REAL) = {col} AND {col} <> 0 "
-                     f"THEN CAST({col} AS TEXT) ELSE {REPR}({col}) END")
+        # SQLite's 15 digits where they read back as the same double (a zero goes to
+        # repr, which keeps the sign of -0.0)
+        whens.append(f"WHEN 'real' THEN CASE WHEN CAST(CAST({col} AS TEXT) AS REAL) = {col} "
+                     f"AND {col} <> 0 THEN CAST({col} AS TEXT) ELSE {REPR}({col}) END")
     if family not in ("integer", "bool"):
         # SQLite's replace() cannot find a NUL: a text holding one goes the Python way
         nul = f"WHEN instr({col}, char(0)) THEN NULL " if fmt == "tsv" else ""

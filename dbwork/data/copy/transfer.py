@@ -195,7 +195,9 @@ class _Chunk:
         """Whether the batch up to key ``b`` (``n`` rows) ends the chunk: its high bound
         reached, or (the last chunk) an empty batch with no key beyond it."""
         hi = self.spec.hi
-        return b >= hi if hi is not None else (n == 0 and self._none_after(self.sq(self.t.key[0]), b))
+        if hi is not None:
+            return b >= hi
+        return n == 0 and self._none_after(self.sq(self.t.key[0]), b)
 
     def _bulk(self, last):
         """One key range spelled by SQLite in the target's load format and loaded in one
