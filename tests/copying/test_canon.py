@@ -60,3 +60,23 @@ values = st.one_of(st.none(), st.booleans(), st.integers(), st.text(),
 def test_fast_path_agrees_with_the_definition(v, family):
     expected = canonical(v, family)
     assert canonicalizer(family)(v) == expected
+
+
+def _column_of_one_kind():
+    kinds = [st.integers(), st.text(), st.floats(allow_nan=True), st.booleans(),
+             st.decimals(allow_nan=False, allow_infinity=False), st.datetimes(timezones=st.none()),
+             st.datetimes(timezones=st.just(dt.timezone(dt.timedelta(hours=-3)))), st.dates()]
+    return st.one_of(*[st.lists(k, min_size=1, max_size=6) for k in kinds])
+
+
+@given(_column_of_one_kind(), st.sampled_from(["text", "integer", "numeric", "real", "bool",
+                                               "time", "other", "char"]))
+def test_a_batch_sums_as_its_rows_one_by_one(column, family):
+    """add_many canonicalises a column at a time (quick C-level maps where the column
+    holds one type); the sum must equal adding each row through the definition."""
+    rows = [(i, v) for i, v in enumerate(column)]
+    batch, one_by_one = TableChecksum(), TableChecksum()
+    batch.add_many(rows, ["integer", family])
+    for r in rows:
+        one_by_one.add(r, ["integer", family])
+    assert batch == one_by_one

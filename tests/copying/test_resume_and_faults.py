@@ -80,19 +80,21 @@ def test_ctrl_c_then_resume(make_db, monkeypatch):
     src, dst = make_db("sqlite"), make_db("postgresql")
     _fill_big(src, 5_000)
     from dbwork.data.copy import transfer
-    real = transfer._Chunk._write
+    real = transfer._Chunk._commit
     calls = {"n": 0}
 
-    def interrupted(self, rows, result):
+    def interrupted(self, key):
+        # every batch, SQLite-spelled or row by row, ends in this commit: stop before
+        # the fourth, its rows and checkpoint written but not committed
         calls["n"] += self.t.name == "t"
         if calls["n"] == 4:
             raise KeyboardInterrupt
-        return real(self, rows, result)
+        return real(self, key)
 
-    monkeypatch.setattr(transfer._Chunk, "_write", interrupted)
+    monkeypatch.setattr(transfer._Chunk, "_commit", interrupted)
     with pytest.raises(KeyboardInterrupt):
         dbwork.copy(src, dst, progress=False, batch_rows=300, workers=1)
-    monkeypatch.setattr(transfer._Chunk, "_write", real)
+    monkeypatch.setattr(transfer._Chunk, "_commit", real)
     report = dbwork.copy(src, dst, progress=False, batch_rows=300)
     assert report.ok and report.table("t").resumed_from > 0
     assert _keys(dst, "t", "id") == list(range(1, 5_001))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from decimal import Decimal
 
 from ...dialects import get_dialect
 from ...errors import CopyFailed
-from . import dbapi
+from . import dbapi, sqltext
 from .checkpoint import SqlCheckpoints
 
 
@@ -111,6 +112,18 @@ class _Chunk:
         self.convert = converters(spec.source, spec.target, self.t.families,
                                   self.t.target_families)
         self.writer = WRITERS[spec.target]
+        self.bulk_sql = self._bulk_sql()
+
+    def _bulk_sql(self) -> str | None:
+        """The SELECT that has SQLite spell a key range in the target's load format,
+        where that path applies (SQLite into PostgreSQL or MariaDB, an integer key)."""
+        s, t = self.spec, self.t
+        fmt = {"postgresql": "copy", "mysql": "tsv"}.get(s.target)
+        if s.source != "sqlite" or fmt is None or t.mode != "range" or \
+                (fmt == "tsv" and "binary" in t.target_families):
+            return None
+        sqltext.register(self.src)
+        return sqltext.batch_sql(self.sq, t.name, t.columns, t.families, t.key[0], fmt)
 
     def run(self) -> ChunkResult:
         s, t = self.spec, self.t
@@ -124,7 +137,11 @@ class _Chunk:
         last = ck.last_key if ck else None
         rows_done = result.resumed_from
         while not (self.stop and self.stop.is_set()):
-            piped = self._pipe(last) if t.passthrough and t.mode == "range" else None
+            piped = None
+            if t.mode == "range" and t.passthrough:
+                piped = self._pipe(last)
+            elif self.bulk_sql:
+                piped = self._bulk(last)
             if piped is not None:
                 n, last_after, finished = piped
                 rows, written = range(n), n
@@ -160,23 +177,56 @@ class _Chunk:
         """Keys in (a, b]: a the last key written (or the chunk's low bound), b a step
         further, cut at the chunk's high bound. The last chunk (no high bound) ends at
         an empty batch with no key beyond it."""
-        s = self.spec
         k = self.sq(self.t.key[0])
-        a = int(last[0]) if last is not None else int(s.lo)
-        b = a + s.step if s.hi is None else min(a + s.step, int(s.hi))
+        a, b = self._range(last)
         rows = dbapi.run(self.src, f"{self._select()} WHERE {k} > {a} AND {k} <= {b} "
                                    f"ORDER BY {k}")
         self._end_read()
-        finished = b >= s.hi if s.hi is not None else (not rows and self._none_after(k, b))
-        return rows, (b,), finished
+        return rows, (b,), self._finished(b, len(rows))
+
+    def _range(self, last) -> tuple[int, int]:
+        """The next batch's keys (a, b]: after the last key written (or the chunk's low
+        bound), a step further, cut at the chunk's high bound."""
+        s = self.spec
+        a = int(last[0]) if last is not None else int(s.lo)
+        return a, (a + s.step if s.hi is None else min(a + s.step, int(s.hi)))
+
+    def _finished(self, b: int, n: int) -> bool:
+        """Whether the batch up to key ``b`` (``n`` rows) ends the chunk: its high bound
+        reached, or (the last chunk) an empty batch with no key beyond it."""
+        hi = self.spec.hi
+        if hi is not None:
+            return b >= hi
+        return n == 0 and self._none_after(self.sq(self.t.key[0]), b)
+
+    def _bulk(self, last):
+        """One key range spelled by SQLite in the target's load format and loaded in one
+        go; None when SQLite could not spell it (a value the format has no text for, a
+        batch too big for one string) or the target refused it: the batch then goes the
+        row way, where each refusal is named."""
+        a, b = self._range(last)
+        self.src.text_factory = bytes
+        try:
+            n, data = self.src.execute(self.bulk_sql, (a, b)).fetchone()
+        except sqlite3.Error:
+            return None
+        finally:
+            self.src.text_factory = str
+        if sqltext.lines_in(data) != n:
+            return None
+        if n:
+            try:
+                self.writer.text(self.dst, self.tq, self.t, data + b"\n", n)
+            except (RowsNotTaken, *dbapi.driver_errors()) as e:
+                self._rollback_or_fail(e)
+                return None
+        return n, (b,), self._finished(b, n)
 
     def _pipe(self, last):
         """One key range as binary COPY from the source into the target; None when the
         target refused it (the batch is then read and written row by row)."""
-        s = self.spec
         k = self.sq(self.t.key[0])
-        a = int(last[0]) if last is not None else int(s.lo)
-        b = a + s.step if s.hi is None else min(a + s.step, int(s.hi))
+        a, b = self._range(last)
         cols = ", ".join(self.tq(c) for c in self.t.columns)
         out_sql = (f"COPY ({self._select()} WHERE {k} > {a} AND {k} <= {b} ORDER BY {k}) "
                    f"TO STDOUT (FORMAT binary)")
@@ -193,8 +243,7 @@ class _Chunk:
             self._end_read()
             return None
         self._end_read()
-        finished = b >= s.hi if s.hi is not None else (n == 0 and self._none_after(k, b))
-        return n, (b,), finished
+        return n, (b,), self._finished(b, n)
 
     def _none_after(self, k: str, b: int) -> bool:
         return not dbapi.run(self.src, f"SELECT 1 FROM {self.sq(self.t.name)} WHERE {k} > "
@@ -316,6 +365,14 @@ class PostgresWriter:
                     write(r)
 
     @staticmethod
+    def text(conn, q, t: TableSpec, data: bytes, n: int) -> None:
+        """Rows already in COPY's text format (``n`` of them)."""
+        cols = ", ".join(q(c) for c in t.columns)
+        with conn.cursor() as cur:
+            with cur.copy(f"COPY {q(t.target)} ({cols}) FROM STDIN") as cp:
+                cp.write(data)
+
+    @staticmethod
     def one(conn, q, t: TableSpec, row) -> None:
         cols = ", ".join(q(c) for c in t.columns)
         marks = ", ".join(["%s"] * len(t.columns))
@@ -339,19 +396,25 @@ class MysqlWriter:
     def batch(conn, q, t: TableSpec, rows) -> None:
         if any(f == "binary" for f in t.target_families):
             return MysqlWriter.inserts(conn, q, t, rows)
+        data = "".join("\t".join([_tsv(v) for v in r]) + "\n" for r in rows)
+        MysqlWriter.text(conn, q, t, data.encode("utf-8"), len(rows))
+
+    @staticmethod
+    def text(conn, q, t: TableSpec, data: bytes, n: int) -> None:
+        """``n`` rows already tab-separated as LOAD DATA reads them, UTF-8."""
         import os
         import tempfile
         fd, path = tempfile.mkstemp(prefix="dbwork_copy_", suffix=".tsv")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write("".join("\t".join([_tsv(v) for v in r]) + "\n" for r in rows))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
             cols = ", ".join(q(c) for c in t.columns)
             with conn.cursor() as cur:
                 cur.execute(f"LOAD DATA LOCAL INFILE %s INTO TABLE {q(t.target)} "
                             f"CHARACTER SET utf8mb4 ({cols})", (path,))
                 warned = cur._result.warning_count if cur._result else 0
-                if cur.rowcount != len(rows) or warned:
-                    raise RowsNotTaken(f"{cur.rowcount} of {len(rows)} rows, {warned} warnings")
+                if cur.rowcount != n or warned:
+                    raise RowsNotTaken(f"{cur.rowcount} of {n} rows, {warned} warnings")
         finally:
             os.unlink(path)
 
