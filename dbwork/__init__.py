@@ -24,7 +24,7 @@ _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefuse
            "DbworkError", "DesignError", "DocumentCopyRefused", "IrreversibleError", "LockTimeout", "MigrationConflict",
            "MigrationFailed", "ObjectExistsError", "ParseError", "SeedError",
            "StatementFailed", "UnknownObjectError", "UnsupportedError",
-           "CopyRefused", "CopyFailed")
+           "CopyRefused", "CopyFailed", "ProtectedEnvironment")
 
 # public name -> the module that defines it
 _LAZY = {**{name: ".errors" for name in _ERRORS},
@@ -34,7 +34,8 @@ _LAZY = {**{name: ".errors" for name in _ERRORS},
          "copy": ".data.copy", "CopyReport": ".data.copy_report",
          "design_documents": ".data.documents", "DocumentDesign": ".data.documents",
          "connect_many": ".multi", "fleet": ".multi", "Group": ".multi",
-         "GroupFailed": ".errors", "PlanRefused": ".errors"}
+         "GroupFailed": ".errors", "PlanRefused": ".errors",
+         "Drift": ".versions.drift", "Environment": ".versions.environments"}
 
 
 def __getattr__(name: str):
@@ -63,5 +64,6 @@ def load_ipython_extension(ipython):
 __all__ = [*_ERRORS, "CopyReport", "copy", "Migration", "Schema", "SeedDrift", "SeedReport", "Step", "Workbench",
            "connect", "detect", "load_ipython_extension",
            "design_documents", "DocumentDesign",
-           "Group", "GroupFailed", "PlanRefused", "connect_many", "fleet"]
+           "Group", "GroupFailed", "PlanRefused", "connect_many", "fleet",
+           "Drift", "Environment"]
 __all__.sort()

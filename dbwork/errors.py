@@ -359,3 +359,9 @@ class PlanRefused(DbworkError):
     def __init__(self, message: str, cycle: tuple = ()):
         self.cycle = tuple(cycle)
         super().__init__(message)
+
+
+class ProtectedEnvironment(DbworkError):
+    """A protected environment (``protected = true`` in dbwork.toml) refused a change:
+    it needs an explicit confirmation and a passed rehearsal of the same files."""
+

@@ -1,0 +1,1 @@
+"""Version control for schemas: migration graph, drift, environments."""
