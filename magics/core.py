@@ -345,6 +345,9 @@ def load_ipython_extension(ipython) -> None:
     ipython.register_magics(WidgetMagics)
     from .multi import MultiMagics  # %rollback_group, %check, the group half of %%migrate
     ipython.register_magics(MultiMagics)
+    from .drift import DriftMagics, keep_ipython_env  # %drift, %env NAME
+    keep_ipython_env(ipython)
+    ipython.register_magics(DriftMagics)
     ipython.set_custom_exc((DbworkError,), short_traceback)
 
 
