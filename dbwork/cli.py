@@ -6,7 +6,7 @@
     dbwork upgrade [--dry-run] [--allow-data-loss] [--include-reverted]
                    [--allow-out-of-order] [--confirm ENV]
     dbwork rollback [--steps N | --to VERSION] [--reason TEXT] [--dry-run]
-    dbwork lint FILE [--dialect D]   (offline from the file alone when no database is given)
+    dbwork lint FILE... [--dialect D]   (offline from the file alone when no database is given)
     dbwork rehearse [FILE --name NAME]   (no FILE: the pending files, recorded for --confirm)
     dbwork drift | diff OTHER_URL | history [--events] | verify
     dbwork export VERSION --format alembic|prisma|flyway [--path DIR]
@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     ln = sub.add_parser("lint", parents=common,
                         help="the risks of a change in FILE ('-': stdin), without running it; "
                              "offline when no database is given")
-    ln.add_argument("file", help="the migration file; '-' reads stdin")
+    ln.add_argument("files", nargs="+", metavar="FILE",
+                    help="migration file(s); '-' reads stdin")
     ln.add_argument("--dialect", help="the dialect FILE is written in (offline: the engine "
                                       "to lint for; default sqlite)")
     rh = sub.add_parser("rehearse", parents=common,
@@ -300,25 +301,42 @@ def _migrate(wb, args) -> str:
     return _dumps({**_brief(m), "up": m.up, "down": m.down}) if args.json else str(m)
 
 
-def _findings(findings, args, offline: bool) -> tuple[str, int]:
-    errors = [f for f in findings if f.severity == "error"]
+def _findings(found: list, args, offline: bool) -> tuple[str, int]:
+    """``found``: (file, finding) pairs."""
+    errors = [f for _, f in found if f.severity == "error"]
     status = FINDINGS if errors else OK
     if args.json:
         keys = ("rule", "severity", "title", "message", "step")
         return _dumps({"offline": offline, "errors": len(errors),
-                       "findings": [{k: getattr(f, k) for k in keys} for f in findings]}), status
-    return "\n".join(str(f) for f in findings) or "no findings", status
+                       "findings": [{"file": path, **{k: getattr(f, k) for k in keys}}
+                                    for path, f in found]}), status
+    several = len(args.files) > 1
+    return "\n".join(f"{path}: {f}" if several else str(f) for path, f in found) \
+        or "no findings", status
 
 
 def _lint(wb, args) -> tuple[str, int]:
-    return _findings(wb.lint(_read(args.file), dialect=args.dialect), args, False)
+    return _findings([(path, f) for path in args.files
+                      for f in wb.lint(_read(path), dialect=args.dialect)], args, False)
 
 
 def _lint_offline(args) -> tuple[str, int]:
     from .dialects import get_dialect
     from .safety.offline import lint_offline
-    dialect = _dialect(args.dialect or "sqlite")
-    return _findings(lint_offline(_read(args.file), get_dialect(dialect)), args, True)
+    dialect = get_dialect(_dialect(args.dialect or "sqlite"))
+    return _findings([(path, f) for path in args.files
+                      for f in _in_file(path, lambda: lint_offline(_read(path), dialect))],
+                     args, True)
+
+
+def _in_file(path: str, run):
+    """``run()``, with the file named in a ParseError (line and column kept)."""
+    from .errors import ParseError
+    try:
+        return run()
+    except ParseError as e:
+        raise ParseError(f"{path}: {str(e).rsplit(' (line', 1)[0]}", e.line, e.column,
+                         e.statement) from None
 
 
 def _dialect(name: str) -> str:
