@@ -325,15 +325,16 @@ def _lint_offline(args) -> tuple[str, int]:
     from .safety.offline import lint_offline
     dialect = get_dialect(_dialect(args.dialect or "sqlite"))
     return _findings([(path, f) for path in args.files
-                      for f in _in_file(path, lambda: lint_offline(_read(path), dialect))],
+                      for f in _in_file(path, lint_offline, dialect)],
                      args, True)
 
 
-def _in_file(path: str, run):
-    """``run()``, with the file named in a ParseError (line and column kept)."""
+def _in_file(path: str, lint, dialect) -> list:
+    """``lint(text of path, dialect)``, with the file named in a ParseError (line and
+    column kept)."""
     from .errors import ParseError
     try:
-        return run()
+        return lint(_read(path), dialect)
     except ParseError as e:
         raise ParseError(f"{path}: {str(e).rsplit(' (line', 1)[0]}", e.line, e.column,
                          e.statement) from None
