@@ -24,7 +24,8 @@ _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefuse
            "DbworkError", "DesignError", "DocumentCopyRefused", "IrreversibleError", "LockTimeout", "MigrationConflict",
            "MigrationFailed", "ObjectExistsError", "ParseError", "SeedError",
            "StatementFailed", "UnknownObjectError", "UnsupportedError",
-           "CopyRefused", "CopyFailed", "VersionCollision", "BrokenGraph", "MergeConflict")
+           "CopyRefused", "CopyFailed", "VersionCollision", "BrokenGraph", "MergeConflict",
+           "ProtectedEnvironment")
 
 # public name -> the module that defines it
 _LAZY = {**{name: ".errors" for name in _ERRORS},
@@ -35,7 +36,8 @@ _LAZY = {**{name: ".errors" for name in _ERRORS},
          "design_documents": ".data.documents", "DocumentDesign": ".data.documents",
          "connect_many": ".multi", "fleet": ".multi", "Group": ".multi",
          "GroupFailed": ".errors", "PlanRefused": ".errors",
-         "MigrationGraph": ".versions.graph"}
+         "MigrationGraph": ".versions.graph",
+         "Drift": ".versions.drift", "Environment": ".versions.environments"}
 
 
 def __getattr__(name: str):
@@ -64,5 +66,6 @@ def load_ipython_extension(ipython):
 __all__ = [*_ERRORS, "CopyReport", "copy", "Migration", "Schema", "SeedDrift", "SeedReport", "Step", "Workbench",
            "connect", "detect", "load_ipython_extension",
            "design_documents", "DocumentDesign",
-           "Group", "GroupFailed", "PlanRefused", "connect_many", "fleet", "MigrationGraph"]
+           "Group", "GroupFailed", "PlanRefused", "connect_many", "fleet", "MigrationGraph",
+           "Drift", "Environment"]
 __all__.sort()

@@ -396,3 +396,9 @@ class MergeConflict(MigrationConflict):
             f"branches conflict: {first} and {second} both touch {', '.join(self.shared)}; "
             f"nothing was applied. Choose the order: wb.merge(order=[{heads[0]!r}, "
             f"{heads[1]!r}]) (or %merge --order / dbwork merge --order), then upgrade()")
+
+
+class ProtectedEnvironment(DbworkError):
+    """A protected environment (``protected = true`` in dbwork.toml) refused a change:
+    it needs an explicit confirmation and a passed rehearsal of the same files."""
+

@@ -105,6 +105,7 @@ class Workbench:
         self.consent_all_rows = consent_all_rows
 
     group_id: str | None = None  # set by dbwork.multi's group while it applies one change
+    environment = None  # the dbwork.toml Environment it was opened for (connect(env=...))
 
     def __repr__(self) -> str:
         return f"<Workbench {self.backend.display_url} migrations={self.files.directory}>"
@@ -134,6 +135,9 @@ class Workbench:
         different text for an applied name is refused (roll back first, or rename).
         """
         validate_name(name)
+        if self._protected():
+            from .versions.protect import refuse_migrate
+            refuse_migrate(self, dry_run)
         change = _Change(name, split_cell(text), _checksum(text), allow_data_loss, dialect,
                          desired, online, irreversible=bool(irreversible))
         with failures_reported("planning", name=name):
@@ -593,7 +597,7 @@ class Workbench:
 
     def upgrade(self, dry_run: bool = False, allow_data_loss: bool = False,
                 include_reverted: bool = False,
-                allow_out_of_order: bool = False) -> "UpgradeResult":
+                allow_out_of_order: bool = False, confirm: str | None = None) -> "UpgradeResult":
         """Apply pending migration files in order (the CI/deploy path), under the
         migration lock for the whole run (a second migrator waits, then finds nothing
         to do). Refuses, naming the file or row, while files or history were changed
@@ -601,7 +605,11 @@ class Workbench:
         migrate() does; skips migrations rolled back on purpose unless
         ``include_reverted``; applies a file older than the newest applied one only
         with ``allow_out_of_order``. Returns the applied migrations (a list, with
-        ``.reverted``: the files it left alone)."""
+        ``.reverted``: the files it left alone). A protected environment applies only
+        with ``confirm=<its name>`` and a passed rehearse_pending() of the same files."""
+        if self._protected() and not dry_run:
+            from .versions.protect import guard
+            guard(self, confirm, include_reverted)
         return self._upgrade(None, dry_run, allow_data_loss, include_reverted,
                              allow_out_of_order)
 
@@ -900,6 +908,35 @@ class Workbench:
         untouched. Returns a RehearsalReport (``.ok``, ``.summary()``, ``.steps``)."""
         from .safety.rehearse import rehearse
         return rehearse(self, name, text, allow_data_loss, sample_rows)
+
+    def rehearse_pending(self, allow_data_loss: bool = False):
+        """Up, down, up of the pending migration files on a throwaway copy; the
+        verdict is recorded per file checksum in this database (what a protected
+        environment's upgrade asks for). Returns a RehearsalReport."""
+        from .versions.protect import rehearse_pending
+        return rehearse_pending(self, allow_data_loss)
+
+    def drift(self):
+        """The live schema against the applied migrations replayed on a throwaway
+        shadow database of the same engine: a Drift (``.clean``, ``.differences``,
+        ``.migration()``: the migration that absorbs it).
+
+        >>> # wb.drift().clean -> True
+        """
+        from .versions.drift import drift
+        return drift(self)
+
+    def diff(self, other):
+        """Another live database (Workbench or URL) against this one, as a Drift:
+        ``.migration()`` turns this schema into the other's.
+
+        >>> # dev.diff(prod_url).differences
+        """
+        from .versions.drift import diff_databases
+        return diff_databases(self, other)
+
+    def _protected(self) -> bool:
+        return bool(self.environment is not None and self.environment.protected)
 
     @reported("listing backups")
     def backups(self):
@@ -1258,13 +1295,27 @@ def _touched_tables(ops) -> tuple[str, ...]:
 
 
 def connect(url: str | None = None, migrations: str | os.PathLike | None = None,
-            **options) -> Workbench:
+            env: str | None = None, **options) -> Workbench:
     """A Workbench for ``url``; with no URL, the embedded default: the SQLite file
-    dbwork.sqlite in the current folder, with migrations/ beside it."""
+    dbwork.sqlite in the current folder, with migrations/ beside it. ``env="staging"``:
+    the URL and migrations folder of that environment in dbwork.toml (or
+    [tool.dbwork] in pyproject.toml), ``${VAR}`` taken from the environment."""
+    if env is not None:
+        return _connect_env(env, url, migrations, options)
     if url is None:
         url = f"sqlite:///{DEFAULT_DATABASE}"
         migrations = migrations or DEFAULT_MIGRATIONS
     docs = options.pop("docs", None)
     wb = Workbench(url, migrations, **options)
     wb.docs_path = docs
+    return wb
+
+
+def _connect_env(name: str, url, migrations, options) -> Workbench:
+    from .versions.environments import environment
+    if url is not None:
+        raise ConfigError("give a URL or env=, not both")
+    found = environment(name)
+    wb = connect(found.resolve_url(), migrations or found.migrations_path(), **options)
+    wb.environment = found
     return wb

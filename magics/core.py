@@ -446,6 +446,9 @@ def load_ipython_extension(ipython) -> None:
     ipython.register_magics(MultiMagics)
     from .versions import VersionMagics  # %graph, %merge, %squash, %baseline
     ipython.register_magics(VersionMagics)
+    from .drift import DriftMagics, keep_ipython_env  # %drift, %env NAME
+    keep_ipython_env(ipython)
+    ipython.register_magics(DriftMagics)
     ipython.set_custom_exc((DbworkError,), short_traceback)
 
 

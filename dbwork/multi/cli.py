@@ -31,7 +31,7 @@ def add_arguments(sub) -> None:
                     help="a database to compare (give two)")
     ck.add_argument("--key", default="id", help="the field rows are matched by")
     ck.add_argument("--fields", default=None, help="comma-separated fields to compare (default: common)")
-    ck.add_argument("--json", action="store_true")
+    ck.add_argument("--json", action="store_true", help="the report as JSON")
     ck.set_defaults(module_run=run, run=run)
     fl = sub.add_parser("fleet", help="upgrade many tenant databases")
     fl.add_argument("action", choices=["upgrade"])
@@ -39,11 +39,11 @@ def add_arguments(sub) -> None:
     fl.add_argument("--pattern", help="a URL whose file, database or ?schema= name is a pattern")
     fl.add_argument("--migrations", default=argparse.SUPPRESS,
                     help="the folder every tenant takes (or dbwork's own --migrations)")
-    fl.add_argument("--workers", type=int, default=8)
+    fl.add_argument("--workers", type=int, default=8, help="tenants upgraded at once (default 8)")
     fl.add_argument("--continue", dest="keep_going", action="store_true",
                     help="carry on after a failed tenant (default: stop)")
-    fl.add_argument("--dry-run", action="store_true")
-    fl.add_argument("--json", action="store_true")
+    fl.add_argument("--dry-run", action="store_true", help="print what would run; change nothing")
+    fl.add_argument("--json", action="store_true", help="the report as JSON")
     fl.set_defaults(module_run=run, run=run)
     choices = _parsers(sub)
     if "plan" not in choices:

@@ -705,7 +705,7 @@ RULES: tuple[Rule, ...] = (
           "every row while holding ACCESS EXCLUSIVE (PostgreSQL), or rebuilds (SQLite, MySQL).",
           "PostgreSQL 12+: ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE "
           "CONSTRAINT c; then SET NOT NULL (no scan) and drop the check.", set_not_null),
-    _rule("DW108", ERROR, "NOT NULL column without default on a table with rows",
+    _rule("DW108", ERROR, "NOT NULL column without default on an existing table",
           "Existing rows have no value for it: the statement fails (or SQLite's rebuild "
           "fails).", "Add it nullable (or with a default), backfill, then SET NOT NULL "
           "(migrate(..., online=True) does this).", add_required_column),

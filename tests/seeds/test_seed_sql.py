@@ -221,7 +221,7 @@ def test_cli_seed_and_check_exit_codes(shop, capsys):
     assert {t["table"]: t["inserted"] for t in out["tables"]} == {"countries": 2, "cities": 2}
     assert main(base + ["seed", "--env", "dev", "--check", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["drift"] is False
-    assert main(base + ["seed", "--env", "nope"]) == 1
+    assert main(base + ["seed", "--env", "nope"]) == 2   # an error (1: drift)
 
 
 def test_bad_environment_name_is_refused(shop):

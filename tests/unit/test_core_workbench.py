@@ -340,9 +340,9 @@ def test_cli_upgrade_and_history(tmp_path):
     url = f"sqlite:///{tmp_path / 'b.sqlite'}"
     assert main(["--url", url, "--migrations", str(tmp_path / "mig"), "upgrade"]) == 0
     assert main(["--url", url, "--migrations", str(tmp_path / "mig"), "pending"]) == 0
-    assert main(["--url", "nosuch://x", "pending"]) == 1
+    assert main(["--url", "nosuch://x", "pending"]) == 2   # an error (1: findings)
     assert main(["--url", url, "--migrations", str(tmp_path / "mig"), "migrate", "x",
-                 str(tmp_path / "missing.sql")]) == 1
+                 str(tmp_path / "missing.sql")]) == 2
 
 
 def test_cli_lint_is_a_gate(tmp_path, capsys):
