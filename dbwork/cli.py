@@ -154,9 +154,16 @@ def main(argv: list[str] | None = None) -> int:
         text, status = _run(args)
     except DbworkError as e:
         _report_error(e, args)
-        return ERROR
+        return _exit_code(e)
     print(text)
     return status
+
+
+def _exit_code(e: DbworkError) -> int:
+    """1 for a refusal that waits on a person (a branch conflict to order, data loss
+    to consent to): the input was fine and nothing ran; 2 for every other error."""
+    from .errors import DataLossRefused, MigrationConflict
+    return FINDINGS if isinstance(e, (MigrationConflict, DataLossRefused)) else ERROR
 
 
 def _report_error(e: DbworkError, args) -> None:

@@ -209,6 +209,8 @@ def _check_graph(migrations, rows) -> list[Finding]:
     except VersionCollision:
         return []  # reported as duplicate_version
     except BrokenGraph as e:
+        if e.problem == "missing_parent" and set(e.versions[1:]) & {r.version for r in rows}:
+            return []  # the parent ran: its file was deleted or re-versioned (found above)
         return [Finding("broken_graph", f"migration {e.versions[0]}", str(e), e.versions[0])]
     out = []
     known = {r.version for r in rows}

@@ -488,6 +488,12 @@ class Workbench:
             live = [r for r in rows if r.status in ("applied", "failed", "running")]
             from .versions.squash import refuse_rollback
             applied_at = _apply_order(s.events())  # branches: versions are not run order
+            # a row left 'running' (a killed migrator) has no event: it started after
+            # the runs of older versions, so it goes just after the newest of them
+            for r in live:
+                if r.version not in applied_at:
+                    older = [seq for v, seq in applied_at.items() if v < r.version]
+                    applied_at[r.version] = max(older, default=0) + 0.5
             live.sort(key=lambda r: (applied_at.get(r.version, 0), r.version), reverse=True)
             if to is not None:
                 if to not in {r.version for r in rows}:
@@ -639,9 +645,10 @@ class Workbench:
         from .versions import actions, squash
         with failures_reported("upgrading"), self.backend.session(self.lock_timeout) as s:
             rows = {r.version: r for r in s.history()}
-            graph = actions.session_graph(self, s)  # a collision or broken parent: refused
-            self._refuse_tampering(s, "upgrade", lambda f: not (
+            # files changed after they ran first: the precise diagnosis, before the graph's
+            self._refuse_tampering(s, "upgrade", lambda f: f.kind not in GRAPH_FINDINGS and not (
                 f.kind == "out_of_order" and (allow_out_of_order or f.version == only)))
+            graph = actions.session_graph(self, s)  # a collision or broken parent: refused
             plan = actions.upgrade_plan(self, s, graph, check=only is None)
             by_version = {m.version: m for m in self.files.all()}
             files = [by_version[v] for v in plan.order if only is None or v == only]
@@ -1103,9 +1110,16 @@ class UpgradeResult(list):
     merge: Migration | None = None  # the merge migration recorded for branches, if any
 
 
-def _apply_order(events) -> dict[str, int]:
-    """version -> the sequence number of its last 'applied' event (run order)."""
-    return {e.version: e.seq for e in events if e.event == "applied"}
+# verify's findings that the graph itself reports with its own error (BrokenGraph,
+# VersionCollision) when upgrade builds it
+GRAPH_FINDINGS = ("broken_graph", "duplicate_version")
+
+
+def _apply_order(events) -> dict[str, float]:
+    """version -> the sequence number of its last run (an 'applied' or 'failed' event):
+    the run order, which on branches is not the version order. A failed migration is
+    as recent as its failure, so a rollback takes it back before anything older."""
+    return {e.version: e.seq for e in events if e.event in ("applied", "failed")}
 
 
 def _blocks_rollback(versions: set[str]):

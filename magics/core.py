@@ -6,7 +6,6 @@ error fails the cell with one short message; bad magic arguments raise UsageErro
 """
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 from IPython.core.error import UsageError

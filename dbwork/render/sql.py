@@ -68,8 +68,8 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
     if isinstance(op, (RenameEnum, RenameEnumValue)):
         return [_rename_enum(op, dialect)]
     if isinstance(op, RenameConstraint):
-        return [f"ALTER TABLE {_q(op.table, dialect)} RENAME CONSTRAINT {_q(op.old, dialect)} "
-                f"TO {_q(op.new, dialect)}"]
+        return [f"ALTER TABLE {quote(op.table, dialect)} RENAME CONSTRAINT {quote(op.old, dialect)} "
+                f"TO {quote(op.new, dialect)}"]
     handler = _RENDERERS.get(type(op))
     if handler is None:
         raise UnsupportedError(f"{type(op).__name__} has no SQL renderer")

@@ -28,18 +28,31 @@ def is_version(text: str) -> bool:
 
 def new_version(taken: set[str], now: datetime | None = None) -> str:
     """A version not in ``taken`` and later than every one of them (so versions made
-    on one machine keep the order they were made in)."""
+    on one machine keep the order they were made in). In the second of the latest
+    version, the suffix is drawn from above the latest one's; when none is left, the
+    next second is used.
+
+    >>> t = {"20260102030405999999"}
+    >>> new_version(t, now=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))[:14]
+    '20260102030406'
+    """
     now = now or datetime.now(timezone.utc)
     latest = max(taken) if taken else ""
+    second = max(now.strftime("%Y%m%d%H%M%S"), latest[:14])
     for _ in range(1000):
-        version = now.strftime("%Y%m%d%H%M%S") + f"{secrets.randbelow(10**6):06d}"
+        low = int(latest[14:] or -1) + 1 if second == latest[:14] else 0
+        if low >= 10**6:
+            second = _next_second(second)
+            continue
+        version = second + f"{low + secrets.randbelow(10**6 - low):06d}"
         if version not in taken and version > latest:
             return version
-        if version[:14] < latest[:14]:
-            now = datetime.strptime(latest[:14], "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
-        elif version[:14] == latest[:14] and latest[14:] >= "999000":
-            now += timedelta(seconds=1)
     raise VersionCollision(latest, ["(could not find a free version after 1000 tries)"])
+
+
+def _next_second(second: str) -> str:
+    t = datetime.strptime(second, "%Y%m%d%H%M%S") + timedelta(seconds=1)
+    return t.strftime("%Y%m%d%H%M%S")
 
 
 def check_unique(migrations) -> None:

@@ -65,8 +65,8 @@ def run_sql(wb, text: str) -> None:
 
 def normalise_script(text: str) -> str:
     """Backup tables carry the migration's version: mask it."""
-    text = re.sub(r"_dbwork_chk_\d{14}_", "_dbwork_chk_VERSION_", text)  # the restore check
-    return re.sub(r"_dbwork_bak_\d{14}_", "_dbwork_bak_VERSION_", text).strip() + "\n"
+    text = re.sub(r"_dbwork_chk_\d{14}(?:\d{6})?_", "_dbwork_chk_VERSION_", text)  # the restore check
+    return re.sub(r"_dbwork_bak_\d{14}(?:\d{6})?_", "_dbwork_bak_VERSION_", text).strip() + "\n"
 
 
 @pytest.mark.parametrize("case", CASE_NAMES)

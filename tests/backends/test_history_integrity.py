@@ -120,7 +120,7 @@ def test_an_applied_files_down_or_header_edited_is_found(backend, make_wb, edit)
     elif edit == "name":
         text = text.replace("-- name: add_name", "-- name: add_names")
     else:
-        version = path.name[:14]
+        version = path.name.split("_")[0]
         text = text.replace(f"-- version: {version}", f"-- version: {int(version) - 1}")
     path.write_text(text)
     report = wb.verify()

@@ -74,4 +74,4 @@ def test_unknown_column_of_a_known_table_is_linted_too(url, tmp_path, capsys):
 def test_an_unknown_index_is_still_reported_as_unknown(url, tmp_path, capsys):
     """Only tables and columns are stood in for; other unknown objects stay errors."""
     status, out = lint_cli(url, tmp_path, "DROP INDEX nosuch_index;", capsys)
-    assert status == 1 and "UnknownObjectError: unknown index 'nosuch_index'" in out
+    assert status == 2 and "UnknownObjectError: unknown index 'nosuch_index'" in out
