@@ -59,7 +59,7 @@ def __dir__() -> list[str]:
 
 def load_ipython_extension(ipython):
     """``%load_ext dbwork``: register the magics (IPython is imported only here)."""
-    from .magics import load_ipython_extension as _load
+    from .magics import load_ipython_extension as _load  # type: ignore[import-not-found]  # magics/ is mapped in by package-dir
     _load(ipython)
 
 
