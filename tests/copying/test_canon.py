@@ -1,8 +1,9 @@
-import pytest
 """The canonical values behind the cross-engine checksum: the same data, as each driver
 returns it, hashes alike; different data does not; the fast path agrees with the plain
 definition on every value."""
 from __future__ import annotations
+
+import pytest
 
 import datetime as dt
 import uuid
