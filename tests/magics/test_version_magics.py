@@ -1,23 +1,4 @@
 """%graph and %merge in a real IPython shell: values, the conflict fails the cell."""
-import pytest
-from IPython.core.history import HistoryAccessor
-from IPython.core.interactiveshell import InteractiveShell
-
-
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    import builtins
-    if hasattr(builtins, "_"):
-        monkeypatch.delattr(builtins, "_")
-    HistoryAccessor.enabled = False
-    shell = InteractiveShell.instance()
-    shell.run_cell("%load_ext dbwork")
-    yield shell
-    magics = shell.magics_manager.registry.get("DbworkMagics")
-    if magics and magics.workbench:
-        magics.workbench.close()
-    InteractiveShell.clear_instance()
 
 
 def _branch(wb, name, sql, parent, suffix):
