@@ -348,14 +348,11 @@ def _in_file(path: str, lint, dialect) -> list:
 
 
 def _dialect(name: str) -> str:
-    from .dialects import get_dialect
-    aliases = {"postgres": "postgresql", "mariadb": "mysql"}
-    name = aliases.get(name.lower(), name.lower())
+    from .backends import get_backend, names
     try:
-        get_dialect(name)
-    except (KeyError, DbworkError):
-        raise ConfigError(f"unknown dialect {name!r} (sqlite, postgresql, mysql)") from None
-    return name
+        return get_backend(name).name
+    except DbworkError:
+        raise ConfigError(f"unknown dialect {name!r} ({', '.join(names())})") from None
 
 
 def _rehearse(wb, args) -> tuple[str, int]:

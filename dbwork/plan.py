@@ -74,7 +74,7 @@ def order_warnings(ops: list[Operation], schema: Schema, dialect: Dialect) -> li
     >>> order_warnings([DropColumn("t", t.column("a"), 1)], Schema.of(t), get_dialect("mysql"))
     []
     """
-    if dialect.name in ("mysql", "sqlite") or dialect.family != "sql":
+    if dialect.restores_column_position or not dialect.relational:
         return []   # MySQL/MariaDB: ADD COLUMN ... AFTER; SQLite: the rebuild keeps order
     out = []
     for op in ops:

@@ -15,23 +15,6 @@ from urllib.parse import quote, unquote, urlsplit
 
 from .errors import ConfigError
 
-# scheme as written -> (dialect, SQLAlchemy driver name)
-_SCHEMES = {
-    "sqlite": ("sqlite", "sqlite"),
-    "postgresql": ("postgresql", "postgresql+psycopg"),
-    "postgres": ("postgresql", "postgresql+psycopg"),
-    "postgresql+psycopg": ("postgresql", "postgresql+psycopg"),
-    "postgresql+psycopg2": ("postgresql", "postgresql+psycopg2"),
-    "mysql": ("mysql", "mysql+pymysql"),
-    "mariadb": ("mysql", "mysql+pymysql"),
-    "mysql+pymysql": ("mysql", "mysql+pymysql"),
-    "mariadb+pymysql": ("mysql", "mysql+pymysql"),
-    "mongodb": ("mongodb", "mongodb"),
-    "mongodb+srv": ("mongodb", "mongodb+srv"),
-    "mssql": ("mssql", "mssql+pyodbc"),
-    "sqlserver": ("mssql", "mssql+pyodbc"),
-}
-
 # the password runs to the LAST '@' on the line: it may hold spaces, '?', '#', '/', '@'
 _PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^\n\r]*)(?P<tail>@)")
 _QUERY_SECRET = re.compile(r"(?i)((?:password|passwd|pwd|secret|token|key)=)[^&\s;]+")
@@ -91,13 +74,12 @@ class DatabaseURL:
         if not isinstance(url, str) or "://" not in url:
             raise ConfigError(f"not a database URL: {mask_url(str(url))!r} "
                               "(expected e.g. postgresql://user@host/db or sqlite:///file.sqlite)")
+        from .backends import backend_for_scheme
         scheme = url.split("://", 1)[0].lower()
-        if scheme not in _SCHEMES:
-            known = ", ".join(sorted({s.split('+')[0] for s in _SCHEMES}))
-            raise ConfigError(f"unsupported database URL scheme '{scheme}' (known: {known})")
-        dialect, driver = _SCHEMES[scheme]
-        if dialect == "sqlite":
-            return cls._sqlite(scheme, url)
+        spec, driver = backend_for_scheme(scheme)
+        dialect = spec.name
+        if spec.local_file:
+            return cls._file(scheme, dialect, driver, url)
         try:
             parts = urlsplit(url)
             port = parts.port
@@ -112,18 +94,24 @@ class DatabaseURL:
         return cls(scheme, dialect, driver, _unq(parts.username), _unq(parts.password),
                    parts.hostname, port, parts.path.lstrip("/") or None, parts.query)
 
+    @property
+    def local_file(self) -> bool:
+        """True when the database is a file path (SQLite), not a server."""
+        from .backends import get_backend
+        return get_backend(self.dialect).local_file
+
     @classmethod
-    def _sqlite(cls, scheme: str, url: str) -> "DatabaseURL":
+    def _file(cls, scheme: str, dialect: str, driver: str, url: str) -> "DatabaseURL":
         rest = url.split("://", 1)[1]
         if rest.startswith("/"):
             rest = rest[1:]
         path, _, query = rest.partition("?")
-        return cls(scheme, "sqlite", "sqlite", None, None, None, None, path or ":memory:", query)
+        return cls(scheme, dialect, driver, None, None, None, None, path or ":memory:", query)
 
     def sqlalchemy_url(self, hide_password: bool = False) -> str:
-        if self.dialect == "sqlite":
+        if self.local_file:
             q = f"?{self.query}" if self.query else ""
-            return f"sqlite:///{self.database}{q}"
+            return f"{self.driver}:///{self.database}{q}"
         return f"{self.driver}://{self._netloc(hide_password)}/{self.database or ''}" + (
             f"?{self.query}" if self.query else "")
 
@@ -142,7 +130,7 @@ class DatabaseURL:
 
     def masked(self) -> str:
         """The URL for display: never the password."""
-        if self.dialect == "sqlite":
+        if self.local_file:
             return self.sqlalchemy_url()
         return f"{self.scheme}://{self._netloc(True)}/{self.database or ''}"
 
@@ -163,28 +151,6 @@ def _malformed(url: str) -> str:
             "%40 %3A)")
 
 
-# The query options each driver accepts (dbwork's own: schema, the time limits).
-_DBWORK_OPTIONS = {"connect_timeout", "lock_timeout", "statement_timeout"}
-QUERY_OPTIONS = {
-    "postgresql": _DBWORK_OPTIONS | {
-        "schema", "sslmode", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslpassword",
-        "sslcompression", "sslsni", "ssl_min_protocol_version", "ssl_max_protocol_version",
-        "application_name", "fallback_application_name", "options", "keepalives",
-        "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
-        "target_session_attrs", "gssencmode", "channel_binding", "client_encoding",
-        "passfile", "service", "hostaddr", "require_auth", "krbsrvname", "gsslib",
-        "load_balance_hosts", "requiressl", "replication"},
-    "mysql": _DBWORK_OPTIONS | {
-        "charset", "read_timeout", "write_timeout", "ssl_ca", "ssl_cert", "ssl_key",
-        "ssl_capath", "ssl_cipher", "ssl_check_hostname", "ssl_verify_cert", "ssl_verify_identity",
-        "ssl_disabled", "local_infile", "unix_socket", "init_command", "program_name",
-        "binary_prefix", "client_flag", "sql_mode", "autocommit", "auth_plugin_map",
-        "server_public_key", "ssl"},
-    "sqlite": {"mode", "cache", "uri", "timeout", "check_same_thread", "immutable",
-               "nolock", "vfs", "isolation_level", "detect_types", "cached_statements"},
-}
-
-
 def check_query_options(url: "DatabaseURL") -> dict[str, str]:
     """The URL's query options, refused by name when the driver would not know one
     (today a driver's TypeError or connection error). Engines not listed pass through.
@@ -202,7 +168,8 @@ def check_query_options(url: "DatabaseURL") -> dict[str, str]:
     except ValueError:
         raise ConfigError(f"the query of {url.masked()} is not name=value pairs "
                           "joined by '&'") from None
-    known = QUERY_OPTIONS.get(url.dialect)
+    from .backends import get_backend
+    known = get_backend(url.dialect).query_options
     for name, _ in pairs:
         if known is not None and name not in known:
             raise ConfigError(f"unknown option {name!r} in the query of {url.masked()}; "

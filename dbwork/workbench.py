@@ -26,8 +26,8 @@ from .execute.files import MigrationFiles, parse_script
 from .execute import integrity
 from .execute.runner import (Buffer, failures_reported, now_iso, record, reported, run_down,
                              run_up)
-from .migration import Migration, Step, terminate
-from .parse.cell import Cell, split_cell, split_statements, validate_name
+from .migration import Migration, Step
+from .parse.cell import Cell, split_cell, validate_name
 from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
 from .url import DatabaseURL
 
@@ -36,12 +36,9 @@ DEFAULT_MIGRATIONS = "migrations"
 
 
 def open_backend(url: DatabaseURL, timeouts=None):
-    """The backend for a URL (SQL or document)."""
-    if url.dialect == "mongodb":
-        from .execute.mongodb import MongoBackend
-        return MongoBackend(url)
-    from .execute.sql import SqlBackend
-    return SqlBackend(url, timeouts)
+    """The connection target for a URL, opened by its backend (dbwork.backends)."""
+    from .backends import get_backend
+    return get_backend(url.dialect).open(url, timeouts)
 
 
 def resolve_timeouts(url: DatabaseURL, lock_timeout=None, statement_timeout=...,
@@ -56,7 +53,7 @@ def resolve_timeouts(url: DatabaseURL, lock_timeout=None, statement_timeout=...,
     """
     from urllib.parse import parse_qsl
     from .execute.backend import Timeouts
-    query = dict(parse_qsl(url.query or "")) if url.dialect != "sqlite" or url.query else {}
+    query = dict(parse_qsl(url.query or ""))
     base = Timeouts()
 
     def pick(name, given, default):
@@ -93,9 +90,12 @@ class Workbench:
         self.timeouts = resolve_timeouts(self.url, lock_timeout, statement_timeout,
                                          connect_timeout)
         lock_timeout = self.timeouts.lock
-        self.backend = open_backend(self.url, self.timeouts)
+        from .backends import get_backend
+        self.spec = get_backend(self.url.dialect)
+        self.backend = self.spec.open(self.url, self.timeouts)
         self.dialect = self.backend.dialect
-        base = Path(self.url.database).parent if self.url.dialect == "sqlite" and \
+        self.language = self.spec.cell_language()
+        base = Path(self.url.database).parent if self.spec.local_file and \
             self.url.database != ":memory:" else Path(".")
         self.files = MigrationFiles(Path(migrations) if migrations else base / DEFAULT_MIGRATIONS)
         self.lock_timeout = lock_timeout
@@ -190,11 +190,11 @@ class Workbench:
         ops, backup_warnings = add_backups(ops, schema, version)
         ops = concurrent_indexes(ops, schema, self.dialect, s.count_rows)  # backends: dbwork.passes
         warnings += backup_warnings + order_warnings(ops, schema, self.dialect)
-        if self.dialect.family == "sql":
+        if self.spec.backs_up_data_changes:
             ops = self._backed_up_data_changes(ops, schema, version, cell,
                                                change.irreversible)
-            if change.online:
-                ops = safety.make_online(ops, schema, self.dialect)
+        if change.online:
+            ops = safety.make_online(ops, schema, self.dialect)
         checked = safety.review(ops, schema, self.dialect, s,
                                 explicit_down=cell.down is not None)
         warnings += checked.warnings
@@ -225,16 +225,9 @@ class Workbench:
         return m
 
     def _parse(self, cell, schema, source, irreversible: bool = False):
-        if self.dialect.family == "document":
-            from .parse.mongosh import parse_mongosh
-            parsed = parse_mongosh(cell.up, schema, first_line=cell.up_line,
-                                   allow_raw=cell.down is not None or irreversible)
-        else:
-            from .parse.sql import parse_sql
-            parsed = parse_sql(cell.up, self.dialect, schema, first_line=cell.up_line,
-                               source=source,
-                               allow_raw=cell.down is not None or irreversible,
-                               allow_dml=True)
+        parsed = self.language.parse(cell.up, self.dialect, schema, first_line=cell.up_line,
+                                     source=source,
+                                     allow_raw=cell.down is not None or irreversible)
         return parsed.ops, list(parsed.warnings)
 
     def _backed_up_data_changes(self, ops, schema, version, cell, irreversible=False):
@@ -269,39 +262,12 @@ class Workbench:
         return planned.ops, list(planned.warnings)
 
     def _extensions(self, s, ops, warnings: list) -> list:
-        """CREATE EXTENSION of one installed already is skipped (its rollback must not
-        drop what the migration did not create); DROP EXTENSION carries the schema and
-        version it had, so the rollback re-creates it where it was."""
-        from .ops.raw_ops import CreateExtension, DropExtension
-        wanted = [op for op in ops if isinstance(op, (CreateExtension, DropExtension))]
-        if not wanted or self.dialect.name != "postgresql":
-            return ops
-        rows = s.query("SELECT e.extname, n.nspname, e.extversion FROM pg_extension e "
-                       "JOIN pg_namespace n ON n.oid = e.extnamespace")
-        live = {r[0]: (r[1], r[2]) for r in rows}
-        out, seen = [], set(live)
-        for op in ops:
-            if isinstance(op, CreateExtension) and op.name in seen:
-                warnings.append(f"extension {op.name} is installed already: statement skipped")
-                continue
-            if isinstance(op, DropExtension):
-                if op.name not in seen:
-                    warnings.append(f"extension {op.name} is not installed: statement skipped")
-                    continue
-                where = live.get(op.name, (op.schema, op.version))
-                op = replace(op, schema=where[0], version=where[1])
-                seen.discard(op.name)
-            elif isinstance(op, CreateExtension):
-                seen.add(op.name)
-            out.append(op)
-        return out
+        """``ops`` adjusted to the extensions installed (:func:`~dbwork.execute.live.prepare_extensions`)."""
+        from .execute.live import prepare_extensions
+        return prepare_extensions(self.dialect, s, ops, warnings)
 
     def _explicit_down(self, cell) -> list[str]:
-        if self.dialect.family == "document":
-            from .parse.mongosh import split_commands
-            return split_commands(cell.down)
-        stmts = split_statements(cell.down, self.dialect.sqlglot, cell.down_line)
-        return [st.text for st in stmts]
+        return self.language.split(cell.down, self.dialect, cell.down_line)
 
     def _source_dialect(self, name: str | None):
         from .dialects import get_dialect
@@ -387,7 +353,7 @@ class Workbench:
         try:
             run_up(s, m, before_commit=lambda: self._validate(s, m))
         except MigrationFailed as e:
-            if not s.transactional and self.dialect.family == "sql" and \
+            if not s.transactional and self.spec.undoes_partial_steps and \
                     self._undo_failed(s, m):
                 raise MigrationFailed(m.version, e.statement or "", e.reason, e.step, False,
                                       0, name=m.name, undone=True) from e
@@ -516,7 +482,7 @@ class Workbench:
                     m.notes.append("dry run: nothing was changed")
                 else:
                     m.restored = _restorable(s, m, done)  # counted before down drops them
-                    undone = s.introspect() if self.dialect.family == "sql" else None
+                    undone = s.introspect() if self.dialect.relational else None
                     progress_mode(s, m)  # backends: see dbwork.passes
                     # 'running': the migrator died mid-step, which may have run unrecorded;
                     # 'failed': the failing statement raised, so that step did not take effect
@@ -573,7 +539,7 @@ class Workbench:
         tables, columns = {}, {}
         for step in reversed(m.steps):
             for stmt in step.reverse:
-                for op in self._ops_of(stmt, mine):
+                for op in self._ops_of([stmt], mine):
                     if isinstance(op, RenameTable):
                         tables[op.old] = op.new
                     elif isinstance(op, RenameColumn):
@@ -718,11 +684,7 @@ class Workbench:
     def _file_losses(self, s, m: Migration, schema) -> list[str]:
         out = []
         for step in m.steps:
-            if self.dialect.family == "document":
-                losses = [op.loss() for st in step.forward for op in self._ops_of(st, schema)]
-            else:
-                losses = self._step_losses(step, schema)
-            for what, table in losses:
+            for what, table in self._step_losses(step, schema):
                 if _has(schema, table):  # one made by an earlier pending file holds no rows yet
                     out += self._counted(s, what, table)
         return out
@@ -730,8 +692,7 @@ class Workbench:
     def _step_losses(self, step: Step, schema) -> list[tuple[str, str]]:
         """What one step destroys, from its typed operations; a table rebuilt within
         the step (SQLite's drop column) is judged by the columns it loses."""
-        ops = self._ops_of("\n".join(terminate(x) for x in step.forward), schema) \
-            if step.forward else []
+        ops = self._ops_of(step.forward, schema) if step.forward else []
         end = schema
         try:
             for op in ops:
@@ -758,14 +719,10 @@ class Workbench:
         n = s.count_rows(table)
         return [f"{what} over {n} row(s)"] if n else []
 
-    def _ops_of(self, statement: str, schema) -> list:
-        """The typed operations of one rendered statement ([] when dbwork cannot model it)."""
+    def _ops_of(self, statements: list[str], schema) -> list:
+        """The typed operations of rendered statements ([] when dbwork cannot model them)."""
         try:
-            if self.dialect.family == "document":
-                return _document_losses(statement, schema)
-            from .parse.sql import parse_sql
-            return list(parse_sql(statement, self.dialect, schema, allow_raw=True,
-                                  allow_dml=True).ops)
+            return self.language.statement_ops(list(statements), self.dialect, schema)
         except (DbworkError, ValueError, KeyError, TypeError):
             return []
 
@@ -1085,10 +1042,8 @@ class Workbench:
     def _drop_orphans(self, s, m: Migration | None, versions=None) -> None:
         """Backups left behind by a crash whose migration is rolled back (see
         :func:`dbwork.safety.backups.drop_orphans`); noted on ``m``."""
-        if self.dialect.family != "sql":
-            return
-        from .safety.backups import drop_orphans
-        for name in drop_orphans(s, self.dialect, versions):
+        from .execute.live import drop_orphan_backups
+        for name in drop_orphan_backups(self.dialect, s, versions):
             if m is not None:
                 m.notes.append(f"removed backup {name}, left behind by an interrupted step")
 
@@ -1131,18 +1086,6 @@ def _blocks_rollback(versions: set[str]):
         return f.kind in BLOCKS_ROLLBACK or (
             f.kind in ("file_edited", "file_deleted") and f.version in versions)
     return blocks
-
-
-def _document_losses(statement: str, schema) -> list:
-    """A rendered MongoDB command that drops a collection, as the operation that says so."""
-    from .execute.mongodb import to_commands
-    from .ops.document_ops import DropCollection
-    out = []
-    for command in to_commands(statement, getattr(schema, "database", "") or "db"):
-        name = next(iter(command))
-        if name == "drop" and schema.has_collection(command["drop"]):
-            out.append(DropCollection(schema.collections[command["drop"]]))
-    return out
 
 
 @dataclass

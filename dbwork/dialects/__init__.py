@@ -1,35 +1,22 @@
-"""Dialects by name. ``get_dialect`` accepts the names people use in URLs.
+"""Dialects by name. ``get_dialect`` accepts the names people use in URLs; each dialect
+belongs to a backend package in :mod:`dbwork.backends` (its ``SPEC.dialect``).
 
 >>> get_dialect("postgres").name
 'postgresql'
 """
 from __future__ import annotations
 
-from ..errors import ConfigError
 from .base import Dialect
-from . import mssql, mysql, postgresql, sqlite
-
-DIALECTS: dict[str, Dialect] = {
-    m.DIALECT.name: m.DIALECT for m in (sqlite, postgresql, mysql, mssql)
-}
-_ALIASES = {"postgres": "postgresql", "pg": "postgresql", "mariadb": "mysql",
-            "tsql": "mssql", "sqlserver": "mssql"}
-
-
-def register(dialect: Dialect) -> None:
-    """Add a dialect (used by non-SQL backends such as MongoDB)."""
-    DIALECTS[dialect.name] = dialect
 
 
 def get_dialect(name: str) -> Dialect:
-    key = _ALIASES.get(name.lower(), name.lower())
-    if key not in DIALECTS and key == "mongodb":
-        from . import mongodb  # noqa: F401  registers itself
+    """The dialect of the backend called ``name`` (or an alias or URL scheme of it)."""
+    from ..backends import get_backend
+    from ..errors import ConfigError
     try:
-        return DIALECTS[key]
-    except KeyError:
-        known = ", ".join(sorted(DIALECTS))
-        raise ConfigError(f"unknown dialect '{name}' (known: {known})") from None
+        return get_backend(name).dialect
+    except ConfigError as e:
+        raise ConfigError(str(e).replace("unknown backend", "unknown dialect")) from None
 
 
-__all__ = ["Dialect", "DIALECTS", "get_dialect", "register"]
+__all__ = ["Dialect", "get_dialect"]

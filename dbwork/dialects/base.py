@@ -38,6 +38,11 @@ class Dialect:
     max_identifier_bytes: bool = False   # True: the limit counts UTF-8 bytes
     # how the engine folds an unquoted name ("lower": PostgreSQL; None: kept as written)
     folds_unquoted: str | None = None
+    # capabilities the core reads instead of asking for a name (see docs/ARCHITECTURE.md)
+    relational: bool = True            # tables, foreign keys, row and table locks
+    online_ddl: bool = False           # online=True has non-blocking rewrites (PostgreSQL)
+    indexes_foreign_keys: bool = False  # the engine indexes a foreign key itself (MySQL)
+    restores_column_position: bool = False  # a re-added column goes back in place
 
     def quote(self, name: str) -> str:
         """``name`` as this dialect must write it: quoted where it is mixed case, a

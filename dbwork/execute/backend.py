@@ -5,7 +5,7 @@ answers data questions, and opens a *session*: the migration lock is held for th
 session's lifetime, and the session executes statements and reads/writes history.
 
 SQL backends live in :mod:`dbwork.execute.sql`; the document backend (MongoDB) in
-:mod:`dbwork.execute.mongodb`. Both satisfy these protocols, so the workbench, the
+:mod:`dbwork.backends.mongodb.session`. Both satisfy these protocols, so the workbench, the
 runner and the magics never ask which one they hold.
 """
 from __future__ import annotations

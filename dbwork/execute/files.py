@@ -26,11 +26,10 @@ from ..parse.cell import split_statements
 _HEADER = re.compile(r"^--\s*([a-z][a-z-]*):\s?(.*)$")
 _STEP = re.compile(r"^(?:--|//)\s*step (\d+):\s?(.*)$")
 _SECTION = re.compile(r"^(?:--|//)\s*migrate:(up|down)\s*$")
-_SQLGLOT = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql", "mssql": "tsql"}
 
 
 def format_migration(m: Migration) -> str:
-    c = "//" if m.dialect == "mongodb" else "--"
+    c = _language(m.dialect).comment
     lines = [f"{c} dbwork migration",
              f"{c} version: {m.version}",
              f"{c} name: {m.name}",
@@ -141,11 +140,29 @@ def _steps(lines: list[str], dialect: str) -> dict[int, tuple[str, list[str]]]:
     return out
 
 
+def _language(dialect: str | None):
+    """The cell language of ``dialect``'s backend (SQL for an unknown or empty one)."""
+    from ..backends import get_backend
+    from ..errors import ConfigError
+    from ..parse.language import SQL
+    try:
+        return get_backend(dialect).cell_language() if dialect else SQL
+    except ConfigError:
+        return SQL
+
+
 def _statements(text: str, dialect: str) -> list[str]:
-    if dialect == "mongodb":
-        from ..parse.mongosh import split_commands  # the document backend's splitter
-        return split_commands(text)
-    return [s.text for s in split_statements(text, _SQLGLOT.get(dialect))]
+    """The statements of a section, split by the cell language of ``dialect``'s backend
+    (a file of an unknown dialect is split as SQL)."""
+    from ..backends import get_backend
+    from ..errors import ConfigError
+    try:
+        spec = get_backend(dialect) if dialect else None
+    except ConfigError:
+        spec = None
+    if spec is None:
+        return [s.text for s in split_statements(text, None)]
+    return spec.cell_language().split(text, spec.dialect)
 
 
 class MigrationFiles:
@@ -204,7 +221,7 @@ class MigrationFiles:
                               "dbwork will not replace it")
 
     def path_for(self, m: Migration) -> Path:
-        ext = ".js" if m.dialect == "mongodb" else ".sql"
+        ext = _language(m.dialect).file_extension
         return self.directory / f"{m.version}_{m.name}{ext}"
 
     def write(self, m: Migration, applied: frozenset[str] | set[str] = frozenset()) -> Path:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..hooks import overridable
+
 from .checks import plan_checks, run_checks
 from .classify import classify
 from .facts import NO_FACTS, Facts, gather_facts
@@ -60,33 +62,34 @@ COVERED_BY_EXPLICIT_DOWN = ("DW208",)
 def review(ops, schema, dialect, session, explicit_down: bool = False) -> Review:
     """Lint ``ops`` and check the live data they touch (before anything runs).
     Raises DataCheckFailed when live rows would break the change. ``explicit_down``:
-    the change brings its own rollback section."""
-    if dialect.family == "document":
-        return _review_documents(ops, schema, dialect, session)
+    the change brings its own rollback section. The body is the backend's
+    :func:`live_review` (a hook: the generic one is for SQL engines)."""
+    return live_review(dialect, ops, schema, session, explicit_down)
+
+
+@overridable
+def live_review(dialect, ops, schema, session, explicit_down: bool = False) -> Review:
+    """Lint with the live facts, estimate locks, run the data checks (SQL engines)."""
     tables = live_tables(ops, schema)
     facts = gather_facts(session, tables, dialect)
     findings = lint_ops(ops, schema, dialect, facts, skip=_skipped(explicit_down))
-    locks = lock_report(ops, facts) if dialect.name == "postgresql" else []
+    locks = statement_locks(dialect, ops, facts)
     warnings = [str(f) for f in findings] + lock_warnings(locks)
     checks = run_checks(plan_checks(ops, schema, dialect), session)
     checks += baseline(session, schema, tables, dialect)
     return Review(warnings, checks, findings, locks)
 
 
-def _review_documents(ops, schema, dialect, session) -> Review:
-    findings = lint_ops(ops, schema, dialect)
-    warnings, checks = [str(f) for f in findings], []
-    try:
-        from .mongodb import review_documents
-    except ImportError:
-        return Review(warnings, checks, findings)
-    more_warnings, more_checks = review_documents(ops, schema, dialect, session)
-    return Review(warnings + list(more_warnings), list(more_checks), findings)
+@overridable
+def statement_locks(dialect, ops, facts: Facts) -> list[dict]:
+    """The lock each operation takes and how long it may be held. Generic: unknown, so
+    nothing is reported (PostgreSQL overrides it with :func:`.locks.lock_report`)."""
+    return []
 
 
 def validate(session, migration, schema_before, schema_after) -> list[dict]:
     """Checks after apply: foreign-key integrity, row counts, rollback still valid."""
-    if getattr(session, "dialect", None) is None or session.dialect.family != "sql":
+    if getattr(session, "dialect", None) is None or not session.dialect.relational:
         return []
     return _validate(session, migration, schema_before, schema_after)
 
@@ -95,12 +98,14 @@ def lint_text(wb, text: str, dialect: str | None = None) -> list[Finding]:
     """Parse ``text`` against ``wb``'s live schema (statements dbwork cannot model
     are kept as raw statements, so they are linted too) and lint it. Reads only."""
     from ..parse.cell import split_cell
-    cell = split_cell(text)
+    return lint_cell(wb.dialect, wb, split_cell(text), dialect)
+
+
+@overridable
+def lint_cell(engine, wb, cell, dialect: str | None = None) -> list[Finding]:
+    """:func:`lint_text` for SQL engines: unknown tables and columns are stood in for,
+    so every statement is linted, with row counts read in a rolled-back connection."""
     schema = wb.backend.introspect()
-    if wb.dialect.family == "document":
-        from ..parse.mongosh import parse_mongosh
-        ops = parse_mongosh(cell.up, schema, first_line=cell.up_line, allow_raw=True).ops
-        return lint_ops(ops, schema, wb.dialect)
     from ..execute.sql import SqlSession
     source = wb._source_dialect(dialect)
     ops, schema, stubs = _parse_offline(cell, wb.dialect, schema, source)
@@ -154,6 +159,6 @@ def _with_stub(schema, e):
     return None
 
 
-__all__ = ["lint_text", "Facts", "Finding", "NO_FACTS", "RULES", "Review", "classify", "gather_facts",
+__all__ = ["lint_cell", "live_review", "statement_locks", "lint_text", "Facts", "Finding", "NO_FACTS", "RULES", "Review", "classify", "gather_facts",
            "add_dml_backups", "lint", "lock_report", "make_online", "plan_checks", "review", "run_checks",
            "validate"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import DataCheckFailed
+from ..hooks import overridable
 from ..model.schema import ForeignKey, PrimaryKey, Schema, Unique
 from ..model.types import base_name, type_family, type_params
 from ..ops.schema_ops import AddColumn, AddConstraint, AlterColumn, CreateIndex, RawSQL
@@ -162,18 +163,16 @@ def _misfit_condition(column: str, before: str, after: str, d) -> str | None:
     fb, fa = type_family(before), type_family(after)
     if fa == "text" and type_params(after):
         n = type_params(after)[0]
-        length = "LENGTH" if d.name == "sqlite" else "CHAR_LENGTH"
-        text = f"CAST({c} AS TEXT)" if d.name != "mysql" else f"CAST({c} AS CHAR)"
-        return f"{length}({c if fb == 'text' else text}) > {n}"
+        return f"{text_length(d, c if fb == 'text' else as_text(d, c))} > {n}"
     if fa == "integer":
         lim = _INT_RANGE.get(base_name(after), 2 ** 63)
         if fb == "integer" or fb == "numeric":
             out = f"{c} < {-lim} OR {c} > {lim - 1}"
             return out if fb == "integer" else f"{out} OR {c} <> FLOOR({c})"
         if fb == "text":
-            return _not_integer_text(c, d)
+            return not_integer_text(d, c)
     if fa == "numeric" and fb == "text":
-        return _not_number_text(c, d)
+        return not_number_text(d, c)
     if fa == "numeric" and base_name(after) == "NUMERIC" and type_params(after):
         p = type_params(after)
         s = p[1] if len(p) > 1 else 0
@@ -181,20 +180,30 @@ def _misfit_condition(column: str, before: str, after: str, d) -> str | None:
     return None
 
 
-def _not_integer_text(c: str, d) -> str:
-    if d.name == "postgresql":
-        return rf"{c} !~ '^\s*[-+]?[0-9]+\s*$'"
-    if d.name == "mysql":
-        return f"{c} NOT REGEXP '^ *[-+]?[0-9]+ *$'"
+# SQL fragments that differ by engine: generic bodies here, overrides in the backends
+@overridable
+def text_length(d, expr: str) -> str:
+    """The length in characters of a text expression (SQLite: LENGTH)."""
+    return f"CHAR_LENGTH({expr})"
+
+
+@overridable
+def as_text(d, expr: str) -> str:
+    """An expression cast to text (MySQL: CAST(... AS CHAR))."""
+    return f"CAST({expr} AS TEXT)"
+
+
+@overridable
+def not_integer_text(d, c: str) -> str:
+    """True for a text value that is not an integer. Generic: SQLite's GLOB form
+    (PostgreSQL and MySQL override it with their regular expressions)."""
     body = f"LTRIM(TRIM({c}), '+-')"
     return f"{body} = '' OR {body} GLOB '*[^0-9]*'"
 
 
-def _not_number_text(c: str, d) -> str:
-    if d.name == "postgresql":
-        return rf"{c} !~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'"
-    if d.name == "mysql":
-        return f"{c} NOT REGEXP '^ *[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)? *$'"
+@overridable
+def not_number_text(d, c: str) -> str:
+    """True for a text value that is not a number (generic: a cast round trip)."""
     return f"CAST(CAST(TRIM({c}) AS REAL) AS TEXT) <> TRIM({c}) AND " \
            f"CAST(CAST(TRIM({c}) AS INTEGER) AS TEXT) <> TRIM({c})"
 

@@ -38,7 +38,7 @@ def classify(op, dialect) -> frozenset[str]:
 
 
 def _lock_on(dialect, *extra: str) -> set[str]:
-    return {LOCKING, *extra} if dialect.family == "sql" else set(extra)
+    return {LOCKING, *extra} if dialect.relational else set(extra)
 
 
 def _alter(op: AlterColumn, dialect) -> set[str]:

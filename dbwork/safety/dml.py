@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from ..hooks import overridable
 from ..model.schema import Schema
 from ..ops.schema_ops import Operation, RawSQL
 from ..render.data import quote, verify_restore
@@ -221,13 +222,7 @@ def _render_restore(op, o: RestoreChangedRows, schema, d):
     if o.delete_new:
         op.execute(f"DELETE FROM {t} WHERE NOT EXISTS (SELECT 1 FROM {b} AS bak WHERE {on})")
     if values:
-        if d.name == "mysql":
-            sets = ", ".join(f"{t}.{quote(c, d)} = bak.{quote(c, d)}" for c in values)
-            op.execute(f"UPDATE {t} JOIN {b} AS bak ON {on} SET {sets}")
-        else:
-            sets = ", ".join(f"{quote(c, d)} = bak.{quote(c, d)}" +
-                             (f"::{enums[c]}" if c in enums else "") for c in values)
-            op.execute(f"UPDATE {t} SET {sets} FROM {b} AS bak WHERE {on}")
+        op.execute(update_from_backup(d, t, b, on, values, enums))
     if o.delete_new and set(o.columns) == set(o.key):
         return  # keys only (a plain INSERT): nothing else to write back
     cols = ", ".join(quote(c, d) for c in o.columns)
@@ -237,6 +232,15 @@ def _render_restore(op, o: RestoreChangedRows, schema, d):
                f"(SELECT 1 FROM {t} WHERE {on})")
     for st in verify_restore(o.table, o.backup, o.columns, o.key, d, present=True):
         op.execute(st)
+
+
+@overridable
+def update_from_backup(d, table: str, backup: str, on: str, columns: list, enums: dict) -> str:
+    """UPDATE ``table`` (quoted) from its backup ``bak`` where ``on`` holds: the
+    ``UPDATE ... FROM`` form (PostgreSQL, SQLite); MySQL overrides it with a JOIN."""
+    sets = ", ".join(f"{quote(c, d)} = bak.{quote(c, d)}" +
+                     (f"::{enums[c]}" if c in enums else "") for c in columns)
+    return f"UPDATE {table} SET {sets} FROM {backup} AS bak WHERE {on}"
 
 
 def register_renderers() -> None:

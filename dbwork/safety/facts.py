@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..hooks import overridable
+
 BIG_TABLE_ROWS = 100_000   # "big" for rules that care (a rough, stated threshold)
 
 
@@ -34,24 +36,13 @@ NO_FACTS = Facts()
 
 
 def gather_facts(session, tables, dialect) -> Facts:
-    """Row counts (exact below a million rows on PostgreSQL's estimate, else the
-    estimate), sizes and settings for ``tables`` that exist, read through ``session``."""
-    if dialect.family != "sql":
-        return NO_FACTS
-    rows, sizes, version, settings = {}, {}, None, {}
-    if dialect.name == "postgresql":
-        version = int(session.query("SHOW server_version_num")[0][0])
-        for name in ("lock_timeout", "statement_timeout"):
-            settings[name] = str(session.query(f"SHOW {name}")[0][0])
-        for t in tables:
-            got = session.query(
-                "SELECT c.reltuples, pg_total_relation_size(c.oid) FROM pg_class c "
-                "WHERE c.oid = to_regclass(:t)", {"t": dialect.quote(t)})
-            if got:
-                est, size = got[0]
-                sizes[t] = int(size)
-                rows[t] = int(est) if est and est > 1_000_000 else session.count_rows(t)
-        return Facts(rows, sizes, version, settings)
-    for t in tables:
-        rows[t] = session.count_rows(t)
-    return Facts(rows, sizes, version, settings)
+    """Row counts, sizes and settings for ``tables`` that exist, read through
+    ``session`` (the backend's :func:`live_facts`)."""
+    return live_facts(dialect, session, tables)
+
+
+@overridable
+def live_facts(dialect, session, tables) -> Facts:
+    """Generic: exact row counts (backends override it to read sizes, estimates and
+    settings, or to return :data:`NO_FACTS` where rows are not tables')."""
+    return Facts({t: session.count_rows(t) for t in tables})

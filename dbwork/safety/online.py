@@ -115,7 +115,7 @@ def make_online(ops, schema: Schema, dialect, facts=NO_FACTS, batch: int = BATCH
     """``ops`` with blocking operations rewritten into non-blocking sequences (pure).
     Only PostgreSQL has these forms; other dialects get ``ops`` back unchanged.
     Tables created by the same plan hold no rows, so their operations are left alone."""
-    if dialect.name != "postgresql":
+    if not dialect.online_ddl:
         return list(ops)
     out: list = []
     created: set[str] = set()

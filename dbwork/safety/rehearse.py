@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sqlite3
 import tempfile
 import time
 import uuid
@@ -21,10 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import sqlalchemy as sa
 
-from ..dialects import get_dialect
 from ..errors import DbworkError
+from ..hooks import overridable
 from ..render.data import quote
 
 SAMPLE_ROWS = 100_000
@@ -135,41 +133,19 @@ def compare(a: Snapshot, b: Snapshot) -> tuple[bool, bool, list[str]]:
 
 
 # -- scratch copies ------------------------------------------------------------------
-_pg, _my = get_dialect("postgresql"), get_dialect("mysql")
 @contextmanager
 def scratch_copy(wb, sample_rows: int = SAMPLE_ROWS):
-    """Yields (url of a throwaway copy, {table: 'copied of total'} for sampled tables)."""
-    name = wb.dialect.name
-    if name == "sqlite":
-        with _sqlite_copy(wb) as got:
-            yield got
-    elif name == "postgresql":
-        with _pg_copy(wb) as got:
-            yield got
-    elif name == "mysql":
-        with _mysql_copy(wb, sample_rows) as got:
-            yield got
-    else:
-        raise DbworkError(f"rehearsal is not available for {name}")
+    """Yields (url of a throwaway copy, {table: 'copied of total'} for sampled tables),
+    made by the backend's :func:`copy_for_rehearsal`."""
+    with copy_for_rehearsal(wb.dialect, wb, sample_rows) as got:
+        yield got
 
 
-@contextmanager
-def _sqlite_copy(wb):
-    src = wb.url.database
-    if not src or src == ":memory:" or not Path(src).exists():
-        raise DbworkError("rehearsal needs a SQLite file (not :memory:)")
-    d = tempfile.mkdtemp(prefix="dbwork_rehearsal_")
-    dest = str(Path(d) / "rehearsal.sqlite")
-    try:
-        a, b = sqlite3.connect(src), sqlite3.connect(dest)
-        try:
-            a.backup(b)
-        finally:
-            a.close()
-            b.close()
-        yield wb.url.with_database(dest), {}
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+@overridable
+def copy_for_rehearsal(dialect, wb, sample_rows: int):
+    """A context manager yielding a throwaway copy of ``wb``'s database. Generic: there
+    is no way to copy it, so a rehearsal is refused (backends override it)."""
+    raise DbworkError(f"rehearsal is not available for {dialect.name}")
 
 
 def _scratch_name(db: str) -> str:
@@ -179,59 +155,6 @@ def _scratch_name(db: str) -> str:
 def _admin_engine(url):
     from ..execute.sql import _make_engine
     return _make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
-
-
-@contextmanager
-def _pg_copy(wb):
-    scratch = _scratch_name(wb.url.database)
-    engine = _admin_engine(wb.url.with_database("postgres"))
-    wb.backend.close()  # a template must have no other session: drop our own
-    try:
-        with engine.connect() as c:
-            try:
-                c.exec_driver_sql(f"CREATE DATABASE {_pg.quote(scratch)} TEMPLATE {_pg.quote(wb.url.database)}")
-            except sa.exc.DBAPIError as e:
-                raise DbworkError(
-                    "cannot copy the database for a rehearsal (CREATE DATABASE ... TEMPLATE "
-                    "needs no other session on it): " + str(e.orig).splitlines()[0]) from None
-        yield wb.url.with_database(scratch), {}
-    finally:
-        with engine.connect() as c:
-            c.exec_driver_sql(f"DROP DATABASE IF EXISTS {_pg.quote(scratch)} WITH (FORCE)")
-        engine.dispose()
-
-
-@contextmanager
-def _mysql_copy(wb, sample_rows: int):
-    real, scratch = wb.url.database, _scratch_name(wb.url.database)
-    engine = _admin_engine(wb.url)
-    sampled = {}
-    try:
-        with engine.connect() as c:
-            c.exec_driver_sql(f"CREATE DATABASE {_my.quote(scratch)}")
-            tables = [r[0] for r in c.exec_driver_sql(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
-                "AND table_type = 'BASE TABLE'", (real,))]
-            c.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
-            for t in tables:
-                sampled.update(_mysql_copy_table(c, real, scratch, t, sample_rows))
-            c.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
-        yield wb.url.with_database(scratch), sampled
-    finally:
-        with engine.connect() as c:
-            c.exec_driver_sql(f"DROP DATABASE IF EXISTS {_my.quote(scratch)}")
-        engine.dispose()
-
-
-def _mysql_copy_table(c, real, scratch, t, sample_rows) -> dict:
-    src, dst = _my.qualified(real, t), _my.qualified(scratch, t)
-    ddl = c.exec_driver_sql(f"SHOW CREATE TABLE {src}").fetchone()[1]
-    c.exec_driver_sql(f"USE {_my.quote(scratch)}")
-    c.exec_driver_sql(ddl)
-    total = int(c.exec_driver_sql(f"SELECT COUNT(*) FROM {src}").scalar())
-    limit = f" LIMIT {int(sample_rows)}" if total > sample_rows else ""
-    c.exec_driver_sql(f"INSERT INTO {dst} SELECT * FROM {src}{limit}")
-    return {t: f"{sample_rows} of {total}"} if limit else {}
 
 
 # -- the rehearsal ---------------------------------------------------------------------

@@ -79,14 +79,6 @@ class Context:
     index: int = 0                    # position of the operation in ops
     start: Schema = field(default_factory=Schema)   # before the whole plan
 
-    @property
-    def pg(self) -> bool:
-        return self.dialect.name == "postgresql"
-
-    @property
-    def mysql(self) -> bool:
-        return self.dialect.name == "mysql"
-
     def rows(self, table: str) -> int | None:
         return self.facts.row_count(table)
 
@@ -127,7 +119,7 @@ def create_table_no_pk(op, ctx):
 
 
 def prefer_bigint_pk(op, ctx):
-    if isinstance(op, CreateTable) and op.table.primary_key and ctx.dialect.family == "sql":
+    if isinstance(op, CreateTable) and op.table.primary_key:
         pk = op.table.primary_key.columns
         small = [c for c in pk if base_name(op.table.column(c).type) in ("INTEGER", "SMALLINT")]
         if len(pk) == 1 and small and op.table.column(small[0]).autoincrement:
@@ -428,7 +420,7 @@ def fk_without_index(op, ctx):
             prefixes.append(t.primary_key.columns[:len(fk.columns)])
         if tuple(fk.columns) not in prefixes:
             missing.append(f"{table} ({', '.join(fk.columns)})")
-    if missing and ctx.dialect.name != "mysql":  # MySQL makes the index itself
+    if missing and not ctx.dialect.indexes_foreign_keys:  # MySQL makes the index itself
         return f"foreign key without an index on {', '.join(missing)}"
 
 
@@ -640,8 +632,8 @@ def mongo_validator(op, ctx):
 
 def mongo_unique_index(op, ctx):
     idx = getattr(op, "index", None)
-    if _is(op, "CreateCollectionIndex", "CreateIndex") and ctx.dialect.family == "document" \
-            and getattr(idx, "unique", getattr(op, "unique", False)):
+    if _is(op, "CreateCollectionIndex", "CreateIndex") and \
+            getattr(idx, "unique", getattr(op, "unique", False)):
         return f"unique index on {_coll(op)} fails over duplicate documents"
 
 
@@ -664,8 +656,7 @@ def mongo_empty_filter(op, ctx):
 def mongo_ttl(op, ctx):
     idx = getattr(op, "index", None)
     opts = getattr(idx, "options", None) or getattr(op, "options", None) or {}
-    if ctx.dialect.family == "document" and isinstance(opts, dict) and \
-            "expireAfterSeconds" in opts:
+    if isinstance(opts, dict) and "expireAfterSeconds" in opts:
         return f"TTL index on {_coll(op)} deletes expired documents as soon as it exists"
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlglot import exp
 
 from ..errors import DataCheckFailed
+from ..hooks import overridable
 from ..ops.schema_ops import DropTable, RawSQL
 from ..render.data import quote
 from . import sqltext
@@ -51,15 +52,14 @@ def fk_label(table, fk) -> str:
 # -- I/O ------------------------------------------------------------------------------
 def orphans(session, schema, tables, d) -> dict[str, int]:
     """Orphan rows per foreign key of the touched tables."""
+    return orphan_counts(d, session, schema, tables)
+
+
+@overridable
+def orphan_counts(d, session, schema, tables) -> dict[str, int]:
+    """Generic: one counting query per foreign key (SQLite overrides it with
+    ``PRAGMA foreign_key_check``)."""
     out = {}
-    if d.name == "sqlite":
-        for t in sorted(set(tables) | {n for n, _ in fks_to_check(schema, tables)}):
-            if schema.has_table(t):
-                rows = session.query(f"PRAGMA foreign_key_check({quote(t, d)})")
-                for r in rows:
-                    label = f"{r[0]} -> {r[2]}"
-                    out[label] = out.get(label, 0) + 1
-        return out
     for table, fk in fks_to_check(schema, tables):
         out[fk_label(table, fk)] = int(session.query(orphan_count_sql(table, fk, d))[0][0])
     return out

@@ -223,7 +223,7 @@ _STATEMENTS = _Lazy()
 
 # -- documents ------------------------------------------------------------------------
 def _mongo(statement: str) -> Touches:
-    from ..parse.mongosh import parse_calls
+    from ..backends.mongodb.parse import parse_calls
     try:
         _, calls = parse_calls(statement)
     except Exception:  # noqa: BLE001 - not readable: touches anything

@@ -112,7 +112,7 @@ MONGO_CELLS = st.lists(st.one_of(st.sampled_from(MONGO), st.sampled_from(MONGO_J
 def test_fuzzed_mongosh_plans_or_fails_with_a_dbwork_error(text):
     pytest.importorskip("bson")
     from dbwork.model.documents import Collection, DocumentSchema, IndexSpec
-    from dbwork.parse.mongosh import parse_mongosh
+    from dbwork.backends.mongodb.parse import parse_mongosh
     schema = DocumentSchema("shop", {"orders": Collection(
         "orders", {}, (IndexSpec("_id_", (("_id", 1),), {}),
                        IndexSpec("sku_1", (("sku", 1),), {"unique": True})), (), 3, 3)})

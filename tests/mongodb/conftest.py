@@ -30,7 +30,7 @@ def mock_wb(tmp_path):
     metadata and BSON types, where the wire stand-in is not."""
     import mongomock_ng
     import dbwork
-    from dbwork.execute.mongodb import MongoBackend
+    from dbwork.backends.mongodb.session import MongoBackend
     w = dbwork.connect("mongodb://127.0.0.1:1/mock", migrations=tmp_path / "migrations",
                        lock_timeout=2.0)
     w.backend = MongoBackend(w.url, client=mongomock_ng.MongoClient())

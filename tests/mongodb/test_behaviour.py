@@ -11,7 +11,7 @@ import pytest
 
 from dbwork.errors import (DataCheckFailed, DataLossRefused, LockTimeout, MigrationConflict,
                            MigrationFailed, ParseError)
-from dbwork.execute.mongodb import LOCK_ID, LOCKS, MongoBackend
+from dbwork.backends.mongodb.session import LOCK_ID, LOCKS, MongoBackend
 
 from standin import STANDIN, standin_gap
 

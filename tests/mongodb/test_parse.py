@@ -10,7 +10,7 @@ from bson import Decimal128, Int64, ObjectId, Regex
 from dbwork.errors import IrreversibleError, ObjectExistsError, ParseError, UnknownObjectError
 from dbwork.model.documents import Collection, DocumentSchema, FieldStat, IndexSpec
 from dbwork.ops import document_ops as d
-from dbwork.parse.mongosh import command_documents, parse_mongosh, split_commands
+from dbwork.backends.mongodb.parse import command_documents, parse_mongosh, split_commands
 
 S = DocumentSchema("shop", {"orders": Collection(
     "orders", indexes=(IndexSpec("_id_", (("_id", 1),)),),

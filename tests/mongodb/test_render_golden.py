@@ -7,7 +7,7 @@ from bson import ObjectId
 
 from dbwork.dialects import get_dialect
 from dbwork.model.documents import Collection, DocumentSchema, FieldStat, IndexSpec
-from dbwork.parse.mongosh import parse_mongosh
+from dbwork.backends.mongodb.parse import parse_mongosh
 from dbwork.plan import add_backups, plan_steps
 
 ID = IndexSpec("_id_", (("_id", 1),))
@@ -153,7 +153,7 @@ def test_insert_without_id_gets_one_at_parse_time():
 
 
 def test_commands_round_trip_through_the_executor_reader():
-    from dbwork.execute.mongodb import to_commands
+    from dbwork.backends.mongodb.session import to_commands
     from bson import Int64, Decimal128
     fwd, _ = fwd_rev("db.orders.insertOne({_id: 1, n: NumberLong(7), d: NumberDecimal('2.5')})")
     (cmd,) = to_commands(fwd[0], "shop")

@@ -26,7 +26,7 @@ def test_migration_file_that_is_not_utf8_names_the_file_and_line(tmp_path):
 
 @pytest.mark.parametrize("open_, close", [("{a:", "}"), ("[", "]")])
 def test_mongosh_nested_3400_levels_is_a_parse_error(open_, close):
-    from dbwork.parse.mongosh import DocumentSchema, parse_mongosh
+    from dbwork.backends.mongodb.parse import DocumentSchema, parse_mongosh
     text = "db.c.insertOne({x: " + open_ * 3400 + "1" + close * 3400 + "})"
     with pytest.raises(ParseError, match="nested deeper than 100 levels") as err:
         parse_mongosh(text, DocumentSchema())
@@ -34,7 +34,7 @@ def test_mongosh_nested_3400_levels_is_a_parse_error(open_, close):
 
 
 def test_mongosh_nesting_within_the_limit_still_parses():
-    from dbwork.parse.mongosh import parse_calls
+    from dbwork.backends.mongodb.parse import parse_calls
     _, [call] = parse_calls("db.c.insertOne(" + "{a:" * 99 + "1" + "}" * 99 + ")")
     depth, doc = 0, call.args[0]
     while isinstance(doc, dict):

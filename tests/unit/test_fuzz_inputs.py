@@ -74,7 +74,7 @@ MONGO_JUNK = ["(", ")", "{", "}", "[", "]", ",", "'", '"', ":", "$", ".", "Objec
 def test_mutated_mongosh_plans_or_fails_with_a_dbwork_error():
     pytest.importorskip("bson")
     from dbwork.model.documents import Collection, DocumentSchema, IndexSpec
-    from dbwork.parse.mongosh import parse_mongosh
+    from dbwork.backends.mongodb.parse import parse_mongosh
     d, rng = get_dialect("mongodb"), random.Random("mongosh")
     schema = DocumentSchema("shop", {"orders": Collection(
         "orders", {}, (IndexSpec("_id_", (("_id", 1),), {}),

@@ -63,7 +63,7 @@ def _workbench(source):
 
 def _tables(schema, tables) -> list[str]:
     from ...errors import UnknownObjectError
-    from ...introspect.mongodb import is_user_collection
+    from ...backends.mongodb.introspect import is_user_collection
     names = [t for t in schema.tables if is_user_collection(t)]
     if tables is None:
         return names

@@ -79,7 +79,7 @@ def _dialect(wb) -> str:
 
 
 def _collections(db, tables) -> list[str]:
-    from ...introspect.mongodb import is_user_collection
+    from ...backends.mongodb.introspect import is_user_collection
     have = sorted(n for n in db.list_collection_names() if is_user_collection(n))
     if tables is None:
         return have

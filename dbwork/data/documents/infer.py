@@ -26,7 +26,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ...introspect.mongodb import type_name
+from ...backends.mongodb.introspect import type_name
 
 MAX_NAME = 63
 INT32 = 2 ** 31 - 1

@@ -1,6 +1,6 @@
 """SQL Server: scripts render (dry run and files); no server can run on these machines,
 so nothing here is executed in tests, only compared with expected text."""
-from .base import Dialect
+from ...dialects.base import Dialect
 
 DIALECT = Dialect(
     name="mssql", sqlglot="tsql", alembic="mssql",

@@ -1,9 +1,9 @@
 """PostgreSQL: transactional DDL, advisory locks, CREATE INDEX CONCURRENTLY."""
-from .base import Dialect
+from ...dialects.base import Dialect
 
 DIALECT = Dialect(
     name="postgresql", sqlglot="postgres", alembic="postgresql",
-    transactional_ddl=True, lock="advisory", concurrent_index=True,
+    transactional_ddl=True, lock="advisory", concurrent_index=True, online_ddl=True,
     max_identifier=63, max_identifier_bytes=True, folds_unquoted="lower",
     type_names={"BLOB": "BYTEA", "DOUBLE": "DOUBLE PRECISION", "DATETIME": "TIMESTAMP",
                 "TINYINT": "SMALLINT", "FLOAT": "DOUBLE PRECISION",

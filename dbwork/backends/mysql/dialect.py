@@ -1,12 +1,13 @@
 """MySQL and MariaDB: every DDL statement commits implicitly, so history records
 progress statement by statement; GET_LOCK serialises migrators (released when the
 session dies)."""
-from .base import Dialect
+from ...dialects.base import Dialect
 
 DIALECT = Dialect(
     name="mysql", sqlglot="mysql", alembic="mysql",
     transactional_ddl=False, lock="get_lock",
-    max_identifier=64,
+    max_identifier=64, indexes_foreign_keys=True,
+    restores_column_position=True,   # ADD COLUMN ... AFTER
     type_names={"BOOLEAN": "BOOL", "TIMESTAMPTZ": "TIMESTAMP", "JSONB": "JSON",
                 "UUID": "CHAR(36)", "DOUBLE": "DOUBLE", "BYTEA": "BLOB"},
     type_aliases={"INT": "INTEGER", "TINYINT(1)": "BOOLEAN", "BOOL": "BOOLEAN",

@@ -27,10 +27,10 @@ from bson import Decimal128, Int64, ObjectId, Regex
 from bson.binary import Binary, UuidRepresentation
 from bson.errors import BSONError
 
-from ..errors import IrreversibleError, ObjectExistsError, ParseError, UnknownObjectError
-from ..model.documents import (VALIDATION_KEYS, Collection, DocumentSchema, IndexSpec,
+from ...errors import IrreversibleError, ObjectExistsError, ParseError, UnknownObjectError
+from ...model.documents import (VALIDATION_KEYS, Collection, DocumentSchema, IndexSpec,
                                default_index_name)
-from ..ops import document_ops as d
+from ...ops import document_ops as d
 
 # -- tokens ---------------------------------------------------------------------------
 _PUNCT = set("(){}[],:.;")
@@ -669,7 +669,7 @@ def command_documents(text: str, database: str) -> list[dict]:
     >>> command_documents("db.orders.dropIndex('sku_1')", "shop")
     [{'dropIndexes': 'orders', 'index': 'sku_1'}]
     """
-    from ..render.mongodb import commands
+    from .render import commands
     p, calls = parse_calls(text)
     out = []
     for call in calls:

@@ -16,9 +16,9 @@ from __future__ import annotations
 from bson import Int64, json_util
 from bson.json_util import JSONOptions, JSONMode
 
-from ..errors import UnsupportedError
-from ..model.documents import VALIDATION_DEFAULTS, VALIDATION_KEYS
-from ..ops import document_ops as d
+from ...errors import UnsupportedError
+from ...model.documents import VALIDATION_DEFAULTS, VALIDATION_KEYS
+from ...ops import document_ops as d
 
 JSON = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True)
 

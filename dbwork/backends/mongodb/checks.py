@@ -17,8 +17,8 @@ A failing check raises DataCheckFailed naming the problem, the count and example
 """
 from __future__ import annotations
 
-from ..errors import DataCheckFailed
-from ..ops import document_ops as d
+from ...errors import DataCheckFailed
+from ...ops import document_ops as d
 
 EXAMPLES = 3
 

@@ -24,11 +24,11 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 
-from ..dialects import get_dialect
-from ..errors import ConfigError, ConnectionFailed, LockTimeout, ParseError
-from ..url import DatabaseURL, mask_url
-from .backend import Event, HistoryRow
-from .integrity import seal, upgrade_legacy_rows
+from ...dialects import get_dialect
+from ...errors import ConfigError, ConnectionFailed, LockTimeout, ParseError
+from ...url import DatabaseURL, mask_url
+from ...execute.backend import Event, HistoryRow
+from ...execute.integrity import seal, upgrade_legacy_rows
 
 HISTORY = "dbwork_migrations"
 EVENTS = "dbwork_migration_events"
@@ -91,7 +91,7 @@ class MongoBackend:
         return f"<MongoBackend {self.display_url}>"
 
     def introspect(self, only=None):
-        from ..introspect.mongodb import introspect
+        from .introspect import introspect
         self._ping()
         return introspect(self.db, self.sample, only)
 
@@ -182,7 +182,7 @@ class MongoSession:
         pass
 
     def introspect(self, only=None):
-        from ..introspect.mongodb import introspect
+        from .introspect import introspect
         return introspect(self.db, self.backend.sample, only)
 
     def count_rows(self, table: str) -> int:
@@ -280,7 +280,7 @@ def to_commands(statement: str, database: str) -> list[dict]:
     if not text:
         return []
     if text.startswith("{"):
-        from ..render.mongodb import loads
+        from .render import loads
         try:
             command = loads(text)
         except ValueError as e:
@@ -288,7 +288,7 @@ def to_commands(statement: str, database: str) -> list[dict]:
         if not isinstance(command, dict) or not command:
             raise ParseError("a command document must be a non-empty {...}")
         return [command]
-    from ..parse.mongosh import command_documents
+    from .parse import command_documents
     return command_documents(text, database)
 
 

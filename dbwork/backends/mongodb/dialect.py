@@ -2,13 +2,11 @@
 not transactional and a standalone server refuses transactions, so history records
 progress per command. The migration lock is a document with an owner and an expiry
 in ``dbwork_locks``: a crashed migrator's lock is taken over once it expires."""
-from . import register
-from .base import Dialect
+from ...dialects.base import Dialect
 
 DIALECT = Dialect(
     name="mongodb", sqlglot=None, alembic=None, family="document",
-    transactional_ddl=False, lock="lock-document", native_alter=True,
+    transactional_ddl=False, lock="lock-document", native_alter=True, relational=False,
     note="mongosh-style commands; rendered as database command documents (Extended JSON)",
 )
 
-register(DIALECT)

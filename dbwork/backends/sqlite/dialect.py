@@ -1,11 +1,12 @@
 """SQLite: the embedded default. DDL is transactional (BEGIN IMMEDIATE also takes the
 database's write lock, which the OS releases if the holder dies). ALTER support is
 partial, so column changes are table rebuilds (Alembic's batch mode)."""
-from .base import Dialect
+from ...dialects.base import Dialect
 
 DIALECT = Dialect(
     name="sqlite", sqlglot="sqlite", alembic="sqlite",
     transactional_ddl=True, lock="begin-immediate", native_alter=False,
+    restores_column_position=True,   # the table rebuild keeps the column order
     type_aliases={"INT": "INTEGER", "DATETIME": "TIMESTAMP",
                   "REAL": "REAL"},   # sqlglot reads it as DOUBLE: a rebuild would rename it
 )

@@ -14,7 +14,7 @@ import uuid
 from bson import Binary, Code, Decimal128, Int64, MaxKey, MinKey, ObjectId, Regex, Timestamp
 from bson.dbref import DBRef
 
-from ..model.documents import Collection, DocumentSchema, FieldStat, IndexSpec
+from ...model.documents import Collection, DocumentSchema, FieldStat, IndexSpec
 
 RESERVED = ("system.", "dbwork_", "_dbwork_")
 DEFAULT_SAMPLE = 1000

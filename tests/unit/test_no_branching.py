@@ -1,0 +1,106 @@
+"""Backends have rooms of their own: outside ``dbwork/backends/`` no code asks which
+backend it holds (``dialect.name == "postgresql"``, ``family == "document"``,
+``url.dialect in ("mysql", "sqlite")``). What differs lives in a backend's package, as
+a capability flag on its Dialect or spec, or an override of a hook (dbwork.hooks).
+
+The core (the Workbench, safety/, the plan passes, the runner) has none at all. The SQL
+layers that still hold some are a ratchet: ``dialect_branches.json`` beside this file
+says how many each may keep; a file may not gain one, and a file not listed may have
+none. Regenerate the file after removing some with
+``python tests/unit/test_no_branching.py --write``.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "dbwork"
+BASELINE = Path(__file__).with_name("dialect_branches.json")
+
+# the words that name a backend or a family of them
+NAMES = {"sqlite", "postgresql", "postgres", "mysql", "mariadb", "mssql", "tsql",
+         "mongodb", "sql", "document"}
+# attributes (or variables) that hold a backend's identity
+IDENTITY = {"name", "family", "dialect", "dialect_name", "engine", "backend", "kind_of_db"}
+# modules that must never branch, whatever the baseline says
+CORE = ("workbench.py", "safety/", "plan.py", "passes.py", "hooks.py", "url.py",
+        "migration.py", "verify.py", "execute/runner.py", "execute/live.py",
+        "execute/files.py", "execute/backend.py", "render/__init__.py",
+        "dialects/__init__.py")
+
+
+def _holds_identity(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr in IDENTITY
+    if isinstance(node, ast.Name):
+        return node.id in IDENTITY
+    return False
+
+
+def _names_a_backend(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.lower() in NAMES
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return any(_names_a_backend(e) for e in node.elts)
+    return False
+
+
+def branches(source: str) -> list[int]:
+    """Line numbers of comparisons of a backend's identity with a backend's name.
+
+    >>> branches('if dialect.name == "postgresql":\\n    pass\\nx = a.flag')
+    [1]
+    >>> branches('if url.dialect in ("mysql", "sqlite"): pass')
+    [1]
+    >>> branches('if dialect.online_ddl: pass')
+    []
+    """
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        if any(_holds_identity(s) for s in sides) and any(_names_a_backend(s) for s in sides):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def count_branches() -> dict[str, int]:
+    """Per file of dbwork/ outside dbwork/backends/: how many such comparisons it holds."""
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel.startswith("backends/") or "magics" in path.parts:
+            continue
+        n = len(branches(path.read_text(encoding="utf-8")))
+        if n:
+            out[rel] = n
+    return out
+
+
+def test_the_core_never_asks_which_backend_it_holds():
+    found = {f: n for f, n in count_branches().items() if f.startswith(CORE)}
+    assert found == {}, f"move these into a backend package, a flag or a hook: {found}"
+
+
+def test_no_file_gains_a_backend_branch():
+    baseline = json.loads(BASELINE.read_text())
+    now = count_branches()
+    worse = {f: (n, baseline.get(f, 0)) for f, n in now.items() if n > baseline.get(f, 0)}
+    assert worse == {}, ("file: (branches now, allowed); put what differs in the "
+                         f"backend's package (docs/ARCHITECTURE.md): {worse}")
+
+
+def test_the_scanner_sees_the_forms_it_forbids():
+    assert branches('x = 1 if self.dialect.family != "sql" else 2') == [1]
+    assert branches('ok = spec.name in {"mongodb"}') == [1]
+    assert branches('same = a.dialect == b.dialect') == []   # comparing two backends is fine
+
+
+if __name__ == "__main__" and "--write" in sys.argv:
+    BASELINE.write_text(json.dumps(count_branches(), indent=1, sort_keys=True) + "\n")
+    print(f"{BASELINE.name}: {sum(count_branches().values())} comparisons in "
+          f"{len(count_branches())} files")
