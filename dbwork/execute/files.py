@@ -151,6 +151,12 @@ def _language(dialect: str | None):
         return SQL
 
 
+def _file_extensions() -> set[str]:
+    """The migration file extensions of every registered backend's language."""
+    from ..backends import get_backend, names
+    return {get_backend(n).cell_language().file_extension for n in names()}
+
+
 def _statements(text: str, dialect: str) -> list[str]:
     """The statements of a section, split by the cell language of ``dialect``'s backend
     (a file of an unknown dialect is split as SQL)."""
@@ -179,8 +185,9 @@ class MigrationFiles:
     def paths(self) -> list[Path]:
         if not self.directory.is_dir():
             return []
+        suffixes = _file_extensions()
         return sorted(p for p in self.directory.iterdir()
-                      if p.suffix in (".sql", ".js") and _FILE_NAME.match(p.name))
+                      if p.suffix in suffixes and _FILE_NAME.match(p.name))
 
     def versions(self) -> set[str]:
         """Versions of the files, from their names alone (no parsing)."""
@@ -249,7 +256,7 @@ class MigrationFiles:
 
 # a version: the UTC time it was made (14 digits) and, since versions carry one, a random
 # suffix of 6 digits, so two machines making one in the same second still differ
-_FILE_NAME = re.compile(r"^(\d{14}(?:\d{6})?)_([A-Za-z][A-Za-z0-9_\-]*)\.(?:sql|js)$")
+_FILE_NAME = re.compile(r"^(\d{14}(?:\d{6})?)_([A-Za-z][A-Za-z0-9_\-]*)\.[A-Za-z0-9]+$")  # any backend's extension (checked apart)
 
 
 def _read_utf8(path: Path) -> str:
