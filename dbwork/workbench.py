@@ -28,7 +28,7 @@ from .execute.runner import (Buffer, failures_reported, now_iso, record, reporte
                              run_up)
 from .migration import Migration, Step
 from .parse.cell import Cell, split_cell, validate_name
-from .passes import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
+from .plan.concurrency import concurrent_indexes, progress_mode  # backends: CONCURRENTLY on PostgreSQL
 from .url import DatabaseURL
 
 DEFAULT_DATABASE = "dbwork.sqlite"
@@ -177,7 +177,8 @@ class Workbench:
         return m
 
     def _plan(self, s, change: "_Change", existing) -> Migration:
-        from .plan import add_backups, order_warnings, plan_steps
+        from .plan.facts import gather_facts
+        from .plan.steps import add_backups, order_warnings, plan_steps
         schema = s.introspect()
         cell = change.cell
         source = self._source_dialect(change.dialect)
@@ -188,7 +189,10 @@ class Workbench:
             ops, warnings = self._parse(cell, schema, source, change.irreversible)
         ops = self._extensions(s, ops, warnings)
         ops, backup_warnings = add_backups(ops, schema, version)
-        ops = concurrent_indexes(ops, schema, self.dialect, s.count_rows)  # backends: dbwork.passes
+        # the one snapshot of live facts every pass and check of this plan reads
+        facts = gather_facts(s, safety.live_tables(ops, schema), self.dialect)
+        rows = facts.counter(s)
+        ops = concurrent_indexes(ops, schema, self.dialect, rows)
         warnings += backup_warnings + order_warnings(ops, schema, self.dialect)
         if self.spec.backs_up_data_changes:
             ops = self._backed_up_data_changes(ops, schema, version, cell,
@@ -196,9 +200,9 @@ class Workbench:
         if change.online:
             ops = safety.make_online(ops, schema, self.dialect)
         checked = safety.review(ops, schema, self.dialect, s,
-                                explicit_down=cell.down is not None)
+                                explicit_down=cell.down is not None, facts=facts)
         warnings += checked.warnings
-        losses = self._losses(s, ops)
+        losses = self._losses(rows, ops)
         held, big = self._backup_contents(s, ops)
         warnings += held
         losses += big
@@ -274,7 +278,7 @@ class Workbench:
         name = name or self.source_dialect
         return get_dialect(name) if name else None
 
-    def _losses(self, s, ops) -> list[str]:
+    def _losses(self, rows, ops) -> list[str]:
         """What the change destroys in rows that exist now (each op says what it
         destroys; the live row count says whether anything is there)."""
         out = []
@@ -283,7 +287,7 @@ class Workbench:
             if loss is None:
                 continue
             what, table = loss
-            n = s.count_rows(table)
+            n = rows(table)
             if n:
                 out.append(f"{what} over {n} row(s)")
         return out
@@ -483,7 +487,7 @@ class Workbench:
                 else:
                     m.restored = _restorable(s, m, done)  # counted before down drops them
                     undone = s.introspect() if self.dialect.relational else None
-                    progress_mode(s, m)  # backends: see dbwork.passes
+                    progress_mode(s, m)  # backends: see dbwork.plan.concurrency
                     # 'running': the migrator died mid-step, which may have run unrecorded;
                     # 'failed': the failing statement raised, so that step did not take effect
                     self._run_down_checked(s, m, done, in_flight=row.status == "running")
@@ -658,7 +662,7 @@ class Workbench:
         return any(r.version == m.version and r.status == "applied" for r in s.history())
 
     def _apply_file(self, s, m: Migration) -> None:
-        progress_mode(s, m)  # backends: see dbwork.passes
+        progress_mode(s, m)  # backends: see dbwork.plan.concurrency
         before = integrity.fingerprint(s.introspect())
 
         def note_changes():

@@ -34,7 +34,7 @@ BASELINE_NOTE = ("baseline: the schema as it was when dbwork adopted this databa
 def baseline_steps(schema: Schema, dialect: Dialect) -> list[Step]:
     """Steps that build ``schema`` from nothing, with no reverse statements."""
     from ..diff.core import TOOL_TABLES, diff
-    from ..plan import plan_steps
+    from ..plan.steps import plan_steps
     schema = Schema({n: t for n, t in schema.tables.items() if n not in TOOL_TABLES})
     ops = diff(Schema(), schema, dialect)
     if not ops:

@@ -15,7 +15,7 @@ from sqlalchemy.pool import NullPool
 from ..dialects import get_dialect
 from ..errors import ConfigError, ConnectionFailed, DbworkError, HistoryCorrupt, LockTimeout
 from ..introspect.sql import introspect
-from ..passes import is_concurrent_statement
+from ..plan.concurrency import is_concurrent_statement
 from ..url import DatabaseURL, check_query_options, mask_url, scrub
 from . import faults, locks
 from .backend import Event, HistoryRow, Timeouts

@@ -27,10 +27,10 @@ from ..hooks import overridable
 
 from .checks import plan_checks, run_checks
 from .classify import classify
-from .facts import NO_FACTS, Facts, gather_facts
+from ..plan.facts import NO_FACTS, Facts, gather_facts
 from .locks import lock_report, lock_warnings
 from .dml import add_dml_backups
-from .online import make_online
+from ..plan.online import make_online
 from .rules import RULES, Finding, lint_ops
 from .validate import baseline, validate as _validate
 
@@ -59,19 +59,23 @@ def live_tables(ops, schema) -> list[str]:
 COVERED_BY_EXPLICIT_DOWN = ("DW208",)
 
 
-def review(ops, schema, dialect, session, explicit_down: bool = False) -> Review:
+def review(ops, schema, dialect, session, explicit_down: bool = False,
+           facts: Facts | None = None) -> Review:
     """Lint ``ops`` and check the live data they touch (before anything runs).
     Raises DataCheckFailed when live rows would break the change. ``explicit_down``:
-    the change brings its own rollback section. The body is the backend's
-    :func:`live_review` (a hook: the generic one is for SQL engines)."""
-    return live_review(dialect, ops, schema, session, explicit_down)
+    the change brings its own rollback section; ``facts``: the plan's snapshot (else
+    one is taken). The body is the backend's :func:`live_review` (a hook: the generic
+    one is for SQL engines)."""
+    return live_review(dialect, ops, schema, session, explicit_down, facts)
 
 
 @overridable
-def live_review(dialect, ops, schema, session, explicit_down: bool = False) -> Review:
+def live_review(dialect, ops, schema, session, explicit_down: bool = False,
+                facts: Facts | None = None) -> Review:
     """Lint with the live facts, estimate locks, run the data checks (SQL engines)."""
     tables = live_tables(ops, schema)
-    facts = gather_facts(session, tables, dialect)
+    if facts is None:
+        facts = gather_facts(session, tables, dialect)
     findings = lint_ops(ops, schema, dialect, facts, skip=_skipped(explicit_down))
     locks = statement_locks(dialect, ops, facts)
     warnings = [str(f) for f in findings] + lock_warnings(locks)

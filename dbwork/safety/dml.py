@@ -89,7 +89,7 @@ class RestoreChangedRows(Operation):
         return schema
 
     def reverse(self):
-        from .online import Nothing
+        from ..plan.online import Nothing
         return Nothing(self.table, "restore needs no undo")
 
     def describe(self):

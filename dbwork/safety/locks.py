@@ -1,5 +1,5 @@
 """Which lock each operation takes on PostgreSQL, and a rough estimate of how long
-it holds it (pure; the row counts come from :class:`~dbwork.safety.facts.Facts`).
+it holds it (pure; the row counts come from :class:`~dbwork.plan.facts.Facts`).
 
 The model is deliberately simple and stated as an estimate: seconds = rows / rate,
 with one rate per kind of work (rewrite, scan, index build), measured roughly on a
@@ -7,7 +7,7 @@ small machine. It orders risks; it does not promise a duration.
 
 >>> from dbwork.model import Index
 >>> from dbwork.ops import CreateIndex
->>> from dbwork.safety.facts import Facts
+>>> from dbwork.plan.facts import Facts
 >>> lock_level(CreateIndex(Index("ix", "t", ("a",))))
 'SHARE'
 >>> estimate(CreateIndex(Index("ix", "t", ("a",))), Facts(rows={"t": 2_000_000}))["seconds"]
@@ -20,7 +20,7 @@ from ..ops.data_ops import BackupRows, RestoreRows
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
                               CreateTable, DropIndex,
                               RawSQL)
-from .facts import Facts
+from ..plan.facts import Facts
 
 ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
 SHARE = "SHARE"
@@ -40,7 +40,7 @@ BLOCKS = {ACCESS_EXCLUSIVE: "reads and writes", SHARE: "writes",
 
 def lock_level(op) -> str | None:
     """PostgreSQL's table lock for ``op`` (None: takes no table lock worth naming)."""
-    from .online import AddConstraintNotValid, BackfillColumn, ValidateConstraint
+    from ..plan.online import AddConstraintNotValid, BackfillColumn, ValidateConstraint
     if isinstance(op, CreateIndex):
         return SHARE_UPDATE_EXCLUSIVE if op.concurrently else SHARE
     if isinstance(op, DropIndex):
@@ -62,7 +62,7 @@ def lock_level(op) -> str | None:
 
 def work_kind(op) -> str:
     """What the operation does to every row: rewrite, scan, index, copy or none."""
-    from .online import BackfillColumn, ValidateConstraint
+    from ..plan.online import BackfillColumn, ValidateConstraint
     if isinstance(op, AlterColumn):
         if op.before.type != op.after.type:
             return "rewrite"

@@ -4,7 +4,7 @@
 A rule function takes ``(op, ctx)`` (``scope="op"``, once per operation) or
 ``(None, ctx)`` (``scope="plan"``, once per plan) and returns a message, or None
 when the rule does not apply. ``ctx`` holds the operations, the schema before the
-operation, the dialect and the optional live :class:`~dbwork.safety.facts.Facts`.
+operation, the dialect and the optional live :class:`~dbwork.plan.facts.Facts`.
 
 Sources the rules follow: squawk's rules (require-concurrent-index-creation,
 constraint-missing-not-valid, adding-required-field, changing-column-type,
@@ -35,7 +35,7 @@ from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex
                               CreateTable, DropColumn, DropConstraint, DropIndex,
                               DropTable, RawSQL, RenameColumn, RenameTable, _mentions)
 from . import sqltext
-from .facts import NO_FACTS, Facts
+from ..plan.facts import NO_FACTS, Facts
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}

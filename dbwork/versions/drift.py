@@ -68,7 +68,7 @@ class Drift:
         """A planned Migration (not applied) whose up turns the expected schema into
         the actual one, with the generated down. Record it, e.g. as a baseline."""
         from ..migration import Migration
-        from ..plan import plan_steps
+        from ..plan.steps import plan_steps
         steps = plan_steps(self.ops, self.schema, self.dialect) if self.ops else []
         return Migration("", name, steps, dialect=self.dialect.name, status="planned",
                          tables=tuple(sorted({t for d in self.differences for t in d.tables})))

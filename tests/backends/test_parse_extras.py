@@ -10,7 +10,7 @@ from dbwork.model import Column, Schema, Table
 from dbwork.ops.comment_ops import SetColumnComment, SetTableComment
 from dbwork.ops.enum_ops import AddEnumValue, RemoveEnumValue
 from dbwork.parse.sql import parse_sql
-from dbwork.passes import is_concurrent_statement
+from dbwork.plan.concurrency import is_concurrent_statement
 from dbwork.render import render
 from dbwork.url import DatabaseURL
 

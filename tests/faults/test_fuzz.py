@@ -13,7 +13,7 @@ from dbwork.errors import DbworkError
 from dbwork.model import Schema
 from dbwork.parse import parse_sql
 from dbwork.parse.cell import split_cell, validate_name
-from dbwork.plan import add_backups, plan_steps
+from dbwork.plan.steps import add_backups, plan_steps
 from dbwork.safety.dml import add_dml_backups
 
 SQL = [

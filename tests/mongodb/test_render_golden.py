@@ -8,7 +8,7 @@ from bson import ObjectId
 from dbwork.dialects import get_dialect
 from dbwork.model.documents import Collection, DocumentSchema, FieldStat, IndexSpec
 from dbwork.backends.mongodb.parse import parse_mongosh
-from dbwork.plan import add_backups, plan_steps
+from dbwork.plan.steps import add_backups, plan_steps
 
 ID = IndexSpec("_id_", (("_id", 1),))
 ORDERS = Collection(

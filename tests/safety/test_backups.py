@@ -9,7 +9,7 @@ from dbwork.errors import MigrationFailed
 from dbwork.execute.runner import run_down, run_up
 from dbwork.migration import Migration
 from dbwork.parse.sql import parse_sql
-from dbwork.plan import plan_steps
+from dbwork.plan.steps import plan_steps
 from dbwork.safety.dml import add_dml_backups
 
 from safety_helpers import dump, run_sql

@@ -9,7 +9,7 @@ from dbwork.model.schema import Check, Unique
 from dbwork.ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex, CreateTable,
                         DropColumn, DropTable, RawSQL, RenameColumn, RenameTable)
 from dbwork.safety import RULES, classify, lint
-from dbwork.safety.facts import Facts
+from dbwork.plan.facts import Facts
 
 PG, MY, LITE = (get_dialect(n) for n in ("postgresql", "mysql", "sqlite"))
 USERS = Table("users", (Column("id", "INTEGER", False), Column("email", "VARCHAR(100)"),

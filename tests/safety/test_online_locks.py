@@ -7,9 +7,9 @@ import pytest
 from dbwork.execute.runner import run_down, run_up
 from dbwork.migration import Migration
 from dbwork.parse.sql import parse_sql
-from dbwork.plan import plan_steps
+from dbwork.plan.steps import plan_steps
 from dbwork.safety import make_online, review
-from dbwork.safety.facts import Facts, gather_facts
+from dbwork.plan.facts import Facts, gather_facts
 from dbwork.safety.locks import lock_report, lock_warnings
 
 from safety_helpers import dump, run_sql

@@ -11,7 +11,7 @@ from dbwork.ops import (OPERATIONS, AddColumn, AddConstraint, AlterColumn, Creat
                         CreateTable, DropColumn, DropConstraint, DropIndex, DropTable, RawSQL,
                         RenameColumn, RenameTable, apply_all, reverse_all)
 from dbwork.ops.data_ops import BackupRows, RestoreRows
-from dbwork.plan import add_backups, plan_steps
+from dbwork.plan.steps import add_backups, plan_steps
 from dbwork.render import render
 
 T = Table("t", (Column("id", "INTEGER", False), Column("a", "VARCHAR(20)", False),

@@ -9,7 +9,7 @@ from dbwork.dialects import get_dialect
 from dbwork.errors import DbworkError
 from dbwork.model import Schema
 from dbwork.parse import parse_sql
-from dbwork.plan import add_backups, plan_steps
+from dbwork.plan.steps import add_backups, plan_steps
 
 SQL = [
     "CREATE TABLE t (a INT PRIMARY KEY, b VARCHAR(10) NOT NULL DEFAULT 'x', "

@@ -8,7 +8,7 @@ from dbwork.dialects import get_dialect
 from dbwork.errors import ParseError
 from dbwork.model import Schema
 from dbwork.parse.sql import parse_sql
-from dbwork.plan import plan_steps
+from dbwork.plan.steps import plan_steps
 
 PG, MY, LITE = (get_dialect(n) for n in ("postgresql", "mysql", "sqlite"))
 

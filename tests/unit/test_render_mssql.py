@@ -13,7 +13,7 @@ from dbwork.dialects import get_dialect  # noqa: E402
 from dbwork.migration import Migration  # noqa: E402
 from dbwork.model import Schema  # noqa: E402
 from dbwork.parse.sql import parse_sql  # noqa: E402
-from dbwork.plan import add_backups, plan_steps  # noqa: E402
+from dbwork.plan.steps import add_backups, plan_steps  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden" / "mssql_plan.sql"
 BEFORE = ("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...execute.live import drop_orphan_backups
 from ...render import render_statements
 from ...safety import Review, lint_cell, live_review
-from ...safety.facts import NO_FACTS, live_facts
+from ...plan.facts import NO_FACTS, live_facts
 from ...safety.rules import lint_ops
 
 
@@ -21,7 +21,8 @@ def _no_table_facts(dialect, session, tables):
 
 
 @live_review.override("mongodb")
-def _review_documents(dialect, ops, schema, session, explicit_down: bool = False) -> Review:
+def _review_documents(dialect, ops, schema, session, explicit_down: bool = False,
+                      facts=None) -> Review:
     """Lint the commands, then check the live documents they touch (duplicates under a
     new unique index, documents a new validator rejects)."""
     findings = lint_ops(ops, schema, dialect)

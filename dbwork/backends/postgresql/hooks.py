@@ -6,7 +6,7 @@ from dataclasses import replace
 from ...execute.live import prepare_extensions
 from ...safety import statement_locks
 from ...safety.checks import not_integer_text, not_number_text
-from ...safety.facts import Facts, live_facts
+from ...plan.facts import Facts, live_facts
 from ...safety.locks import lock_report
 
 

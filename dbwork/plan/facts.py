@@ -25,6 +25,23 @@ class Facts:
     def row_count(self, table: str) -> int | None:
         return self.rows.get(table)
 
+    def counter(self, session):
+        """``table -> rows`` from the snapshot; a table it lacks is counted once through
+        ``session`` and kept, so no plan counts a table twice.
+
+        >>> f = Facts(rows={"a": 3})
+        >>> class S:
+        ...     def count_rows(self, t): return 7
+        >>> count = f.counter(S())
+        >>> count("a"), count("b"), f.rows
+        (3, 7, {'a': 3, 'b': 7})
+        """
+        def count(table: str) -> int:
+            if table not in self.rows:
+                self.rows[table] = session.count_rows(table)
+            return self.rows[table]
+        return count
+
     def is_big(self, table: str) -> bool:
         return (self.rows.get(table) or 0) >= BIG_TABLE_ROWS
 
@@ -37,8 +54,10 @@ NO_FACTS = Facts()
 
 def gather_facts(session, tables, dialect) -> Facts:
     """Row counts, sizes and settings for ``tables`` that exist, read through
-    ``session`` (the backend's :func:`live_facts`)."""
-    return live_facts(dialect, session, tables)
+    ``session`` (the backend's :func:`live_facts`): the one snapshot a plan is fed."""
+    facts = live_facts(dialect, session, tables)
+    return Facts(dict(facts.rows), dict(facts.bytes), facts.server_version,
+                 dict(facts.settings))
 
 
 @overridable

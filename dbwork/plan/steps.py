@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .dialects.base import Dialect
-from .migration import Step
-from .model.schema import Schema
-from .model.types import is_narrowing
-from .ops.data_ops import BackupRows
-from .ops.schema_ops import (AlterColumn, CreateIndex, DropColumn, DropIndex, DropTable,
+from ..dialects.base import Dialect
+from ..migration import Step
+from ..model.schema import Schema
+from ..model.types import is_narrowing
+from ..ops.data_ops import BackupRows
+from ..ops.schema_ops import (AlterColumn, CreateIndex, DropColumn, DropIndex, DropTable,
                              Operation)
-from .render import render
+from ..render import render
 
 
 def backup_name(version: str, n: int) -> str:
@@ -111,7 +111,7 @@ def plan_steps(ops: list[Operation], schema: Schema, dialect: Dialect,
     schema after it). ``reversible=False``: the cell gives its own down section.
     ``irreversible=True``: an operation without an inverse gets an empty reverse and
     its step is marked forward-only (instead of refusing the migration)."""
-    from .errors import IrreversibleError
+    from ..errors import IrreversibleError
     steps = []
     for n, op in enumerate(ops, 1):
         after = op.apply(schema)

@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Mapping, Union
 
-from .dialects.base import Dialect
-from .model.schema import Schema
-from .ops.schema_ops import (AlterColumn, CreateIndex, DropColumn, DropIndex, DropTable,
+from ..dialects.base import Dialect
+from ..model.schema import Schema
+from ..ops.schema_ops import (AlterColumn, CreateIndex, DropColumn, DropIndex, DropTable,
                              RenameColumn)
 
 RowCounts = Union[Mapping[str, int], Callable[[str], int]]
