@@ -24,6 +24,7 @@ REGISTRY: dict[str, str] = {
     "mysql": "dbwork.backends.mysql",
     "mssql": "dbwork.backends.mssql",
     "mongodb": "dbwork.backends.mongodb",
+    "redis": "dbwork.backends.redis",
 }
 
 _loaded: dict[str, BackendSpec] = {}
@@ -66,10 +67,10 @@ def get_backend(name: str) -> BackendSpec:
 
     >>> get_backend("postgres").dialect.sqlglot
     'postgres'
-    >>> get_backend("oracle")
+    >>> get_backend("oracle")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    dbwork.errors.ConfigError: unknown backend 'oracle' (known: mongodb, mssql, mysql, postgresql, sqlite)
+    dbwork.errors.ConfigError: unknown backend 'oracle' (known: mongodb, mssql, mysql, postgresql, ...)
     """
     key = str(name).lower()
     canonical = _index()["names"].get(key)

@@ -92,23 +92,28 @@ def _service(report: Report, name: str, service: dict) -> None:
 
 
 _MONGOD = re.compile(r"(^|[\s/\"'\[,])mongod($|[\s\"',\]])")
+_REDIS_SERVER = re.compile(r"(^|[\s/\"'\[,])(redis|valkey)-server($|[\s\"',\]])")
+_SERVER_PORTS = {"27017": "mongodb", "6379": "redis"}
 
 
 def _technology_by_hint(service: dict) -> tuple[str | None, str | None]:
     """A service whose image does not say what it is (a private image, a build): MongoDB
-    by its ``mongod`` command or entrypoint, or by the port 27017 it exposes."""
+    or Redis by its ``mongod`` / ``redis-server`` command or entrypoint, or by the port
+    (27017, 6379) it exposes."""
     for key in ("command", "entrypoint"):
         value = service.get(key)
         text = " ".join(map(str, value)) if isinstance(value, list) else str(value or "")
         if _MONGOD.search(text):
             return "mongodb", f"{key} runs mongod"
+        if _REDIS_SERVER.search(text):
+            return "redis", f"{key} runs redis-server"
     ports = service.get("ports") if isinstance(service.get("ports"), list) else []
     exposed = service.get("expose") if isinstance(service.get("expose"), list) else []
     for item in ports + exposed:
         target = str(item.get("target")) if isinstance(item, dict) else \
             str(item).split("/")[0].rsplit(":", 1)[-1]
-        if target == "27017":
-            return "mongodb", "port 27017"
+        if target in _SERVER_PORTS:
+            return _SERVER_PORTS[target], f"port {target}"
     return None, None
 
 
