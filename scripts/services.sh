@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL and MariaDB are up for the backends suite.
+# Make sure PostgreSQL, MariaDB and Redis are up for the backends suite.
 #  - installed but stopped: start them, wait (bounded) until they answer
 #  - missing on Debian/Ubuntu as root: apt-get install them, start, create role/db
 #  - elsewhere: print exactly what is missing and exit non-zero
@@ -7,6 +7,7 @@
 set -u
 PG_PORT=${PG_PORT:-5432}
 MY_PORT=${MY_PORT:-3306}
+REDIS_PORT=${REDIS_PORT:-6379}
 missing=()
 
 say() { echo "services.sh: $*" >&2; }
@@ -70,8 +71,22 @@ ensure_mariadb() {
   return 0
 }
 
+ensure_redis() {  # in memory only (no RDB, no AOF), as the tests expect: see tests/redis/
+  wait_port "$REDIS_PORT" 0 && return 0
+  if ! command -v redis-server > /dev/null; then
+    if can_install; then install redis-server
+    else missing+=("Redis server (apt-get install redis-server, as root)"); return 1; fi
+  fi
+  mkdir -p /var/lib/redis /var/log/redis 2> /dev/null
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" \
+    --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log > /dev/null 2>&1
+  if ! wait_port "$REDIS_PORT" 10; then missing+=("Redis did not start on port $REDIS_PORT"); return 1; fi
+  return 0
+}
+
 ensure_postgres
 ensure_mariadb
+ensure_redis
 if [ ${#missing[@]} -gt 0 ]; then
   for m in "${missing[@]}"; do say "missing: $m"; done
   exit 1
