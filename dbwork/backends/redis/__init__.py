@@ -1,6 +1,6 @@
 """Redis: key-pattern migrations (rename a pattern, convert a value's structure, set or
 clear TTLs, move keys between databases), every changed key backed up with DUMP and its
-PTTL; history, events and a TTL'd lock key kept in the target database itself.
+expiry; history, events and a TTL'd lock key kept in the target database itself.
 
 >>> SPEC.dialect.relational, SPEC.schemes["rediss"], SPEC.dialect.transactional_ddl
 (False, 'rediss', False)

@@ -64,7 +64,7 @@ def backup_warnings(ex: Executor, op: o.BackupKeys) -> list[str]:
     sampled = sum(sizes.values())
     total = sampled * len(keys) // max(len(sizes), 1)
     out = [f"backup {op.backup} holds {len(keys)} key(s) of {op.op.pattern} "
-           f"(about {_size(total)}; DUMP with PTTL, restored exactly on rollback)"]
+           f"(about {_size(total)}; DUMP with expiry, restored byte for byte on rollback)"]
     big = sorted((k for k, n in sizes.items() if n >= BIG_KEY_BYTES),
                  key=lambda k: sizes[k], reverse=True)
     if big:

@@ -1,7 +1,7 @@
 """Redis operations: plain frozen data over a key pattern, each with its inverse.
 
 Every operation that changes keys is preceded, at plan time, by a :class:`BackupKeys`
-step (``backed_up``): the step DUMPs every key it will touch, with its PTTL, and notes
+step (``backed_up``): the step DUMPs every key it will touch, with the moment it expires, and notes
 each target key that does not exist yet. Its inverse, :class:`RestoreKeys`, deletes the
 keys that did not exist and RESTOREs the others, so a rollback brings every key back
 byte for byte, with its TTL, whatever the operation did (even half of it).
@@ -13,7 +13,7 @@ Without a backup, an operation's inverse is its logical opposite where there is 
 >>> op.reverse().describe()
 'rename keys profile:* to user:{1}:profile'
 >>> [o.describe() for o in op.backed_up("_dbwork_bak_1_1")]
-['back up keys user:*:profile and the names they move to (DUMP with PTTL) into _dbwork_bak_1_1', 'rename keys user:*:profile to profile:{1}']
+['back up keys user:*:profile and the names they move to (DUMP with expiry) into _dbwork_bak_1_1', 'rename keys user:*:profile to profile:{1}']
 >>> op.backed_up("b")[1].reverse().describe()
 'keys of user:*:profile come back from b'
 """
@@ -197,7 +197,7 @@ class DeletePattern(KeyOperation):
 # -- backups --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class BackupKeys(Operation):
-    """DUMP (with PTTL) every key ``op`` will touch, and note the targets that do not
+    """DUMP (with the moment it expires) every key ``op`` will touch, and note the targets that do not
     exist yet, into the hash ``backup``. Its reverse restores exactly those keys."""
 
     op: KeyOperation
@@ -213,7 +213,7 @@ class BackupKeys(Operation):
     def describe(self):
         also = " and the names they move to" if type(self.op) in (RenamePattern, MovePattern) \
             else ""
-        return f"back up keys {self.op.pattern}{also} (DUMP with PTTL) into {self.backup}"
+        return f"back up keys {self.op.pattern}{also} (DUMP with expiry) into {self.backup}"
 
     def tables(self):
         return (self.op.pattern,)
@@ -222,7 +222,7 @@ class BackupKeys(Operation):
 @dataclass(frozen=True)
 class RestoreKeys(Operation):
     """Delete the backed-up keys that did not exist, RESTORE the others (REPLACE, with
-    the PTTL they had); the backup itself is dropped once the rollback is done."""
+    the expiry they had: ABSTTL); the backup itself is dropped once the rollback is done."""
 
     pattern: str
     backup: str

@@ -99,10 +99,10 @@ def _token(m: re.Match) -> Token:
     return Token(raw, m.start() + 1)
 
 
-def quote(text: str) -> str:
+def as_token(text: str) -> str:
     """A pattern or name as a token: bare when it can be, else in double quotes.
 
-    >>> quote("user:*"), quote("a b")
+    >>> as_token("user:*"), as_token("a b")
     ('user:*', '"a b"')
     """
     if text and not re.search(r'[\s"]', text) and not text.startswith("--"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...errors import UnsupportedError
 from . import ops as o
-from .parse import quote as q
+from .parse import as_token as q
 
 
 def render(op, schema=None, dialect=None) -> list[str]:
