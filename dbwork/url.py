@@ -88,10 +88,12 @@ class DatabaseURL:
         if "@" in parts.path + parts.fragment or ("@" in parts.query and
                                                   "@" not in parts.netloc):
             raise ConfigError(_malformed(url))  # a '/', '?' or '#' in the password
-        if parts.username == "" or (parts.username is None and "@" in parts.netloc):
+        password_only = spec.extra.get("password_only_auth", False)  # redis://:pw@host
+        if (parts.username == "" and not password_only) or \
+                (parts.username is None and "@" in parts.netloc):
             raise ConfigError(f"the user name in {mask_raw_url(url)!r} is empty: write "
                               "user@host (or leave out the '@' to use the default user)")
-        return cls(scheme, dialect, driver, _unq(parts.username), _unq(parts.password),
+        return cls(scheme, dialect, driver, _unq(parts.username) or None, _unq(parts.password),
                    parts.hostname, port, parts.path.lstrip("/") or None, parts.query)
 
     @property

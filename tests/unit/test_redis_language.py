@@ -82,3 +82,14 @@ def test_globs_templates_and_summary_patterns():
     assert o.MovePattern("c:*", 2).targets(b"c:1", 0) == [(2, b"c:1")]
     assert summary_pattern(b"session:3f2a9c0d11") == "session:*"
     assert summary_pattern(b"config") == "config"
+
+
+def test_a_password_only_url_is_accepted_and_never_shown(tmp_path):
+    import dbwork
+    from dbwork.errors import ConfigError
+    from dbwork.url import DatabaseURL
+    wb = dbwork.connect("redis://:s3cret@127.0.0.1:6379/4", migrations=tmp_path)
+    assert wb.backend.db == 4 and wb.url.password == "s3cret" and wb.url.username is None
+    assert "s3cret" not in repr(wb) + wb.display_url
+    with pytest.raises(ConfigError, match="user name"):   # other backends still refuse it
+        DatabaseURL.parse("postgresql://:pw@127.0.0.1/db")

@@ -17,4 +17,5 @@ SPEC = BackendSpec(
     hooks=("dbwork.backends.redis.hooks",),
     backs_up_data_changes=False,   # its own operations back up the keys they change
     undoes_partial_steps=False,    # a failed step stays recorded; rollback restores it
+    extra={"password_only_auth": True},   # redis://:password@host (AUTH without a user)
 )
