@@ -95,6 +95,8 @@ def test_persistence_off_is_a_warning(wb, r):
     off = [w for w in m.warnings if w.startswith("persistence is off")]
     assert bool(off) == (not save and aof == "no")
     assert any("backup _dbwork_bak_" in w and "2 key(s) of session:*" in w for w in m.warnings)
+    assert [(c["table"], c["count"]) for c in m.checks if c["table"] == "session:*"] == \
+        [("session:*", 2)]
 
 
 def test_big_keys_are_named(wb, r):

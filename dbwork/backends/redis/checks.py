@@ -26,8 +26,8 @@ def review_keys(ops, session) -> tuple[list[str], list[dict]]:
         elif isinstance(op, o.KeyOperation):
             renamed = isinstance(op, o.RenamePattern)
             keys = ex.select(op)
-            checks.append({"check": f"keys {op.pattern} {op.describe()} acts on",
-                           "count": len(keys)})
+            checks.append({"check": f"keys the step acts on ({op.describe()})",
+                           "table": op.pattern, "result": "ok", "count": len(keys)})
             if not keys:
                 warnings.append(f"{op.describe()}: no key matches {op.pattern}; the step "
                                 "changes nothing")
