@@ -68,7 +68,7 @@ def _index(op: CreateIndex, dialect) -> set[str]:
 
 
 def _raw(op: RawSQL, dialect) -> set[str]:
-    from .sqltext import statement_kind
+    from ..lint.sqltext import statement_kind
     kind = statement_kind(op.sql, dialect)
     if kind in ("delete", "truncate", "drop"):
         return {DESTRUCTIVE, DATA_CHANGING}
