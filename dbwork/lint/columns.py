@@ -130,10 +130,11 @@ def _pg_rewrite_free(b: str, a: str) -> bool:
         return True
     if fb == fa == "VARCHAR":
         pb, pa = type_params(b), type_params(a)
-        return not pa or (pb and pa[0] >= pb[0])
+        return not pa or bool(pb and pa[0] >= pb[0])
     if fb == fa == "NUMERIC":
         pb, pa = type_params(b), type_params(a)
-        return not pa or (len(pb) == len(pa) and pb and pa[0] >= pb[0] and pa[1:] == pb[1:])
+        return not pa or bool(len(pb) == len(pa) and pb and pa[0] >= pb[0]
+                              and pa[1:] == pb[1:])
     return False
 
 

@@ -141,13 +141,15 @@ class Table:
                 raise ObjectExistsError("primary key", con.name or "", self.name)
             return replace(self, primary_key=con)
         attr = _constraint_attr(con)
-        return replace(self, **{attr: getattr(self, attr) + (con,)})
+        changes: dict = {attr: getattr(self, attr) + (con,)}
+        return replace(self, **changes)
 
     def without_constraint(self, con: Constraint) -> "Table":
         if isinstance(con, PrimaryKey):
             return replace(self, primary_key=None)
         attr = _constraint_attr(con)
-        return replace(self, **{attr: tuple(c for c in getattr(self, attr) if c != con)})
+        changes: dict = {attr: tuple(c for c in getattr(self, attr) if c != con)}
+        return replace(self, **changes)
 
     def with_index(self, index: Index) -> "Table":
         if any(i.name == index.name for i in self.indexes):

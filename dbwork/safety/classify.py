@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from ..model.types import is_narrowing
 from ..ops.data_ops import BackupRows, RestoreRows
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
@@ -79,7 +81,7 @@ def _raw(op: RawSQL, dialect) -> set[str]:
     return {DATA_CHANGING, LOCKING}
 
 
-_CLASSIFIERS = (
+_CLASSIFIERS: tuple[tuple[type, Callable[..., set[str]]], ...] = (
     (CreateTable, lambda op, d: {ADDITIVE}),
     (DropTable, lambda op, d: {DESTRUCTIVE, LOCKING}),
     (RenameTable, lambda op, d: {LOCKING}),
