@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..model.types import base_name, is_narrowing, type_params
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
-                              CreateTable, DropColumn, DropConstraint, RawSQL, RenameColumn, RenameTable)
+                              CreateTable, DropColumn, DropConstraint, RawSQL, RenameColumn,
+                              RenameTable)
 from . import sqltext
 from .rule import ERROR, INFO, LITE, MY, PG, WARNING, Rule, rows_note, rule
 
@@ -245,7 +246,8 @@ RULES: tuple[Rule, ...] = (
          drop_column, on=DropColumn),
     rule("DW103", ERROR, "narrowing type change", "Values longer or larger than the new "
          "type are cut, rounded or refused.", "Check the data first (dbwork does), or add "
-         "a new column, backfill, switch code, then drop the old one.", narrowing_type, on=AlterColumn),
+         "a new column, backfill, switch code, then drop the old one.", narrowing_type,
+         on=AlterColumn),
     rule("DW104", WARNING, "type change rewrites the table", "On PostgreSQL most type "
          "changes rewrite every row and its indexes under ACCESS EXCLUSIVE: no reads or "
          "writes meanwhile. VARCHAR growing, VARCHAR->TEXT and NUMERIC precision growing "
@@ -259,11 +261,13 @@ RULES: tuple[Rule, ...] = (
          "constraints in place: the table is copied into a new one, the old one dropped "
          "and the copy renamed, with the database write lock held throughout.",
          "Group changes to one table into one migration so it is rebuilt once.",
-         sqlite_rebuild, dialects=(LITE,), on=(AlterColumn, AddConstraint, DropConstraint, AddColumn)),
+         sqlite_rebuild, dialects=(LITE,),
+         on=(AlterColumn, AddConstraint, DropConstraint, AddColumn)),
     rule("DW107", WARNING, "SET NOT NULL scans under a lock", "Setting NOT NULL checks "
          "every row while holding ACCESS EXCLUSIVE (PostgreSQL), or rebuilds (SQLite, MySQL).",
          "PostgreSQL 12+: ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE "
-         "CONSTRAINT c; then SET NOT NULL (no scan) and drop the check.", set_not_null, on=AlterColumn),
+         "CONSTRAINT c; then SET NOT NULL (no scan) and drop the check.", set_not_null,
+         on=AlterColumn),
     rule("DW108", ERROR, "NOT NULL column without default on an existing table",
          "Existing rows have no value for it: the statement fails (or SQLite's rebuild "
          "fails).", "Add it nullable (or with a default), backfill, then SET NOT NULL "
@@ -294,7 +298,8 @@ RULES: tuple[Rule, ...] = (
          "column is rebuilt with the table.", "Plan the time (estimate below) or use a new "
          "column.", type_change_indexed, on=AlterColumn),
     rule("DW134", INFO, "TIMESTAMP without time zone", "Values are ambiguous across "
-         "time zones.", "TIMESTAMPTZ.", prefer_timestamptz, dialects=(PG,), on=(CreateTable, AddColumn, AlterColumn)),
+         "time zones.", "TIMESTAMPTZ.", prefer_timestamptz, dialects=(PG,),
+         on=(CreateTable, AddColumn, AlterColumn)),
     rule("DW135", INFO, "VARCHAR(n) on PostgreSQL", "A length limit is no faster than "
          "TEXT and changing it later may lock the table.", "TEXT with a CHECK on length.",
          prefer_text, dialects=(PG,), on=(CreateTable, AddColumn, AlterColumn)),
@@ -306,9 +311,11 @@ RULES: tuple[Rule, ...] = (
     rule("DW139", WARNING, "enum change", "PostgreSQL's ALTER TYPE ... ADD VALUE cannot "
          "be used in the same transaction (and before 12 not run in one); MySQL rewrites "
          "the table for an ENUM change other than appending.", "Add enum values in their "
-         "own migration, append only; or use a lookup table.", enum_change, on=(AlterColumn, RawSQL)),
+         "own migration, append only; or use a lookup table.", enum_change,
+         on=(AlterColumn, RawSQL)),
     rule("DW140", INFO, "json rather than jsonb", "json keeps text: no equality operator, "
-         "no indexes, slower reads.", "jsonb.", prefer_jsonb, dialects=(PG,), on=(CreateTable, AddColumn, AlterColumn)),
+         "no indexes, slower reads.", "jsonb.", prefer_jsonb, dialects=(PG,),
+         on=(CreateTable, AddColumn, AlterColumn)),
     rule("DW141", WARNING, "NOT NULL column loses its default", "Inserts that omit the "
          "column (older code) fail.", "Drop the default only after every writer sets "
          "the column.", drop_default_not_null, on=AlterColumn),
@@ -320,5 +327,6 @@ RULES: tuple[Rule, ...] = (
          drop_not_null, on=AlterColumn),
     rule("DW145", ERROR, "identifier too long", "PostgreSQL silently cuts names over 63 "
          "bytes (two names can then clash); MySQL refuses names over 64.",
-         "Use a shorter name.", identifier_too_long, on=(CreateTable, RenameTable, AddColumn, RenameColumn, CreateIndex, AddConstraint)),
+         "Use a shorter name.", identifier_too_long,
+         on=(CreateTable, RenameTable, AddColumn, RenameColumn, CreateIndex, AddConstraint)),
 )

@@ -94,7 +94,8 @@ RULES: tuple[Rule, ...] = (
          unique_constraint, dialects=(PG,), on=AddConstraint),
     rule("DW119", WARNING, "foreign key without an index", "Deletes and key updates on "
          "the referenced table scan the referencing table; joins are slow.",
-         "Create an index on the foreign key's columns.", fk_without_index, on=(AddConstraint, CreateTable)),
+         "Create an index on the foreign key's columns.", fk_without_index,
+         on=(AddConstraint, CreateTable)),
     rule("DW120", WARNING, "foreign key without NOT VALID", "Adding a foreign key "
          "checks every row while blocking writes on both tables.", "ADD CONSTRAINT ... "
          "NOT VALID, then VALIDATE CONSTRAINT in a second step (online=True).",
@@ -107,7 +108,8 @@ RULES: tuple[Rule, ...] = (
          "Fix or delete orphans first.", fk_needs_data, on=AddConstraint),
     rule("DW123", WARNING, "primary key on a table with rows", "Adding a primary key "
          "builds a unique index and (PostgreSQL) checks NOT NULL under ACCESS EXCLUSIVE.",
-         "CREATE UNIQUE INDEX CONCURRENTLY, then ADD PRIMARY KEY USING INDEX.", add_pk_big, on=AddConstraint),
+         "CREATE UNIQUE INDEX CONCURRENTLY, then ADD PRIMARY KEY USING INDEX.", add_pk_big,
+         on=AddConstraint),
     rule("DW124", WARNING, "drop primary key", "Replication, upserts and dbwork's "
          "restore-by-key all need a key.", "Replace the key in one migration (add the new "
          "one first).", drop_pk, on=DropConstraint),

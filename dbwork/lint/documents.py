@@ -69,12 +69,14 @@ RULES: tuple[Rule, ...] = (
     rule("DW302", WARNING, "validator tightening", "Existing documents that do not match "
          "fail their next update (validationLevel strict).", "Count non-matching "
          "documents first (dbwork does); use validationLevel moderate, then fix them.",
-         mongo_validator, dialects=(DOC,), on=("SetValidator", "CollMod", "ChangeValidator", "AlterValidator")),
+         mongo_validator, dialects=(DOC,),
+         on=("SetValidator", "CollMod", "ChangeValidator", "AlterValidator")),
     rule("DW303", WARNING, "unique index over duplicates", "The build fails when "
          "documents share the key.", "Find duplicates with $group first.",
          mongo_unique_index, dialects=(DOC,), on=("CreateCollectionIndex", "CreateIndex")),
     rule("DW304", WARNING, "rename collection", "Running code still uses the old name.",
-         "Copy, dual-write, switch, drop.", mongo_rename_collection, dialects=(DOC,), on="RenameCollection"),
+         "Copy, dual-write, switch, drop.", mongo_rename_collection, dialects=(DOC,),
+         on="RenameCollection"),
     rule("DW305", ERROR, "remove a field from every document", "Values are gone.",
          "Back the field up (dbwork does) or stop reading it first.", mongo_unset,
          dialects=(DOC,), on=("UnsetField", "DropField", "RemoveField")),
@@ -82,7 +84,8 @@ RULES: tuple[Rule, ...] = (
          "Write both names, backfill, switch, remove.", mongo_rename_field,
          dialects=(DOC,), on="RenameField"),
     rule("DW307", ERROR, "update/delete with an empty filter", "Every document is hit.",
-         "Give a filter.", mongo_empty_filter, dialects=(DOC,), on=("UpdateMany", "DeleteMany", "UpdateDocuments", "DeleteDocuments")),
+         "Give a filter.", mongo_empty_filter, dialects=(DOC,),
+         on=("UpdateMany", "DeleteMany", "UpdateDocuments", "DeleteDocuments")),
     rule("DW308", WARNING, "TTL index on existing data", "Documents already past their "
          "expiry are deleted right after the index is built.", "Check the oldest "
          "documents first.", mongo_ttl, dialects=(DOC,)),
