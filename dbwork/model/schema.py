@@ -271,11 +271,12 @@ class Schema:
         return (levels + [cyclic] if cyclic else levels), cyclic
 
     def dependency_order(self, tables: Iterable[str] | None = None) -> list[str]:
-        """Table names, parents before children: :meth:`dependency_levels` read level
-        by level (keys to tables outside ``tables`` are ignored). Tables on or below a
-        reference cycle come last, each as soon as its parents outside the cycle are
-        placed, the cycle itself broken at the first name. The one order for copying
-        rows, designing documents and drawing the dependency graph.
+        """Table names, parents before children (keys to tables outside ``tables`` are
+        ignored): one at a time, the first by name whose parents are all placed; when a
+        reference cycle leaves none ready, the first by name on the cycle (the tables
+        that hang below it still follow their parents). The one order for copying rows
+        and designing documents (:meth:`dependency_levels` groups the same parents
+        into levels for the dependency graph).
 
         >>> from dbwork.model import ForeignKey, Table
         >>> fk = lambda t: (ForeignKey(("x",), t, ("id",)),)
@@ -287,20 +288,14 @@ class Schema:
         >>> s.dependency_order(["orders", "c"])
         ['c', 'orders']
         """
-        sub = self if tables is None else Schema.of(*(self.table(t) for t in tables))
-        levels, cyclic = sub.dependency_levels()
-        order = [name for level in (levels[:-1] if cyclic else levels) for name in level]
-        return order + sub._break_cycles(cyclic)
-
-    def _break_cycles(self, names: list[str]) -> list[str]:
-        """``names`` (sorted) one at a time: the first whose parents among them are all
-        placed, else the first left (that breaks a cycle)."""
-        todo, done = list(names), []
+        wanted = set(self.tables if tables is None else tables)
+        parents = {n: {fk.ref_table for fk in self.table(n).foreign_keys
+                       if fk.ref_table != n and fk.ref_table in wanted} for n in wanted}
+        todo, done = sorted(wanted), []
         while todo:
-            ready = [n for n in todo if all(fk.ref_table in done or fk.ref_table == n
-                                            or fk.ref_table not in todo
-                                            for fk in self.tables[n].foreign_keys)]
-            pick = (ready or todo)[0]
+            placed = set(done)
+            pick = next((n for n in todo if parents[n] <= placed), None) or \
+                next(n for n in todo if _on_cycle(n, parents, placed))
             done.append(pick)
             todo.remove(pick)
         return done
@@ -328,3 +323,17 @@ class Schema:
                 if i.name == name:
                     return i
         raise UnknownObjectError("index", name)
+
+
+def _on_cycle(name: str, parents: dict[str, set[str]], placed: set[str]) -> bool:
+    """Does ``name`` reach itself through parents not yet ``placed``?"""
+    seen: set[str] = set()
+    stack = [p for p in parents[name] if p not in placed]
+    while stack:
+        n = stack.pop()
+        if n == name:
+            return True
+        if n not in seen:
+            seen.add(n)
+            stack += [p for p in parents[n] if p not in placed]
+    return False

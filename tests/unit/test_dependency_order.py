@@ -1,5 +1,6 @@
 """One dependency order (issue 9, point 6): the copy's table order and the document
-design's read ``Schema.dependency_order``, the model's one, built on its levels."""
+design's read ``Schema.dependency_order``, the model's one (the order the document
+design always had: the first ready table by name, cycles broken at the first name)."""
 from __future__ import annotations
 
 import random
@@ -43,3 +44,8 @@ def test_every_acyclic_schema_gets_a_topological_order():
         place = {n: i for i, n in enumerate(order)}
         assert sorted(order) == sorted(names)
         assert all(place[fk.ref_table] < place[t.name] for t in tables for fk in t.foreign_keys)
+
+
+def test_a_cycle_is_broken_at_the_first_name_and_what_hangs_below_follows():
+    s = Schema.of(table("x", "y"), table("y", "x"), table("child", "y"), table("z"))
+    assert s.dependency_order() == ["z", "x", "y", "child"]
