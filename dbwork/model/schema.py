@@ -291,7 +291,7 @@ class Schema:
         wanted = set(self.tables if tables is None else tables)
         parents = {n: {fk.ref_table for fk in self.table(n).foreign_keys
                        if fk.ref_table != n and fk.ref_table in wanted} for n in wanted}
-        todo, done = sorted(wanted), []
+        todo, done = sorted(wanted), []  # type: list[str], list[str]
         while todo:
             placed = set(done)
             pick = next((n for n in todo if parents[n] <= placed), None) or \
