@@ -40,13 +40,18 @@ def mongo_unique_index(op, ctx):
 
 
 def mongo_unset(op, ctx):
-    if _is(op, "UnsetField", "DropField", "RemoveField"):
-        return f"remove field {getattr(op, 'field', '?')} from every document of {_coll(op)}"
+    """A forward ``$unset`` is an UpdateDocuments whose update names ``$unset``."""
+    update = getattr(op, "update", None)
+    if _is(op, "UpdateDocuments") and isinstance(update, dict) and "$unset" in update:
+        fields = ", ".join(update["$unset"]) if isinstance(update["$unset"], dict) \
+            else str(update["$unset"])
+        return f"remove field(s) {fields} from the documents of {_coll(op)}"
 
 
 def mongo_rename_field(op, ctx):
-    if _is(op, "RenameField"):
-        return f"rename field in {_coll(op)}: running code reads the old name"
+    if _is(op, "RenameFields"):
+        pairs = ", ".join(f"{o} -> {n}" for o, n in getattr(op, "renames", ()))
+        return f"rename field(s) in {_coll(op)} ({pairs}): running code reads the old name"
 
 
 def mongo_empty_filter(op, ctx):
@@ -79,10 +84,10 @@ RULES: tuple[Rule, ...] = (
          on="RenameCollection"),
     rule("DW305", ERROR, "remove a field from every document", "Values are gone.",
          "Back the field up (dbwork does) or stop reading it first.", mongo_unset,
-         dialects=(DOC,), on=("UnsetField", "DropField", "RemoveField")),
+         dialects=(DOC,), on="UpdateDocuments"),
     rule("DW306", WARNING, "rename a field", "Running code reads the old name.",
          "Write both names, backfill, switch, remove.", mongo_rename_field,
-         dialects=(DOC,), on="RenameField"),
+         dialects=(DOC,), on="RenameFields"),
     rule("DW307", ERROR, "update/delete with an empty filter", "Every document is hit.",
          "Give a filter.", mongo_empty_filter, dialects=(DOC,),
          on=("UpdateMany", "DeleteMany", "UpdateDocuments", "DeleteDocuments")),

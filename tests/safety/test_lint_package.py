@@ -42,3 +42,19 @@ def test_safety_reexports_the_lint_package():
     assert dbwork.safety.RULES is RULES and dbwork.safety.lint is lint_ops
     found = dbwork.safety.lint([DropTable(T)], Schema.of(T), get_dialect("sqlite"))
     assert [f.rule for f in found] == ["DW101"]
+
+
+def test_the_document_rules_fire_on_the_operations_the_parser_makes():
+    """DW305 and DW306 once named operation classes that do not exist (UnsetField,
+    RenameField), so they never fired; they read what parse_mongosh really produces."""
+    from dbwork.backends.mongodb.parse import parse_mongosh
+    from dbwork.model.documents import Collection, DocumentSchema, FieldStat
+    fields = tuple(FieldStat(p, {"int": 5}, 0, 5) for p in ("qty", "note"))
+    schema = DocumentSchema("shop", {"orders": Collection("orders", fields=fields,
+                                                           documents=5, sampled=5)})
+    dialect = get_dialect("mongodb")
+    for text, code in (('db.orders.updateMany({}, {$rename: {qty: "quantity"}})', "DW306"),
+                       ('db.orders.updateMany({}, {$unset: {note: ""}})', "DW305")):
+        ops = parse_mongosh(text, schema).ops
+        found = [f.rule for f in lint_ops(ops, schema, dialect)]
+        assert code in found, (text, found, ops)
