@@ -40,7 +40,7 @@ def render(op, schema, dialect=None) -> list[str]:
     fn = _RENDERERS.get(type(op))
     if fn is None:
         raise UnsupportedError(f"no DynamoDB statement for {type(op).__name__}")
-    return [dumps(action, request) for action, request in fn(op)]
+    return [dumps(action, request) for action, request in fn(op, schema)]
 
 
 def key_schema(keys: tuple[KeyAttr, ...]) -> list[dict]:
@@ -86,37 +86,41 @@ def ttl_request(table: str, attribute: str, enabled: bool) -> dict:
             "TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attribute}}
 
 
-def _create(op: o.CreateTable):
+def _create(op: o.CreateTable, schema=None):
     out = [("CreateTable", table_request(op.table))]
     if op.table.ttl:
         out.append(("UpdateTimeToLive", ttl_request(op.table.name, op.table.ttl, True)))
     return out
 
 
-def _drop(op: o.DropTable):
+def _drop(op: o.DropTable, schema=None):
     return [("DeleteTable", {"TableName": op.table.name})]
 
 
-def _add_gsi(op: o.AddGSI):
-    types = {k.name: k.type for k in op.index.keys}
+def _add_gsi(op: o.AddGSI, schema=None):
+    # every key attribute of the table, not only the new index's: AWS merges them,
+    # moto replaces the table's definitions with what the request lists
+    types = dict(schema.table(op.table).attribute_types()) if schema is not None and \
+        schema.has_table(op.table) else {}
+    types.update({k.name: k.type for k in op.index.keys})
     provisioned = op.index.read is not None
     return [("UpdateTable", {
         "TableName": op.table, "AttributeDefinitions": attribute_definitions(types),
         "GlobalSecondaryIndexUpdates": [{"Create": index_request(op.index, provisioned)}]})]
 
 
-def _drop_gsi(op: o.DropGSI):
+def _drop_gsi(op: o.DropGSI, schema=None):
     return [("UpdateTable", {"TableName": op.table, "GlobalSecondaryIndexUpdates": [
         {"Delete": {"IndexName": op.index.name}}]})]
 
 
-def _ttl(op: o.SetTTL):
+def _ttl(op: o.SetTTL, schema=None):
     if op.after is None:
         return [("UpdateTimeToLive", ttl_request(op.table, op.before or "", False))]
     return [("UpdateTimeToLive", ttl_request(op.table, op.after, True))]
 
 
-def _stream(op: o.SetStream):
+def _stream(op: o.SetStream, schema=None):
     out = []
     if op.before is not None:
         out.append(("UpdateTable", {"TableName": op.table,
@@ -127,33 +131,33 @@ def _stream(op: o.SetStream):
     return out
 
 
-def _set_default(op: o.SetDefault):
+def _set_default(op: o.SetDefault, schema=None):
     return [("dbwork.SetDefault", {"table": op.table, "attribute": op.attribute,
                                    "value": op.value})]
 
 
-def _rename(op: o.RenameAttribute):
+def _rename(op: o.RenameAttribute, schema=None):
     return [("dbwork.RenameAttribute", {"table": op.table, "from": op.old, "to": op.new})]
 
 
-def _split(op: o.SplitAttribute):
+def _split(op: o.SplitAttribute, schema=None):
     return [("dbwork.SplitAttribute", {"table": op.table, "from": op.source,
                                        "separator": op.separator, "into": list(op.into)})]
 
 
-def _copy(op: o.CopyItems):
+def _copy(op: o.CopyItems, schema=None):
     return [("dbwork.CopyItems", {"from": op.source, "to": op.target})]
 
 
-def _backup(op: o.BackupItems):
+def _backup(op: o.BackupItems, schema=None):
     return [("dbwork.BackupItems", {"table": op.table, "backup": op.backup, "where": op.where})]
 
 
-def _restore(op: o.RestoreItems):
+def _restore(op: o.RestoreItems, schema=None):
     return [("dbwork.RestoreItems", {"table": op.table, "backup": op.backup})]
 
 
-def _nothing(op):
+def _nothing(op, schema=None):
     return []
 
 
