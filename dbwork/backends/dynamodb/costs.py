@@ -9,7 +9,7 @@ live item counts the plan gathered). They are warnings on the card, not refusals
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from . import ops as o
 from .model import PROVISIONED, DynamoSchema
@@ -92,7 +92,7 @@ def _stream(op: o.SetStream, schema, items) -> str | None:
            "trigger reads them"
 
 
-_NOTES = {o.CreateTable: _create, o.AddGSI: _add_gsi, o.DropTable: _drop_table,
+_NOTES: dict[type, Callable[..., Any]] = {o.CreateTable: _create, o.AddGSI: _add_gsi, o.DropTable: _drop_table,
           o.SetDefault: _transform, o.RenameAttribute: _transform,
           o.SplitAttribute: _transform, o.CopyItems: _copy, o.SetTTL: _ttl,
           o.SetStream: _stream}

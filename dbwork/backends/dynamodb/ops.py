@@ -16,7 +16,7 @@ its reverse puts those items back exactly, so the rollback restores them byte fo
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from ...errors import IrreversibleError
 from ...ops.schema_ops import ADDITIVE, CHANGING, DATA, DESTRUCTIVE, RENAMING, Operation
@@ -161,9 +161,16 @@ class SetStream(Operation):
 
 
 # -- items ------------------------------------------------------------------------
-class _BackedUpItems:
+class _BackedUpItems(Operation):
     """An item transformation: the items it changes are copied aside, whole, by the
     step before it; its own reverse is nothing (that backup's reverse restores them)."""
+
+    table: str
+    backup: str | None
+
+    def changes(self) -> dict:
+        """Which items it changes: ``{"has": a}`` or ``{"lacks": a}``."""
+        raise NotImplementedError
 
     def reverse(self):
         if self.backup is None:
@@ -171,11 +178,12 @@ class _BackedUpItems:
         return ItemsRestored(self.table, self.backup)
 
     def backed_up(self, backup: str) -> list[Operation]:
-        return [BackupItems(self.table, backup, self.changes()), replace(self, backup=backup)]
+        changed: Operation = replace(cast(Any, self), backup=backup)
+        return [BackupItems(self.table, backup, self.changes()), changed]
 
 
 @dataclass(frozen=True)
-class SetDefault(_BackedUpItems, Operation):
+class SetDefault(_BackedUpItems):
     """Give every item that lacks ``attribute`` the ``value`` (a typed attribute
     value, e.g. ``{"S": "new"}``)."""
 
@@ -197,7 +205,7 @@ class SetDefault(_BackedUpItems, Operation):
 
 
 @dataclass(frozen=True)
-class RenameAttribute(_BackedUpItems, Operation):
+class RenameAttribute(_BackedUpItems):
     table: str
     old: str
     new: str
@@ -215,7 +223,7 @@ class RenameAttribute(_BackedUpItems, Operation):
 
 
 @dataclass(frozen=True)
-class SplitAttribute(_BackedUpItems, Operation):
+class SplitAttribute(_BackedUpItems):
     """Split a string attribute at ``separator`` into ``into`` (at most that many
     parts; the last keeps the rest) and remove the original."""
 

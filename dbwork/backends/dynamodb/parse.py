@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 
 from ...errors import ObjectExistsError, ParseError, UnknownObjectError
 from . import ops as o
-from .model import (KEY_TYPES, ON_DEMAND, PROJECTIONS, PROVISIONED, STREAM_VIEWS,
+from .model import (ON_DEMAND, PROJECTIONS, PROVISIONED, STREAM_VIEWS,
                     DynamoSchema, IndexDef, KeyAttr, TableDef)
 
 _TOKEN = re.compile(r"""

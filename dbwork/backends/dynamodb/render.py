@@ -12,6 +12,7 @@ executes the same lines, so what a dry run shows is what runs.
 from __future__ import annotations
 
 import json
+from typing import Any, Callable
 
 from ...errors import UnsupportedError
 from . import ops as o
@@ -161,7 +162,7 @@ def _nothing(op, schema=None):
     return []
 
 
-_RENDERERS = {
+_RENDERERS: dict[type, Callable[..., Any]] = {
     o.CreateTable: _create, o.DropTable: _drop, o.AddGSI: _add_gsi, o.DropGSI: _drop_gsi,
     o.SetTTL: _ttl, o.SetStream: _stream, o.SetDefault: _set_default,
     o.RenameAttribute: _rename, o.SplitAttribute: _split, o.CopyItems: _copy,

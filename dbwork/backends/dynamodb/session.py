@@ -107,8 +107,8 @@ class DynamoBackend:
     @property
     def client(self):
         if self._client is None:
-            import boto3
-            from botocore.config import Config
+            import boto3  # type: ignore[import-untyped]
+            from botocore.config import Config  # type: ignore[import-untyped]
             connect = getattr(self.timeouts, "connect", 10.0) or 10.0
             config = Config(connect_timeout=connect, read_timeout=60,
                             retries={"max_attempts": 4, "mode": "standard"})
