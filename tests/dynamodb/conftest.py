@@ -13,22 +13,15 @@ import uuid
 
 import pytest
 
-EMULATOR = True
-FAKE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
-
-
-def moto_gap(reason: str):
-    """Mark a test of behaviour moto's DynamoDB does not emulate (AWS does)."""
-    return pytest.mark.xfail(EMULATOR, reason=f"moto server: {reason}", strict=True)
+from moto_emulator import EMULATOR, FAKE_ENV, moto_gap  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(scope="session")
 def moto_port():
     pytest.importorskip("boto3")
     moto_server = pytest.importorskip("moto.server")
-    for name, value in FAKE_ENV.items():
-        os.environ.setdefault(name, value)
+    saved = {name: os.environ.get(name) for name in FAKE_ENV}
+    os.environ.update(FAKE_ENV)    # fake ones only: real keys never reach a test
     import logging
     logging.getLogger("werkzeug").setLevel(logging.ERROR)   # no line per request
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -36,6 +29,11 @@ def moto_port():
     host, port = server.get_host_and_port()
     yield port
     server.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture

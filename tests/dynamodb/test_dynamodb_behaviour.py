@@ -14,7 +14,7 @@ from dbwork.backends.dynamodb.session import LOCKS, DynamoBackend, WaitTimeout
 from dbwork.errors import (ConfigError, DataLossRefused, MigrationConflict, MigrationFailed,
                            LockTimeout, ObjectExistsError, ParseError, UnknownObjectError)
 
-from conftest import moto_gap
+from moto_emulator import moto_gap
 
 ORDERS = """CREATE TABLE {p}orders KEY (customer S HASH, order_id S RANGE)
     GSI by_status (status S HASH, created N RANGE) PROJECTION INCLUDE (total)
