@@ -283,6 +283,27 @@ def test_a_live_lock_of_a_crashed_holder_blocks_until_it_expires(seeded, client)
     assert seeded.migrate("wait", f"STREAM ON {p}orders").status == "applied"
 
 
+def test_the_holder_keeps_its_lease_alive_while_it_works(seeded, client):
+    """A step longer than the lease does not lose the lock: a daemon thread renews it
+    every third of the lease, and the item is deleted when the session ends."""
+    p = seeded.prefix
+    backend = DynamoBackend(seeded.display_url + "&lock_lease=0.6")
+    key = {"lock_id": {"S": "migrations"}}
+
+    def expires():
+        item = client.get_item(TableName=f"{p}{LOCKS}", Key=key, ConsistentRead=True)
+        return float(item["Item"]["expires"]["N"])
+
+    with backend.session(1.0):
+        first = expires()
+        time.sleep(1.0)                                  # longer than the lease
+        assert expires() > first and expires() > time.time()
+        with pytest.raises(LockTimeout):
+            with DynamoBackend(seeded.url).session(0.3):
+                pass
+    assert client.scan(TableName=f"{p}{LOCKS}")["Count"] == 0
+
+
 def test_two_migrators_at_once_run_one_after_the_other(seeded, ddb_url, tmp_path):
     p = seeded.prefix
     url = seeded.url
