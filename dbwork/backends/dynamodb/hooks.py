@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...execute.live import drop_orphan_backups
 from ...render import render_statements
 from ...safety import Review, lint_cell, live_review
-from ...safety.rules import lint_ops
+from ...lint import lint_ops
 
 
 @drop_orphan_backups.override("dynamodb")
