@@ -26,7 +26,7 @@ from ..hooks import overridable
 from ..model.schema import Schema
 from ..ops.schema_ops import Operation, RawSQL
 from ..render.data import quote, verify_restore
-from . import sqltext
+from ..lint import sqltext
 
 
 def backup_name(version: str, n: int) -> str:

@@ -26,7 +26,7 @@ NAMES = {"sqlite", "postgresql", "postgres", "mysql", "mariadb", "mssql", "tsql"
 # attributes (or variables) that hold a backend's identity
 IDENTITY = {"name", "family", "dialect", "dialect_name", "engine", "backend", "kind_of_db"}
 # modules that must never branch, whatever the baseline says
-CORE = ("workbench.py", "safety/", "plan/", "hooks.py", "url.py",
+CORE = ("workbench.py", "safety/", "lint/", "plan/", "hooks.py", "url.py",
         "migration.py", "verify.py", "execute/runner.py", "execute/live.py",
         "execute/files.py", "execute/backend.py", "render/__init__.py",
         "dialects/__init__.py")
