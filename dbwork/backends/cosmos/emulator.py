@@ -7,8 +7,8 @@ own self-signed certificate; data in memory), installed by ``scripts/setup.sh`` 
         wb = dbwork.connect(emu.url("shop"))     # the key comes from COSMOS_KEY
 
 Known gaps (checked by tests/cosmos): ``replace_container`` makes the container again
-empty (its items and unique keys are gone), ``patch_item``, transactional batches and
-throughput (offers) fail, request charges are always 1 RU, there is no consistency
+empty (its items and unique keys are gone), transactional batches and throughput
+(offers) fail, request charges are always 1 RU, there is no consistency
 level and TTL does not expire items.
 """
 from __future__ import annotations

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import NoReturn
 
 from ...errors import ObjectExistsError, ParseError, UnknownObjectError
 from ...model.documents import Collection
@@ -47,7 +48,7 @@ class Cursor:
     def __init__(self, text: str, line: int):
         self.text, self.line, self.pos = text, line, 0
 
-    def fail(self, message: str, pos: int | None = None):
+    def fail(self, message: str, pos: int | None = None) -> NoReturn:
         column = (self.pos if pos is None else pos) + 1
         raise ParseError(message, self.line, column, self.text.strip())
 
@@ -79,6 +80,12 @@ class Cursor:
         if token.upper() not in words:
             self.fail(f"expected {' or '.join(words)}, found {token!r}", start)
         return token.upper()
+
+    def symbol(self, symbol: str) -> None:
+        start = self._start()
+        token = self.take(repr(symbol))
+        if token != symbol:
+            self.fail(f"expected {symbol!r}, found {token!r}", start)
 
     def name(self, what: str, pattern=_NAME) -> tuple[str, int]:
         start = self._start()
@@ -132,7 +139,7 @@ def parse_commands(text: str, schema, first_line: int = 1) -> Parsed:
         cursor.end()
         ops.append(op)
         schema = op.apply(schema)
-    return Parsed(ops, [])
+    return Parsed(ops, schema)
 
 
 def _strip_comment(line: str) -> str:
@@ -164,8 +171,7 @@ def _existing(c: Cursor, schema) -> tuple[str, int]:
 def _create(c: Cursor, schema):
     name, start = c.name("container name")
     if schema.has_collection(name):
-        raise ObjectExistsError(f"container {name} already exists (line {c.line}, "
-                                f"column {start + 1})")
+        raise ObjectExistsError("container", name)
     c.keyword("PARTITION")
     c.keyword("KEY")
     definition: dict = {"partitionKey": {"paths": [c.path()], "kind": "Hash"}}
@@ -185,7 +191,7 @@ def _create(c: Cursor, schema):
 def _paths(c: Cursor) -> list[str]:
     paths = [c.path()]
     while c.peek() == ",":
-        c.take(",")
+        c.symbol(",")
         paths.append(c.path())
     return paths
 
@@ -246,7 +252,7 @@ def _update_items(c: Cursor, schema, name: str, _start: int):
         c.fail(f"{prop} is the item's id or partition key: it cannot be renamed or "
                "removed (ALTER CONTAINER ... SET PARTITION KEY changes the key)", start)
     if what == "SET":
-        c.take("=")
+        c.symbol("=")
         return TransformItems(name, set={prop: c.json_value()})
     if what == "REMOVE":
         return TransformItems(name, remove=(prop,))

@@ -50,6 +50,7 @@ class CosmosBackend:
         self.sample = sample
         self.connect_timeout = getattr(timeouts, "connect", 10.0) if timeouts else 10.0
         self._client = None
+        self._db = None
 
     def __repr__(self) -> str:
         return f"<CosmosBackend {self.display_url}>"
@@ -58,23 +59,30 @@ class CosmosBackend:
     def client(self):
         if self._client is None:
             from azure.cosmos import CosmosClient
-            if not self.account.verify:   # the local emulator's self-signed certificate
-                import urllib3
-                warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
+            extra = {} if self.account.verify else {"transport": unverified_transport()}
             self._client = CosmosClient(self.account.endpoint, credential=self.account.key,
                                         connection_verify=self.account.verify,
                                         connection_timeout=self.connect_timeout,
-                                        retry_total=2)
+                                        retry_total=2, **extra)
         return self._client
 
     @property
     def db(self):
         """The database client, the database created when it does not exist yet."""
+        if self._db is None:
+            try:
+                self._db = self._database()
+            except Exception as e:  # the SDK's transport or HTTP error
+                raise ConnectionFailed(self.display_url,
+                                       scrub(str(e).splitlines()[0], self.account.key)) from None
+        return self._db
+
+    def _database(self):
+        from azure.cosmos.exceptions import CosmosResourceExistsError
         try:
             return self.client.create_database_if_not_exists(self.account.database)
-        except Exception as e:  # the SDK's transport or HTTP error
-            raise ConnectionFailed(self.display_url,
-                                   scrub(str(e).splitlines()[0], self.account.key)) from None
+        except CosmosResourceExistsError:   # another migrator made it a moment ago
+            return self.client.get_database_client(self.account.database)
 
     def introspect(self, only=None):
         return introspect_database(self.db, self.sample, only)
@@ -115,6 +123,7 @@ class CosmosBackend:
         if self._client is not None:
             self._client.close()
             self._client = None
+            self._db = None
 
 
 class CosmosSession:
@@ -204,11 +213,41 @@ def to_commands(statement: str, session: CosmosSession | None = None) -> list[di
     return out
 
 
+def unverified_transport():
+    """A transport for ``?verify=false`` (the local emulator's self-signed certificate):
+    one TLS context made once, instead of the system's CA bundle loaded again for every
+    new connection (the emulator closes each one), and no InsecureRequestWarning."""
+    import ssl
+
+    import requests
+    import urllib3
+    from azure.core.pipeline.transport import RequestsTransport
+    from requests.adapters import HTTPAdapter
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
+
+    class _Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["ssl_context"] = context
+            return super().init_poolmanager(*args, **kwargs)
+
+    session = requests.Session()
+    session.mount("https://", _Adapter())
+    return RequestsTransport(session=session, session_owner=True)
+
+
 # -- history --------------------------------------------------------------------------
 def ensure_system_containers(db) -> None:
     from azure.cosmos import PartitionKey
+    from azure.cosmos.exceptions import CosmosResourceExistsError
     for name in (HISTORY, EVENTS, LOCKS):
-        db.create_container_if_not_exists(name, PartitionKey("/id"))
+        try:
+            db.create_container_if_not_exists(name, PartitionKey("/id"))
+        except CosmosResourceExistsError:   # another migrator made it a moment ago
+            pass
 
 
 def _system_items(db, name: str) -> list[dict]:
