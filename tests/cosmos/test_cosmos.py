@@ -11,7 +11,7 @@ import time
 import pytest
 
 import dbwork
-from cosmos_gaps import emulator_gap
+from cosmos_gaps import EMULATOR, emulator_gap
 from dbwork.errors import (ConfigError, DataLossRefused, LockTimeout, MigrationConflict,
                            MigrationFailed, ObjectExistsError, ParseError, UnknownObjectError)
 
@@ -321,6 +321,14 @@ def test_items_survive_an_indexing_policy_change(wb):
     before = _items(wb, "users")
     wb.migrate("ttl", "ALTER CONTAINER users SET TTL 3600")
     assert _items(wb, "users") == before
+
+
+@pytest.mark.skipif(not EMULATOR, reason="only the emulator loses items on replace")
+def test_a_server_that_loses_items_on_replace_is_reported_not_trusted(wb):
+    _with_users(wb)
+    with pytest.raises(MigrationFailed, match="lost 6 of 6 item"):
+        wb.migrate("ttl", "ALTER CONTAINER users SET TTL 3600")
+    assert wb.history().iloc[-1]["status"] == "failed"
 
 
 @emulator_gap("replace_container drops the unique key policy (the SDK does not send it; "

@@ -84,12 +84,31 @@ def _delete(db, c):
 
 
 def _replace(db, c):
-    """The container's indexing policy and default TTL, as given (its key stays)."""
+    """The container's indexing policy and default TTL, as given (its key stays).
+    Azure keeps the items and unique keys; a server that loses them (the npm emulator
+    makes the container again, empty) is reported, not trusted."""
     container = db.get_container_client(c["replaceContainer"])
     live = container.read()
+    items = count(container)
     db.replace_container(container, partition_key(live),
                          indexing_policy=c.get("indexingPolicy", live.get("indexingPolicy")),
                          default_ttl=c.get("defaultTtl"))
+    _check_kept(container, live, items)
+
+
+def _check_kept(container, live: dict, items: int) -> None:
+    from ...errors import DbworkError
+    now, left = container.read(), count(container)
+    lost = []
+    if left < items:
+        lost.append(f"{items - left} of {items} item(s)")
+    if (live.get("uniqueKeyPolicy") or {}).get("uniqueKeys") != \
+            (now.get("uniqueKeyPolicy") or {}).get("uniqueKeys"):
+        lost.append("its unique keys")
+    if lost:
+        raise DbworkError(f"the server lost {' and '.join(lost)} of container {live['id']} "
+                          "when its definition was replaced (Azure keeps them; the npm "
+                          "emulator does not)")
 
 
 def _backup(db, c):
