@@ -56,3 +56,13 @@ def test_the_notebook_cells_run_and_roll_back(shell, capsys):
     assert "[('o0', 'eu', 1, 'open'), ('o1', 'us', 2, 'open')]" in out
     assert "[('o0', 1, False), ('o1', 2, False)] ['/customerId']" in out
     assert "orders_by_region rolled_back" in out
+
+
+def test_a_bad_cell_fails_with_line_and_column_and_changes_nothing(shell, cosmos_url, capsys):
+    assert shell.run_cell(f"%detect {cosmos_url} --migrations m").success
+    result = shell.run_cell("%%migrate bad\nCREATE CONTAINER a PARTITION KEY /k\n"
+                            "ALTER CONTAINER a SET TTL soon\n")
+    assert not result.success
+    assert "line 2, column 27" in str(result.error_in_exec)
+    result = shell.run_cell("%history")
+    assert result.success and len(result.result) == 0

@@ -323,13 +323,21 @@ class ItemLock:
             return None
 
     def renew(self) -> None:
+        """Push the expiry a lease ahead (if the lock is still ours). The keep-alive
+        thread and the session renew it both: a lost etag race is read and tried again."""
         from azure.core import MatchConditions
-        held = self._read()
-        if held is None or held.get("owner") != self.owner:
-            return
-        renewed = {"id": LOCK_ID, "owner": self.owner, "expires": time.time() + self.lease}
-        self.container.replace_item(LOCK_ID, renewed, etag=held["_etag"],
-                                    match_condition=MatchConditions.IfNotModified)
+        from azure.cosmos.exceptions import CosmosAccessConditionFailedError
+        for _ in range(3):
+            held = self._read()
+            if held is None or held.get("owner") != self.owner:
+                return
+            renewed = {"id": LOCK_ID, "owner": self.owner, "expires": time.time() + self.lease}
+            try:
+                self.container.replace_item(LOCK_ID, renewed, etag=held["_etag"],
+                                            match_condition=MatchConditions.IfNotModified)
+                return
+            except CosmosAccessConditionFailedError:
+                continue
 
     def release(self) -> None:
         held = self._read()
