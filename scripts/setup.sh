@@ -36,3 +36,16 @@ if [ -x .venv/bin/uv ]; then
 else
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
 fi
+
+# The Cosmos DB emulator (npm @vercel/cosmosdb-server, NoSQL API over HTTPS on loopback)
+# for tests/cosmos and the notebooks, into the git-ignored .cosmos-server/.
+COSMOS_SERVER=@vercel/cosmosdb-server@1.0.1
+if [ ! -x .cosmos-server/node_modules/.bin/cosmosdb-server ]; then
+  if command -v npm > /dev/null && npm install --prefix .cosmos-server --no-audit --no-fund \
+      --silent "$COSMOS_SERVER" > /dev/null 2>&1; then
+    echo "setup: installed the Cosmos DB emulator ($COSMOS_SERVER) into .cosmos-server/" >&2
+  else
+    [ "${CI:-}" != "true" ] || { echo "setup: the Cosmos DB emulator could not be installed (npm)" >&2; exit 1; }
+    echo "setup: npm is missing or failed; the Cosmos DB tests will be skipped" >&2
+  fi
+fi

@@ -26,6 +26,7 @@ REGISTRY: dict[str, str] = {
     "mongodb": "dbwork.backends.mongodb",
     "dynamodb": "dbwork.backends.dynamodb",
     "redis": "dbwork.backends.redis",
+    "cosmos": "dbwork.backends.cosmos",
 }
 
 _loaded: dict[str, BackendSpec] = {}

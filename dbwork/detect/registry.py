@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from . import (read_alembic, read_aws, read_compose, read_django, read_dotenv, read_dotnet,
-               read_jssource, read_jvm, read_knex, read_node, read_prisma, read_python,
+from . import (read_alembic, read_aws, read_azure, read_compose, read_django, read_dotenv,
+               read_dotnet, read_jssource, read_jvm, read_knex, read_node, read_prisma, read_python,
                read_rails, read_sequelize, read_typeorm)
 
 # Read first: their variables resolve references in every other file.
@@ -39,6 +39,9 @@ READERS = [
       "ormconfig.json.dist"), read_typeorm.read_ormconfig),
     (("*.py",), read_python.read_source),
     (("*.tf",), read_aws.read_terraform),
+    (("*.tf",), read_azure.read_terraform),
+    (("*.bicep", "azuredeploy*.json", "*.arm.json", "*.deploymentTemplate.json"),
+     read_azure.read_template),
     (("*.ts", "*.js", "*.mjs", "*.cjs"), read_typeorm.read_source),
     (("config/config.json", "*/config/config.json"), read_sequelize.read),
     (("knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs"), read_knex.read),
