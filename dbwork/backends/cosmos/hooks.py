@@ -7,7 +7,7 @@ from ...execute.live import drop_orphan_backups
 from ...plan.facts import NO_FACTS, live_facts
 from ...render import render_statements
 from ...safety import Review, live_review
-from ...safety.rules import lint_ops
+from ...lint import lint_ops
 from .notes import step_notes
 
 
