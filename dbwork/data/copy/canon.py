@@ -77,17 +77,79 @@ def canonical(v, family: str = "other") -> str | None:
 
 
 def _number(v, family: str) -> str:
+    """A number of any Python type as normalised decimal text; NaN and the infinities
+    as PostgreSQL spells them, whatever type carried them (a double, a numeric, a text).
+
+    >>> [_number(v, "numeric") for v in (float("inf"), Decimal("-Infinity"), Decimal("NaN"))]
+    ['Infinity', '-Infinity', 'NaN']
+    >>> _number(-0.0, "numeric"), _number(Decimal("1E+2000"), "numeric")[:8]
+    ('0', '1e+2000')
+    """
+    special = _special(v)
+    if special is not None:
+        return special
     if isinstance(v, float):
-        if v != v or v in (float("inf"), float("-inf")):
-            return repr(v)
         v = Decimal(format(v, ".6g" if family == "real" else ".15g"))
     elif family == "real":
-        v = Decimal(format(float(v), ".6g"))
+        v = _as_real(v)
     elif not isinstance(v, Decimal):
         return str(v)
-    if v == v.to_integral_value():
-        return str(int(v))
-    return format(v, "f").rstrip("0")   # exact: normalize() would round to 28 digits
+    return _decimal_text(v)
+
+
+_SPECIAL = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN", "-nan": "NaN"}
+
+
+def _special(v) -> str | None:
+    """'NaN', 'Infinity' or '-Infinity' for a float or Decimal that is not finite (a
+    signalling or negative NaN is NaN: no engine keeps the difference); else None."""
+    if isinstance(v, float):
+        return None if v - v == 0 else _SPECIAL[repr(v)]
+    if isinstance(v, Decimal) and not v.is_finite():
+        return "NaN" if v.is_nan() else ("-Infinity" if v < 0 else "Infinity")
+    return None
+
+
+def _as_real(v) -> Decimal:
+    """An integer or Decimal in a 4-byte REAL column: its 6 significant digits as a
+    double rounds them; a finite value too large for a double stays exact (it must not
+    pass for an infinity)."""
+    try:
+        f = float(v)
+    except OverflowError:
+        return Decimal(v)
+    if f - f != 0:
+        return Decimal(v)
+    return Decimal(format(f, ".6g"))
+
+
+PLAIN_DIGITS = 400   # beyond this many zeros a number is written with an exponent
+
+
+def _decimal_text(v: Decimal) -> str:
+    """A finite Decimal, exactly, in one spelling per value: no trailing zeros, no
+    exponent (normalize() would round to 28 digits), unless it would take more than
+    PLAIN_DIGITS zeros to write (1E+999999999 is 'e+999999999', not a billion zeros).
+
+    >>> [_decimal_text(Decimal(t)) for t in ("1.50", "-0.00", "100", "0.05", "1E-500")]
+    ['1.5', '0', '100', '0.05', '1e-500']
+    """
+    sign, digits, exp = v.as_tuple()
+    text = "".join(map(str, digits)).lstrip("0")
+    if not text:
+        return "0"
+    kept = text.rstrip("0")
+    exp += len(text) - len(kept)
+    minus = "-" if sign else ""
+    point = len(kept) + exp             # digits before the decimal point
+    if exp >= 0:
+        plain = exp <= PLAIN_DIGITS
+        return minus + kept + "0" * exp if plain else f"{minus}{kept}e{exp:+d}"
+    if point > 0:
+        return f"{minus}{kept[:point]}.{kept[point:]}"
+    if -point <= PLAIN_DIGITS:
+        return f"{minus}0.{'0' * -point}{kept}"
+    return f"{minus}{kept}e{exp:+d}"
 
 
 def _datetime(v: dt.datetime) -> str:
