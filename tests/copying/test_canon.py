@@ -87,6 +87,11 @@ def _column_of_one_kind():
     kinds = [st.integers(), st.text(), st.floats(), st.booleans(), st.decimals(),
              st.datetimes(timezones=st.none()),
              st.datetimes(timezones=st.just(dt.timezone(dt.timedelta(hours=-3)))), st.dates()]
+    iso = st.one_of(st.datetimes().map(lambda d: d.isoformat(" ")),
+                    st.datetimes().map(lambda d: d.isoformat()), st.dates().map(str),
+                    st.sampled_from(["2024-05-01 10:00:00.000000", "2024-02-30 10:00:00",
+                                     "2024-05-01 24:00:00", "0999-01-01", "x"]))
+    kinds += [st.one_of(st.integers(), st.floats()), iso]   # SQLite's NUMERIC; text times
     return st.one_of(*[st.lists(k, min_size=1, max_size=6) for k in kinds])
 
 

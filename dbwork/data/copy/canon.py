@@ -20,10 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from itertools import repeat
-from operator import attrgetter
+from functools import partial
+from operator import attrgetter, methodcaller
 from decimal import Decimal, InvalidOperation
 
 from ...model.types import base_name, type_family
@@ -247,9 +249,14 @@ def canonicalizer(family: str):
 
 
 def row_text(row, families) -> str:
-    """One row's canonical text: the repr of its canonical values (unambiguous: a
-    value holding a separator or the word None cannot pass for two values or a NULL)."""
-    return repr([canonicalizer(f)(v) for v, f in zip(row, families)])
+    """One row's canonical text: the repr of the tuple of its canonical values
+    (unambiguous: a value holding a separator or the word None cannot pass for two
+    values or a NULL).
+
+    >>> print(row_text((1, None, "a'b"), ["integer", "text", "text"]))
+    ('1', None, "a'b")
+    """
+    return repr(tuple([canonicalizer(f)(v) for v, f in zip(row, families)]))
 
 
 def row_hash(row, families) -> int:
@@ -279,15 +286,8 @@ class TableChecksum:
         if not rows:
             return
         cols = [_canon_column(c, f) for c, f in zip(zip(*rows), families)]
-        blake, frm = hashlib.blake2b, int.from_bytes
-        total = self.total
-        for row in zip(*cols):
-            text = repr(list(row))
-            total += frm(blake(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-                         "big")
         self.rows += len(rows)
-        self.total = total & _MASK
-
+        self.total = (self.total + _hash_sum(map(repr, zip(*cols)))) & _MASK
 
     def merge(self, other: "TableChecksum") -> "TableChecksum":
         return TableChecksum(self.rows + other.rows, (self.total + other.total) & _MASK)
@@ -296,6 +296,21 @@ class TableChecksum:
     def hex(self) -> str:
         return f"{self.total:016x}"
 
+
+_ENCODE = methodcaller("encode", "utf-8", "surrogatepass")
+_DIGEST = methodcaller("digest")
+_BLAKE8 = partial(hashlib.blake2b, digest_size=8)
+
+
+def _hash_sum(texts) -> int:
+    """The sum of the 64-bit hashes of ``texts`` (row_hash's, without its modulo), as
+    a chain of C-level maps: no Python frame per row.
+
+    >>> _hash_sum(["('1',)", "('2',)"]) == row_hash((1,), ["integer"]) + row_hash((2,), ["integer"])
+    True
+    """
+    digests = map(_DIGEST, map(_BLAKE8, map(_ENCODE, texts)))
+    return sum(map(int.from_bytes, digests, repeat("big")))
 
 
 _AS_IS = ("text", "other", "binary")
@@ -317,7 +332,11 @@ def _canon_column(values: tuple, family: str):
     """
     kinds = set(map(type, values))
     quick = None
-    if len(kinds) == 1:
+    if kinds == {int, float}:         # SQLite's NUMERIC keeps 2.0 as the integer 2
+        quick = _floats(values, family)
+    elif kinds == {str} and family == "time":
+        quick = _iso_texts(values)
+    elif len(kinds) == 1:
         kind = kinds.pop()
         if kind is str and family in _AS_IS:
             return values
@@ -337,6 +356,9 @@ def _canon_column(values: tuple, family: str):
 
 
 def _floats(values, family: str):
+    """Doubles (and integers beside them: format() turns one below 1e15 into the same
+    double exactly; a bigger one shows an exponent) as canonical() spells them, or None
+    when one needs the slow way (an exponent, a NaN or infinity, a negative zero)."""
     texts = list(map(format, values, repeat(".6g" if family == "real" else ".15g")))
     joined = "".join(texts)
     if "e" in joined or "n" in joined or "-0" in set(texts):
@@ -351,3 +373,18 @@ def _decimals(values):
         return None
     texts = [t.rstrip("0").rstrip(".") if "." in t else t for t in texts]
     return None if "-0" in set(texts) else texts
+
+
+# the texts canonical() returns unchanged for a time column: a date, or a date and a
+# time with none or six fraction digits (not .000000, which it drops)
+_ISO_AS_IS = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d:\d\d(?:\.(?!000000)\d{6})?)?")
+
+
+def _iso_texts(values):
+    """Times stored as text (SQLite) that are already in canonical spelling, as they
+    are; None when one is not (it then goes value by value).
+
+    >>> _iso_texts(("2024-05-01 10:00:00", "2024-05-01")), _iso_texts(("2024-05-01T10:00",))
+    (('2024-05-01 10:00:00', '2024-05-01'), None)
+    """
+    return values if all(map(_ISO_AS_IS.fullmatch, values)) else None
