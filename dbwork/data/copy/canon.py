@@ -136,7 +136,8 @@ def _decimal_text(v: Decimal) -> str:
     >>> [_decimal_text(Decimal(t)) for t in ("1.50", "-0.00", "100", "0.05", "1E-500")]
     ['1.5', '0', '100', '0.05', '1e-500']
     """
-    sign, digits, exp = v.as_tuple()
+    sign, digits, exponent = v.as_tuple()
+    exp = int(exponent)                 # finite here: never 'n', 'N' or 'F'
     text = "".join(map(str, digits)).lstrip("0")
     if not text:
         return "0"
@@ -300,6 +301,7 @@ class TableChecksum:
 _ENCODE = methodcaller("encode", "utf-8", "surrogatepass")
 _DIGEST = methodcaller("digest")
 _BLAKE8 = partial(hashlib.blake2b, digest_size=8)
+_BIG_ENDIAN = partial(int.from_bytes, byteorder="big")
 
 
 def _hash_sum(texts) -> int:
@@ -310,7 +312,7 @@ def _hash_sum(texts) -> int:
     True
     """
     digests = map(_DIGEST, map(_BLAKE8, map(_ENCODE, texts)))
-    return sum(map(int.from_bytes, digests, repeat("big")))
+    return sum(map(_BIG_ENDIAN, digests))
 
 
 _AS_IS = ("text", "other", "binary")
