@@ -1,6 +1,6 @@
 """dbwork.copy against the reference loaders, same rows, same run, same servers.
 
-    nice -n 10 .venv/bin/python benchmarks/bench_copy.py [--users 100000] [--targets postgresql,mariadb]
+    nice -n 10 .venv/bin/python benchmarks/bench_copy.py [--users 100000] [--targets postgresql,mariadb,from-mariadb]
 
 A SQLite shop of 1,300,000 rows (users 100k, orders 400k, order_items 800k; primary
 keys, foreign keys, a unique email, three indexes, a CHECK) is copied:
@@ -14,7 +14,9 @@ keys, foreign keys, a unique email, three indexes, a CHECK) is copied:
 - into MariaDB: ``raw LOAD DATA`` (LOAD DATA LOCAL INFILE of the CSV files, then keys),
   ``dbwork.copy``;
 - PostgreSQL to PostgreSQL (the copy made above as the source): ``dbwork.copy`` and
-  ``pgcopydb clone`` where pgcopydb is installed (also a Debian package).
+  ``pgcopydb clone`` where pgcopydb is installed (also a Debian package);
+- MariaDB to PostgreSQL (``from-mariadb``: the MariaDB copy made above as the source),
+  against the same raw COPY.
 
 Each line: seconds and the ratio to the raw load into that engine (time / raw time:
 1.0 is as fast as the raw load). Figures are ratios of the same run, never absolutes.
@@ -259,7 +261,8 @@ def line(name: str, seconds: float | None, ref: float, rows: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--users", type=int, default=100_000)
-    ap.add_argument("--targets", default="postgresql,mariadb")
+    ap.add_argument("--targets", default="postgresql,mariadb,from-mariadb",
+                    help="any of postgresql, mariadb, from-mariadb (MariaDB to PostgreSQL)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dbw_copysql_bench_"))
     servers = Servers()
@@ -271,12 +274,14 @@ def main() -> None:
         import os
         print(f"SQLite shop: {rows:,} rows (users, orders, order_items); ratios: time / raw load; "
               f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        pg_copy = None
-        if "postgresql" in args.targets:
+        pg_copy = my_copy = ref = None
+        targets = set(args.targets.split(","))
+        if targets & {"postgresql", "from-mariadb"}:
             before, after = target_ddl(src, servers.new("postgresql"))
             ref = raw_pg(servers.new("postgresql"), files, before, after)
             print("SQLite -> PostgreSQL")
             print(line("raw COPY from CSV (+ keys)", ref, ref, rows))
+        if "postgresql" in targets:
             print(line("psycopg cursor.copy() stream", psycopg_stream(
                 shop, servers.new("postgresql"), before, after), ref, rows))
             pg_copy = servers.new("postgresql")
@@ -284,14 +289,21 @@ def main() -> None:
             print(line("dbwork.copy", c, ref, rows))
             print(line("dbwork.copy, validated", v, ref, rows))
             print(line("pgloader", pgloader(shop, servers.new("postgresql")), ref, rows))
-        if "mariadb" in args.targets:
+        if targets & {"mariadb", "from-mariadb"}:
             before, after = target_ddl(src, servers.new("mariadb"))
             ref_my = raw_mysql(servers.new("mariadb"), files, before, after)
             print("SQLite -> MariaDB")
             print(line("raw LOAD DATA from CSV (+ keys)", ref_my, ref_my, rows))
-            c, v = dbwork_copy(src, servers.new("mariadb"), servers.new("mariadb"))
+            my_copy = servers.new("mariadb")
+            c, v = dbwork_copy(src, servers.new("mariadb"), my_copy)
             print(line("dbwork.copy", c, ref_my, rows))
             print(line("dbwork.copy, validated", v, ref_my, rows))
+        if "from-mariadb" in targets and my_copy is not None and ref is not None:
+            # the validated MariaDB copy above as the source, against the raw COPY
+            print("MariaDB -> PostgreSQL (ratio to the raw COPY above)")
+            c, v = dbwork_copy(my_copy, servers.new("postgresql"), servers.new("postgresql"))
+            print(line("dbwork.copy", c, ref, rows))
+            print(line("dbwork.copy, validated", v, ref, rows))
         if pg_copy is not None:
             print("PostgreSQL -> PostgreSQL (ratio to the raw COPY above)")
             c, v = dbwork_copy(pg_copy, servers.new("postgresql"), servers.new("postgresql"))

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 import dbwork
-from dbwork.data.copy import dbapi
+from dbwork.data.copy import dbapi, verify_copy
 
 from . import shop
 
@@ -75,6 +75,24 @@ def test_copy_direction(source, target, make_db, tmp_path):
     assert [tuple(r) for r in _rows(dst, "order_items", "order_id, line")] == [tuple(r) for r in items]
     assert not dbapi.run(dbapi.connect(dst),
                          "SELECT 1 FROM _dbwork_copy_checkpoints") if _has_checkpoints(dst) else True
+
+    # validation on this pair catches one altered value and one lost row
+    _tamper(dst)
+    again = verify_copy(src, dst)
+    assert not again.ok
+    assert again.table("orders").checksum_match is True       # (users got a new row above)
+    assert again.table("order_items").checksum_match is False
+    notes = again.table("notes")
+    assert notes.checksum_match is False
+    assert any("rows in the source" in e for e in notes.errors), notes.errors
+
+
+def _tamper(url: str) -> None:
+    conn = dbapi.connect(url)
+    dbapi.run(conn, "UPDATE order_items SET qty = qty + 1 WHERE order_id = 2 AND line = 1")
+    dbapi.run(conn, "DELETE FROM notes WHERE substr(body, 1, 7) = 'note 4 '")  # keyless: one row
+    conn.commit()
+    conn.close()
 
 
 def _has_checkpoints(url: str) -> bool:

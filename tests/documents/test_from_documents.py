@@ -124,3 +124,15 @@ def test_a_nested_object_can_be_split_into_a_table_of_its_own(docs, sql):
     assert ship.foreign_keys[0].ref_table == "orders"
     assert _rows(sql, "orders_ship", "orders_id") == [(1, "Oslo", "0150"), (3, "Bergen", None)]
     assert any("split into orders_ship" in w for w in report.warnings)
+
+
+def test_validation_catches_a_row_lost_or_altered_in_the_target(docs, sql):
+    """The SQL side tampered with after the copy: one row deleted, one value changed;
+    running the copy again validates it and says so."""
+    assert copy_from_documents(docs, sql, tables=["people"], progress=False).ok
+    with sql.backend.engine.begin() as c:
+        c.exec_driver_sql("DELETE FROM people WHERE _id = 'p7'")
+        c.exec_driver_sql("UPDATE people SET name = 'changed' WHERE _id = 'p8'")
+    again = copy_from_documents(docs, sql, tables=["people"], progress=False)
+    people = again.table("people")
+    assert not again.ok and people.checksum_match is False, again

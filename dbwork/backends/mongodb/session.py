@@ -232,7 +232,8 @@ class DocumentLock:
             except DuplicateKeyError:
                 pass
             old = self.coll.find_one_and_update(
-                {"_id": LOCK_ID, "expires": {"$lt": now}},
+                {"_id": LOCK_ID, "$or": [{"expires": {"$lt": now}},
+                                         {"owner": {"$in": self._dead_holders()}}]},
                 {"$set": {"owner": self.owner, "expires": now + self.lease}})
             if old is not None:
                 self.took_over = old.get("owner")
@@ -246,6 +247,23 @@ class DocumentLock:
                     f"another migrator holds the migration lock; it expires in {left}s if "
                     "its holder died")
             time.sleep(0.1)
+
+    def _dead_holders(self) -> list[str]:
+        """The holder, when it is a process of this host that no longer runs (killed
+        with -9, its lease still running): its lock is taken over at once instead of
+        after the lease. A holder elsewhere, or alive, waits for its expiry."""
+        holder = (self.coll.find_one({"_id": LOCK_ID}) or {}).get("owner", "")
+        host, _, rest = str(holder).partition(":")
+        pid = rest.partition(":")[0]
+        if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+            return []
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return [holder]
+        except OSError:          # alive, another user's
+            return []
+        return []
 
     def renew(self) -> None:
         self.coll.update_one({"_id": LOCK_ID, "owner": self.owner},

@@ -20,10 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from itertools import repeat
-from operator import attrgetter
+from functools import partial
+from operator import attrgetter, methodcaller
 from decimal import Decimal, InvalidOperation
 
 from ...model.types import base_name, type_family
@@ -77,17 +79,80 @@ def canonical(v, family: str = "other") -> str | None:
 
 
 def _number(v, family: str) -> str:
+    """A number of any Python type as normalised decimal text; NaN and the infinities
+    as PostgreSQL spells them, whatever type carried them (a double, a numeric, a text).
+
+    >>> [_number(v, "numeric") for v in (float("inf"), Decimal("-Infinity"), Decimal("NaN"))]
+    ['Infinity', '-Infinity', 'NaN']
+    >>> _number(-0.0, "numeric"), _number(Decimal("1E+2000"), "numeric")[:8]
+    ('0', '1e+2000')
+    """
+    special = _special(v)
+    if special is not None:
+        return special
     if isinstance(v, float):
-        if v != v or v in (float("inf"), float("-inf")):
-            return repr(v)
         v = Decimal(format(v, ".6g" if family == "real" else ".15g"))
     elif family == "real":
-        v = Decimal(format(float(v), ".6g"))
+        v = _as_real(v)
     elif not isinstance(v, Decimal):
         return str(v)
-    if v == v.to_integral_value():
-        return str(int(v))
-    return format(v, "f").rstrip("0")   # exact: normalize() would round to 28 digits
+    return _decimal_text(v)
+
+
+_SPECIAL = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN", "-nan": "NaN"}
+
+
+def _special(v) -> str | None:
+    """'NaN', 'Infinity' or '-Infinity' for a float or Decimal that is not finite (a
+    signalling or negative NaN is NaN: no engine keeps the difference); else None."""
+    if isinstance(v, float):
+        return None if v - v == 0 else _SPECIAL[repr(v)]
+    if isinstance(v, Decimal) and not v.is_finite():
+        return "NaN" if v.is_nan() else ("-Infinity" if v < 0 else "Infinity")
+    return None
+
+
+def _as_real(v) -> Decimal:
+    """An integer or Decimal in a 4-byte REAL column: its 6 significant digits as a
+    double rounds them; a finite value too large for a double stays exact (it must not
+    pass for an infinity)."""
+    try:
+        f = float(v)
+    except OverflowError:
+        return Decimal(v)
+    if f - f != 0:
+        return Decimal(v)
+    return Decimal(format(f, ".6g"))
+
+
+PLAIN_DIGITS = 400   # beyond this many zeros a number is written with an exponent
+
+
+def _decimal_text(v: Decimal) -> str:
+    """A finite Decimal, exactly, in one spelling per value: no trailing zeros, no
+    exponent (normalize() would round to 28 digits), unless it would take more than
+    PLAIN_DIGITS zeros to write (1E+999999999 is 'e+999999999', not a billion zeros).
+
+    >>> [_decimal_text(Decimal(t)) for t in ("1.50", "-0.00", "100", "0.05", "1E-500")]
+    ['1.5', '0', '100', '0.05', '1e-500']
+    """
+    sign, digits, exponent = v.as_tuple()
+    exp = int(exponent)                 # finite here: never 'n', 'N' or 'F'
+    text = "".join(map(str, digits)).lstrip("0")
+    if not text:
+        return "0"
+    kept = text.rstrip("0")
+    exp += len(text) - len(kept)
+    minus = "-" if sign else ""
+    point = len(kept) + exp             # digits before the decimal point
+    if exp >= 0:
+        plain = exp <= PLAIN_DIGITS
+        return minus + kept + "0" * exp if plain else f"{minus}{kept}e{exp:+d}"
+    if point > 0:
+        return f"{minus}{kept[:point]}.{kept[point:]}"
+    if -point <= PLAIN_DIGITS:
+        return f"{minus}0.{'0' * -point}{kept}"
+    return f"{minus}{kept}e{exp:+d}"
 
 
 def _datetime(v: dt.datetime) -> str:
@@ -185,9 +250,14 @@ def canonicalizer(family: str):
 
 
 def row_text(row, families) -> str:
-    """One row's canonical text: the repr of its canonical values (unambiguous: a
-    value holding a separator or the word None cannot pass for two values or a NULL)."""
-    return repr([canonicalizer(f)(v) for v, f in zip(row, families)])
+    """One row's canonical text: the repr of the tuple of its canonical values
+    (unambiguous: a value holding a separator or the word None cannot pass for two
+    values or a NULL).
+
+    >>> print(row_text((1, None, "a'b"), ["integer", "text", "text"]))
+    ('1', None, "a'b")
+    """
+    return repr(tuple([canonicalizer(f)(v) for v, f in zip(row, families)]))
 
 
 def row_hash(row, families) -> int:
@@ -217,15 +287,8 @@ class TableChecksum:
         if not rows:
             return
         cols = [_canon_column(c, f) for c, f in zip(zip(*rows), families)]
-        blake, frm = hashlib.blake2b, int.from_bytes
-        total = self.total
-        for row in zip(*cols):
-            text = repr(list(row))
-            total += frm(blake(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-                         "big")
         self.rows += len(rows)
-        self.total = total & _MASK
-
+        self.total = (self.total + _hash_sum(map(repr, zip(*cols)))) & _MASK
 
     def merge(self, other: "TableChecksum") -> "TableChecksum":
         return TableChecksum(self.rows + other.rows, (self.total + other.total) & _MASK)
@@ -234,6 +297,22 @@ class TableChecksum:
     def hex(self) -> str:
         return f"{self.total:016x}"
 
+
+_ENCODE = methodcaller("encode", "utf-8", "surrogatepass")
+_DIGEST = methodcaller("digest")
+_BLAKE8 = partial(hashlib.blake2b, digest_size=8)
+_BIG_ENDIAN = partial(int.from_bytes, byteorder="big")
+
+
+def _hash_sum(texts) -> int:
+    """The sum of the 64-bit hashes of ``texts`` (row_hash's, without its modulo), as
+    a chain of C-level maps: no Python frame per row.
+
+    >>> _hash_sum(["('1',)", "('2',)"]) == row_hash((1,), ["integer"]) + row_hash((2,), ["integer"])
+    True
+    """
+    digests = map(_DIGEST, map(_BLAKE8, map(_ENCODE, texts)))
+    return sum(map(_BIG_ENDIAN, digests))
 
 
 _AS_IS = ("text", "other", "binary")
@@ -255,7 +334,11 @@ def _canon_column(values: tuple, family: str):
     """
     kinds = set(map(type, values))
     quick = None
-    if len(kinds) == 1:
+    if kinds == {int, float}:         # SQLite's NUMERIC keeps 2.0 as the integer 2
+        quick = _floats(values, family)
+    elif kinds == {str} and family == "time":
+        quick = _iso_texts(values)
+    elif len(kinds) == 1:
         kind = kinds.pop()
         if kind is str and family in _AS_IS:
             return values
@@ -275,6 +358,9 @@ def _canon_column(values: tuple, family: str):
 
 
 def _floats(values, family: str):
+    """Doubles (and integers beside them: format() turns one below 1e15 into the same
+    double exactly; a bigger one shows an exponent) as canonical() spells them, or None
+    when one needs the slow way (an exponent, a NaN or infinity, a negative zero)."""
     texts = list(map(format, values, repeat(".6g" if family == "real" else ".15g")))
     joined = "".join(texts)
     if "e" in joined or "n" in joined or "-0" in set(texts):
@@ -289,3 +375,18 @@ def _decimals(values):
         return None
     texts = [t.rstrip("0").rstrip(".") if "." in t else t for t in texts]
     return None if "-0" in set(texts) else texts
+
+
+# the texts canonical() returns unchanged for a time column: a date, or a date and a
+# time with none or six fraction digits (not .000000, which it drops)
+_ISO_AS_IS = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d:\d\d(?:\.(?!000000)\d{6})?)?")
+
+
+def _iso_texts(values):
+    """Times stored as text (SQLite) that are already in canonical spelling, as they
+    are; None when one is not (it then goes value by value).
+
+    >>> _iso_texts(("2024-05-01 10:00:00", "2024-05-01")), _iso_texts(("2024-05-01T10:00",))
+    (('2024-05-01 10:00:00', '2024-05-01'), None)
+    """
+    return values if all(map(_ISO_AS_IS.fullmatch, values)) else None

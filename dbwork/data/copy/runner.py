@@ -15,7 +15,7 @@ from ...model.schema import Schema, Table, Unique
 from ..copy_report import CopyReport, TableCopy
 from . import dbapi
 from .executors import as_completed, default_workers, is_dask
-from .validate import validate_copy
+from .validate import Validation, validate_copy
 from .canon import family_of
 from .checkpoint import SqlCheckpoints, job_id
 from .progress import Progress
@@ -73,13 +73,21 @@ def copy_sql(source_wb, target_wb, tables=None, resume=True, progress=True, exec
         chunks = plan_chunks(job, store, opts, skip=set(present))
     finally:
         tconn.close()
-    results = run_chunks(job, chunks, executor, progress, opts)
-    report = _report(job, results)
-    for name in present:
-        report.table(name).notes.append("already in the target, row for row: nothing copied")
-    finish_target(job, report, opts.workers)
-    if opts.validate:
-        validate_copy(job, report, executor)
+    # the source's checksums run while the rows move (it is only read meanwhile)
+    check = Validation(job, executor).start(0) if opts.validate else None
+    try:
+        results = run_chunks(job, chunks, executor, progress, opts)
+        report = _report(job, results)
+        for name in present:
+            report.table(name).notes.append("already in the target, row for row: "
+                                            "nothing copied")
+        finish_target(job, report, opts.workers)
+    except BaseException:
+        if check is not None:
+            check.close(wait=False)
+        raise
+    if check is not None:
+        check.finish(report)
     _timings(report, time.monotonic() - started)
     if report.ok:
         _forget(job)

@@ -427,10 +427,20 @@ class MysqlWriter:
 
     @staticmethod
     def one(conn, q, t: TableSpec, row) -> None:
+        _finite_only(t, row)
         cols = ", ".join(q(c) for c in t.columns)
         marks = ", ".join(["%s"] * len(t.columns))
         with conn.cursor() as cur:
             cur.execute(f"INSERT INTO {q(t.target)} ({cols}) VALUES ({marks})", row)
+
+
+def _finite_only(t: TableSpec, row) -> None:
+    """MariaDB has no NaN or infinity in any numeric type: say so, by column (PyMySQL
+    would send a Decimal infinity as the bare word Infinity, an 'unknown column')."""
+    import pymysql
+    for c, v in zip(t.columns, row):
+        if isinstance(v, float) and v - v != 0 or isinstance(v, Decimal) and not v.is_finite():
+            raise pymysql.err.DataError(f"MariaDB has no NaN or infinity: {c} is {v}")
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\0": "\\0"})
@@ -488,10 +498,24 @@ def _utc_naive(v):
     return v
 
 
+class _NaNRefused:
+    """What a NaN becomes for SQLite, which has none (it would bind it as NULL and the
+    value would be lost without a word): binding it raises, so the row is refused and
+    named by its key."""
+
+    def __conform__(self, protocol):
+        raise sqlite3.IntegrityError("SQLite has no NaN (it would store NULL): "
+                                     "the row is not copied")
+
+
 def _for_sqlite(v):
     if v is None or isinstance(v, (int, float, str, bytes)):
+        if isinstance(v, float) and v != v:
+            return _NaNRefused()
         return int(v) if isinstance(v, bool) else v
     if isinstance(v, Decimal):
+        if not v.is_finite():     # an infinity is a REAL infinity in SQLite
+            return _NaNRefused() if v.is_nan() else float(v)
         return str(v)
     if isinstance(v, dt.datetime):
         return v.isoformat(" ")

@@ -126,33 +126,66 @@ def validate_copy(job, report, executor=None) -> None:
     """Counts and checksums on each side (per key range, so the work spreads over the
     workers: processes for big copies, the Dask cluster when one is given), and a
     field-by-field sample."""
-    pool, own = executor, executor is None
-    if own:
+    Validation(job, executor).finish(report)
+
+
+class Validation:
+    """A copy's validation, its two sides submitted separately: the source's checksums
+    can start before the copy (the source is read, not written, while rows move, so
+    its hashing overlaps the load), the target's once the rows are in."""
+
+    def __init__(self, job, executor=None):
+        self.job, self.own = job, executor is None
+        self.pool = executor or self._local_pool(job)
+        self.futures: dict[int, dict] = {}
+
+    @staticmethod
+    def _local_pool(job):
         context = forking() if sum(job.counts.values()) >= PROCESSES_FROM else None
-        pool = (cf.ProcessPoolExecutor(max(2, default_workers(job.target)), mp_context=context)
-                if context else cf.ThreadPoolExecutor(2))
-    dask = is_dask(pool)
-    try:
-        pending = []
-        for t in job.tables:
-            spec = job.specs[t.name]
-            fam = families_for(spec)
-            sides = (SideSpec(job.source_url, job.source, spec.name, spec.columns, fam),
-                     SideSpec(job.target_url, job.target, spec.target, spec.columns,
-                                       fam))
-            parts = [[replace(s, key=spec.key[0], lo=lo, hi=hi) for s in sides]
-                     for lo, hi in job.ranges.get(t.name, [])] or [list(sides)]
-            subs = [[pool.submit(checksum_side, s, **({"pure": False} if dask else {}))
-                     for s in part] for part in parts]
-            pending.append((t.name, spec, sides, fam, subs))
-        for name, spec, sides, fam, subs in pending:
-            src_sum, dst_sum = TableChecksum(), TableChecksum()
-            for a, b in subs:
-                src_sum, dst_sum = src_sum.merge(a.result()), dst_sum.merge(b.result())
-            _judge(report.table(name), spec, sides, fam, src_sum, dst_sum)
-    finally:
-        if own:
-            pool.shutdown()
+        if context:
+            return cf.ProcessPoolExecutor(max(2, default_workers(job.target)),
+                                          mp_context=context)
+        return cf.ThreadPoolExecutor(2)
+
+    def start(self, side: int) -> "Validation":
+        """Submit the checksums of one side (0 source, 1 target) of every table."""
+        if side in self.futures:
+            return self
+        extra = {"pure": False} if is_dask(self.pool) else {}
+        out = {}
+        for t in self.job.tables:
+            s = self.sides(t.name)[side]
+            parts = [replace(s, key=self.job.specs[t.name].key[0], lo=lo, hi=hi)
+                     for lo, hi in self.job.ranges.get(t.name, [])] or [s]
+            out[t.name] = [self.pool.submit(checksum_side, p, **extra) for p in parts]
+        self.futures[side] = out
+        return self
+
+    def sides(self, name: str) -> tuple[SideSpec, SideSpec]:
+        job, spec = self.job, self.job.specs[name]
+        fam = families_for(spec)
+        return (SideSpec(job.source_url, job.source, spec.name, spec.columns, fam),
+                SideSpec(job.target_url, job.target, spec.target, spec.columns, fam))
+
+    def finish(self, report) -> None:
+        """Both sides' sums (submitting what is not yet), judged table by table."""
+        try:
+            self.start(0).start(1)
+            for t in self.job.tables:
+                sums = [TableChecksum(), TableChecksum()]
+                for side in (0, 1):
+                    for f in self.futures[side][t.name]:
+                        sums[side] = sums[side].merge(f.result())
+                spec = self.job.specs[t.name]
+                _judge(report.table(t.name), spec, self.sides(t.name), families_for(spec),
+                       *sums)
+        finally:
+            self.close()
+
+    def close(self, wait: bool = True) -> None:
+        """Shut the local pool (after a failure: without waiting for running sums)."""
+        if self.own:
+            self.pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def _judge(tc, spec: TableSpec, sides, fam, src_sum, dst_sum) -> None:

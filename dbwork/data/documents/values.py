@@ -20,6 +20,8 @@ import hashlib
 import json
 from decimal import Decimal
 
+from ..copy.canon import canonical   # exact: normalize() would round to 28 digits
+
 from .. import values as sql_values
 
 DECIMAL_MODES = ("decimal128", "string", "double")
@@ -96,7 +98,7 @@ def fingerprint(value) -> str:
     if isinstance(value, float):
         return f"f:{value!r}"
     if isinstance(value, Decimal):
-        return f"d:{value.normalize()}"
+        return f"d:{canonical(value, 'numeric')}"
     if isinstance(value, dt.datetime):
         return f"t:{_utc(value).isoformat()}"
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -111,7 +113,7 @@ def fingerprint(value) -> str:
 def _other(value) -> str:
     name = type(value).__name__
     if name == "Decimal128":
-        return f"d:{value.to_decimal().normalize()}"
+        return f"d:{canonical(value.to_decimal(), 'numeric')}"
     if name == "ObjectId":
         return f"s:{value}"
     if name == "Int64":
