@@ -894,6 +894,16 @@ class Workbench:
         from .versions.drift import drift
         return drift(self)
 
+    def absorb(self, drift=None, name: str = "absorb_drift") -> Migration:
+        """Record the migration that absorbs the drift (``drift.migration()``) as applied
+        without running it: the change is already live; its file is written so other
+        databases run it on upgrade, and ``wb.drift()`` is clean afterwards.
+
+        >>> # d = wb.drift(); print(d.migration().up); wb.absorb(d)
+        """
+        from .versions.drift import absorb
+        return absorb(self, drift, name)
+
     def diff(self, other):
         """Another live database (Workbench or URL) against this one, as a Drift:
         ``.migration()`` turns this schema into the other's.
