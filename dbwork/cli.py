@@ -236,8 +236,7 @@ def _detect(args) -> tuple[str, int]:
         from .versions.environments import environment
         path = str(Path(environment(args.env).source).parent)
     found = detect(path or ".")
-    return (_dumps(found.to_dict()) if args.json and hasattr(found, "to_dict")
-            else str(found)), OK
+    return (_dumps(found.to_dict()) if args.json else str(found)), OK
 
 
 def _dumps(data) -> str:
