@@ -66,7 +66,8 @@ class Drift:
 
     def migration(self, name: str = "absorb_drift"):
         """A planned Migration (not applied) whose up turns the expected schema into
-        the actual one, with the generated down. Record it, e.g. as a baseline."""
+        the actual one, with the generated down; ``wb.absorb(drift)`` records it as
+        applied on the drifted database (nothing runs there)."""
         from ..migration import Migration
         from ..plan.steps import plan_steps
         steps = plan_steps(self.ops, self.schema, self.dialect) if self.ops else []
