@@ -184,13 +184,14 @@ def _report_error(e: DbworkError, args) -> None:
     message = mask_url(str(e))
     print(f"dbwork: {type(e).__name__}: {message}", file=sys.stderr)
     if args.json:
-        body = {"type": type(e).__name__, "message": message}
+        body: dict[str, object] = {"type": type(e).__name__, "message": message}
         for key in _ERROR_KEYS:
             if getattr(e, key, None) is not None:
                 body[key] = getattr(e, key)
-        if getattr(e, "findings", None):
+        findings = getattr(e, "findings", None) or []
+        if findings:
             body["findings"] = [{"kind": f.kind, "subject": f.subject, "message": f.message}
-                                for f in e.findings]
+                                for f in findings]
         print(json.dumps({"error": body}, default=str))
 
 
@@ -230,7 +231,7 @@ def _workbench(args):
 
 
 def _detect(args) -> tuple[str, int]:
-    from . import detect
+    from .detect import detect
     path = args.path
     if path is None and args.env:
         from .versions.environments import environment

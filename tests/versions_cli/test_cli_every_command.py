@@ -106,3 +106,23 @@ def test_env_given_to_a_command_that_does_not_know_it(project):
         assert done.returncode == 2, (command, done.stdout, done.stderr)
         error = as_json(done)["error"]
         assert error["type"] == "ConfigError" and "dev" in error["message"], command
+
+
+def test_out_of_order_file_is_exit_1_until_allowed(project, tmp_path):
+    """A branch made before the applied head: `upgrade` exits 1 with OutOfOrder naming
+    the file (nothing runs); `--allow-out-of-order` applies it and records the merge."""
+    import dbwork
+    wb = dbwork.connect(f"sqlite:///{tmp_path / 'staging.sqlite'}", migrations=tmp_path / "migrations")
+    base = wb.migrate("create_users", USERS)
+    wb.migrate("index_email", EMAIL_INDEX)
+    late = wb.migrate("create_tags", "CREATE TABLE tags (id INTEGER PRIMARY KEY);", dry_run=True)
+    late.version, late.parents, late.parent = base.version[:14] + "000001", (base.version,), base.version
+    wb.files.write(late)
+    wb.close()
+    refused = project("upgrade", "--env", "staging", "--json")
+    error = as_json(refused)["error"]
+    assert refused.returncode == 1 and error["type"] == "OutOfOrder"
+    assert error["versions"] == [late.version] and "create_tags" in refused.stderr
+    done = _ok(project("upgrade", "--allow-out-of-order", "--env", "staging", "--json"))
+    assert [m["name"] for m in done["applied"]] == ["create_tags"]
+    assert _ok(project("verify", "--env", "staging", "--json"))["ok"] is True
