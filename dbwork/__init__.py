@@ -24,7 +24,7 @@ _ERRORS = ("ConfigError", "ConnectionFailed", "DataCheckFailed", "DataLossRefuse
            "DbworkError", "DesignError", "DocumentCopyRefused", "IrreversibleError", "LockTimeout", "MigrationConflict",
            "MigrationFailed", "ObjectExistsError", "ParseError", "SeedError",
            "StatementFailed", "UnknownObjectError", "UnsupportedError",
-           "CopyRefused", "CopyFailed", "VersionCollision", "BrokenGraph", "MergeConflict",
+           "CopyRefused", "CopyFailed", "VersionCollision", "BrokenGraph", "MergeConflict", "OutOfOrder",
            "ProtectedEnvironment")
 
 # public name -> the module that defines it

@@ -29,15 +29,17 @@ import importlib
 import json
 import os
 import sys
+from pathlib import Path
 
 from .errors import ConfigError, DbworkError
 
 OK, FINDINGS, ERROR = 0, 1, 2
 
 
-def _common() -> argparse.ArgumentParser:
+def common_options() -> argparse.ArgumentParser:
     """--json and --env on every command (SUPPRESS: a value given before the command
-    is not overwritten by the subcommand's default)."""
+    is not overwritten by the subcommand's default). Commands in other packages use
+    it too (dbwork/versions/cli.py)."""
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="print the result as JSON (stable keys: see the README)")
@@ -47,6 +49,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _json_only() -> argparse.ArgumentParser:
+    """--json alone (seed: its --env is the seed folder's, not an environment's)."""
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="print the result as JSON (stable keys: see the README)")
@@ -68,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--env", help="the environment named in dbwork.toml / [tool.dbwork]")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    common = [_common()]
+    common = [common_options()]
     st = sub.add_parser("status", parents=common, help="applied head and pending files")
     st.add_argument("--check", action="store_true", help="exit 1 while files are pending")
     sub.add_parser("plan", parents=common, help="what upgrade would run (nothing is applied)")
@@ -134,9 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--env", dest="seed_env", help="the environment's folder under seeds/")
     sd.add_argument("--check", action="store_true", help="report drift; change nothing")
     sd.add_argument("--reset", action="store_true", help="delete rows not in the seed (backed up)")
-    dt = sub.add_parser("detect", parents=[_json_only()],
-                        help="say which databases and tools a project uses")
-    dt.add_argument("path", nargs="?", default=".", help="the project folder (default .)")
+    dt = sub.add_parser("detect", parents=common,
+                        help="say which databases and tools a project uses (with --env: "
+                             "the project of the config file that names it)")
+    dt.add_argument("path", nargs="?", default=None,
+                    help="the project folder (default: the --env config file's folder, or .)")
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_arguments(sub)
     return p
@@ -147,6 +152,7 @@ COMMAND_MODULES = ["dbwork.data.copy.cli", "dbwork.multi.cli", "dbwork.versions.
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``dbwork`` with ``argv``: print the result, return the exit status."""
     args = build_parser().parse_args(argv)
     if getattr(args, "module_run", None):
         return args.module_run(args)
@@ -160,10 +166,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _exit_code(e: DbworkError) -> int:
-    """1 for a refusal that waits on a person (a branch conflict to order, data loss
-    to consent to): the input was fine and nothing ran; 2 for every other error."""
-    from .errors import DataLossRefused, MigrationConflict
-    return FINDINGS if isinstance(e, (MigrationConflict, DataLossRefused)) else ERROR
+    """1 for a finding that waits on a person (a branch conflict to order, a broken
+    migration graph or edited files and history to repair, data loss to consent to):
+    nothing ran; 2 for every other error."""
+    from .errors import BrokenGraph, DataLossRefused, MigrationConflict
+    return FINDINGS if isinstance(e, (MigrationConflict, DataLossRefused, BrokenGraph)) \
+        else ERROR
+
+
+# what an error carries, in its JSON body beside type and message
+_ERROR_KEYS = ("line", "column", "first", "second", "shared", "heads", "version", "versions",
+               "paths", "problem")
 
 
 def _report_error(e: DbworkError, args) -> None:
@@ -171,24 +184,26 @@ def _report_error(e: DbworkError, args) -> None:
     message = mask_url(str(e))
     print(f"dbwork: {type(e).__name__}: {message}", file=sys.stderr)
     if args.json:
-        body = {"type": type(e).__name__, "message": message}
-        for key in ("line", "column"):
+        body: dict[str, object] = {"type": type(e).__name__, "message": message}
+        for key in _ERROR_KEYS:
             if getattr(e, key, None) is not None:
                 body[key] = getattr(e, key)
-        print(json.dumps({"error": body}))
+        findings = getattr(e, "findings", None) or []
+        if findings:
+            body["findings"] = [{"kind": f.kind, "subject": f.subject, "message": f.message}
+                                for f in findings]
+        print(json.dumps({"error": body}, default=str))
 
 
 def _run(args) -> tuple[str, int]:
     if args.command == "detect":
-        from . import detect
-        found = detect(args.path)
-        return (_dumps(found.to_dict()) if args.json and hasattr(found, "to_dict")
-                else str(found)), OK
+        return _detect(args)
     if args.command == "lint" and _offline(args):
         return _lint_offline(args)
+    command = getattr(args, "command_run", None) or _COMMANDS[args.command]
     wb = _workbench(args)
     try:
-        result = _COMMANDS[args.command](wb, args)
+        result = command(wb, args)
         return result if isinstance(result, tuple) else (result, OK)
     finally:
         wb.close()
@@ -204,6 +219,8 @@ def _offline(args) -> bool:
 
 
 def _workbench(args):
+    """The one Workbench every command runs on: --url, else --env, else $DBWORK_URL,
+    else $DATABASE_URL, else the embedded default; --migrations overrides the folder."""
     from .workbench import connect
     if args.env:
         if args.url:
@@ -211,6 +228,16 @@ def _workbench(args):
         return connect(migrations=args.migrations, env=args.env)
     url = args.url or os.environ.get("DBWORK_URL") or os.environ.get("DATABASE_URL")
     return connect(url, args.migrations)
+
+
+def _detect(args) -> tuple[str, int]:
+    from .detect import detect
+    path = args.path
+    if path is None and args.env:
+        from .versions.environments import environment
+        path = str(Path(environment(args.env).source).parent)
+    found = detect(path or ".")
+    return (_dumps(found.to_dict()) if args.json else str(found)), OK
 
 
 def _dumps(data) -> str:

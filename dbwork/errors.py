@@ -398,6 +398,21 @@ class MergeConflict(MigrationConflict):
             f"{heads[1]!r}]) (or %merge --order / dbwork merge --order), then upgrade()")
 
 
+class OutOfOrder(MigrationConflict):
+    """Migration files not applied yet that would run before migrations already applied
+    (a branch made before the applied head, or an older version added late). Nothing
+    ran; ``upgrade(allow_out_of_order=True)`` / ``--allow-out-of-order`` applies them.
+    ``versions``: the files' versions; ``reasons``: why each is late."""
+
+    def __init__(self, late: list[tuple[str, str, str]]):
+        self.versions = [v for v, _, _ in late]
+        self.reasons = [why for _, _, why in late]
+        lines = "\n".join(f"  - {path}: {why}" for _, path, why in late)
+        super().__init__(f"upgrade refused: {len(late)} file(s) out of order (nothing ran):"
+                         f"\n{lines}\nupgrade(allow_out_of_order=True) "
+                         "(--allow-out-of-order) applies them anyway")
+
+
 class ProtectedEnvironment(DbworkError):
     """A protected environment (``protected = true`` in dbwork.toml) refused a change:
     it needs an explicit confirmation and a passed rehearsal of the same files."""

@@ -38,6 +38,9 @@ from .execute.integrity import event_digest, row_intact
 from .migration import checksum_of
 
 BLOCKS_ROLLBACK = ("row_edited", "row_deleted", "row_state", "event_chain")
+# findings about the graph's shape, not about changes made outside dbwork: the graph
+# raises its own errors for them (VersionCollision, BrokenGraph, OutOfOrder)
+GRAPH_KINDS = ("duplicate_version", "broken_graph", "out_of_order")
 
 
 @dataclass
@@ -49,6 +52,12 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.subject}: {self.message}"
+
+    @property
+    def tampering(self) -> bool:
+        """A change made outside dbwork (a file or a history row edited, deleted,
+        unreadable), as opposed to a finding about the graph's shape (GRAPH_KINDS)."""
+        return self.kind not in GRAPH_KINDS
 
 
 @dataclass
@@ -220,16 +229,10 @@ def _check_graph(migrations, rows) -> list[Finding]:
         n = graph.nodes[v]
         out.append(Finding("out_of_order", str(n.path),
                            f"not applied, and it would run before migrations already "
-                           f"applied ({_late_reason(graph, n)}): "
+                           f"applied ({graph.late_reason(v)}): "
                            "upgrade(allow_out_of_order=True) (--allow-out-of-order) "
                            "applies it anyway", v))
     return out
-
-
-def _late_reason(graph, n) -> str:
-    if not n.parents:
-        return f"older than the newest applied migration {graph.applied[-1]}"
-    return f"its parent {n.parents[0]} already has applied children"
 
 
 def differences(row, m) -> list[str]:
@@ -271,4 +274,4 @@ def _first(e: Exception) -> str:
     return text[0] if text else type(e).__name__
 
 
-__all__ = ["Finding", "VerifyReport", "check", "differences", "BLOCKS_ROLLBACK"]
+__all__ = ["Finding", "VerifyReport", "check", "differences", "BLOCKS_ROLLBACK", "GRAPH_KINDS"]

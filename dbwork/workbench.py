@@ -615,10 +615,12 @@ class Workbench:
         from .versions import actions, squash
         with failures_reported("upgrading"), self.backend.session(self.lock_timeout) as s:
             rows = {r.version: r for r in s.history()}
-            # files changed after they ran first: the precise diagnosis, before the graph's
-            self._refuse_tampering(s, "upgrade", lambda f: f.kind not in GRAPH_FINDINGS and not (
-                f.kind == "out_of_order" and (allow_out_of_order or f.version == only)))
-            graph = actions.session_graph(self, s)  # a collision or broken parent: refused
+            # files or history changed outside dbwork first: the precise diagnosis, before
+            # the graph's own errors (a collision, a broken parent, a file out of order)
+            self._refuse_tampering(s, "upgrade", lambda f: f.tampering)
+            graph = actions.session_graph(self, s)
+            if not allow_out_of_order:
+                actions.refuse_out_of_order(graph, rows, {only} if only else set())
             plan = actions.upgrade_plan(self, s, graph, check=only is None)
             by_version = {m.version: m for m in self.files.all()}
             files = [by_version[v] for v in plan.order if only is None or v == only]
@@ -894,6 +896,16 @@ class Workbench:
         from .versions.drift import drift
         return drift(self)
 
+    def absorb(self, drift=None, name: str = "absorb_drift") -> Migration:
+        """Record the migration that absorbs the drift (``drift.migration()``) as applied
+        without running it: the change is already live; its file is written so other
+        databases run it on upgrade, and ``wb.drift()`` is clean afterwards.
+
+        >>> # d = wb.drift(); print(d.migration().up); wb.absorb(d)
+        """
+        from .versions.drift import absorb
+        return absorb(self, drift, name)
+
     def diff(self, other):
         """Another live database (Workbench or URL) against this one, as a Drift:
         ``.migration()`` turns this schema into the other's.
@@ -1067,11 +1079,6 @@ class UpgradeResult(list):
 
     reverted: list = []
     merge: Migration | None = None  # the merge migration recorded for branches, if any
-
-
-# verify's findings that the graph itself reports with its own error (BrokenGraph,
-# VersionCollision) when upgrade builds it
-GRAPH_FINDINGS = ("broken_graph", "duplicate_version")
 
 
 def _apply_order(events) -> dict[str, float]:

@@ -77,10 +77,14 @@ def _parse(magic, line):
 
 
 def keep_ipython_env(ipython) -> None:
-    """IPython's %env stays reachable as %ipython_env before dbwork's %env replaces it."""
-    builtin = ipython.magics_manager.magics["line"].get("env")
-    if builtin is not None and "ipython_env" not in ipython.magics_manager.magics["line"]:
-        ipython.magics_manager.register_function(builtin, "line", "ipython_env")
+    """IPython's %env stays reachable as %ipython_env before dbwork's %env replaces it.
+    IPython 9 registers %env lazily (a placeholder naming its module), so the bound
+    method of its OSMagics is registered, not whatever the table holds."""
+    if "ipython_env" in ipython.magics_manager.magics["line"]:
+        return
+    from IPython.core.magics.osm import OSMagics
+    osm = ipython.magics_manager.registry.get("OSMagics") or OSMagics(shell=ipython)
+    ipython.magics_manager.register_function(osm.env, "line", "ipython_env")
 
 
 __all__ = ["DriftMagics", "keep_ipython_env"]

@@ -151,6 +151,23 @@ class Detection:
         known = ", ".join(t.name for t in self.targets) or "none"
         raise ConfigError(f"no target named {name!r} in {self.path!r} (known: {known})")
 
+    def to_dict(self) -> dict:
+        """What ``dbwork detect --json`` prints (stable keys): path, technologies,
+        tools, targets [{name, technology, url (password masked), confidence}],
+        findings [{kind, name, file, line, evidence, confidence}], notes.
+
+        >>> Detection(".", [], [], [], []).to_dict()["targets"]
+        []
+        """
+        return {"path": self.path, "technologies": list(self.technologies),
+                "tools": list(self.tools),
+                "targets": [{"name": t.name, "technology": t.technology, "url": t.display_url,
+                             "confidence": t.confidence} for t in self.targets],
+                "findings": [{"kind": f.kind, "name": f.name, "file": f.file, "line": f.line,
+                              "evidence": f.evidence, "confidence": f.confidence}
+                             for f in self.findings],
+                "notes": list(self.notes)}
+
     def to_frame(self):
         """The findings as a pandas DataFrame (kind, name, file, line, evidence, confidence)."""
         from .display import to_frame

@@ -29,6 +29,16 @@ def graph(wb) -> MigrationGraph:
         return session_graph(wb, s)
 
 
+def refuse_out_of_order(g: MigrationGraph, rows: dict, allowed: set[str]) -> None:
+    """OutOfOrder, before anything runs, for pending files never run here that would
+    apply before applied ones, unless ``allowed`` (versions). A file rolled back or
+    failed here follows upgrade's own rules for those."""
+    from ..errors import OutOfOrder
+    late = [v for v in g.out_of_order() if v not in rows and v not in allowed]
+    if late:
+        raise OutOfOrder([(v, str(g.nodes[v].path or v), g.late_reason(v)) for v in late])
+
+
 def upgrade_plan(wb, s, g: MigrationGraph, check: bool = True) -> MergePlan:
     """The order upgrade() applies files in; raises MergeConflict before anything runs
     when two branches touch the same objects."""

@@ -66,7 +66,8 @@ class Drift:
 
     def migration(self, name: str = "absorb_drift"):
         """A planned Migration (not applied) whose up turns the expected schema into
-        the actual one, with the generated down. Record it, e.g. as a baseline."""
+        the actual one, with the generated down; ``wb.absorb(drift)`` records it as
+        applied on the drifted database (nothing runs there)."""
         from ..migration import Migration
         from ..plan.steps import plan_steps
         steps = plan_steps(self.ops, self.schema, self.dialect) if self.ops else []
@@ -139,6 +140,50 @@ def drift(wb) -> Drift:
         expected = _replay(wb, url, rows)
     return compare_schemas(expected, wb.schema(), wb.dialect,
                            f"{len(rows)} applied migration(s) replayed", wb.display_url)
+
+
+def absorb(wb, found: Drift | None = None, name: str = "absorb_drift"):
+    """Record the migration that absorbs ``wb``'s drift as applied, without running it
+    (the change is already in the live schema): its file is written, so other databases
+    run it on upgrade, and the drift of ``wb`` is clean afterwards. ``found``: a Drift
+    from ``wb.drift()`` (the user reviewed it); refused when the live schema drifted
+    further since then, or when there is nothing to absorb."""
+    from ..execute.runner import now_iso, record
+    from ..parse.cell import validate_name
+    validate_name(name)
+    now = drift(wb)
+    if now.clean:
+        raise ConfigError("no drift to absorb: the live schema is what the applied "
+                          "migrations say")
+    if found is not None and found.differences != now.differences:
+        raise ConfigError("the live schema changed since that drift report was made: "
+                          "look at wb.drift() again and absorb that")
+    m = now.migration(name)
+    with wb.backend.session(wb.lock_timeout) as s:
+        m.version = wb._new_version(s)
+        m.parents = _head_of(wb, s)
+        m.parent = m.parents[0] if m.parents else None
+        m.created, m.source_checksum = now_iso(), m.checksum
+        m.status, m.applied_at, m.duration_ms, m.steps_done = "applied", now_iso(), 0, len(m.steps)
+        record(s, m, "applied", "applied")   # its history row and event; nothing runs
+        s.commit()
+        wb._write_file(s, m)
+    m.notes.append(f"absorbed {len(now.differences)} difference(s): recorded as applied, "
+                   "nothing ran here; other databases run it on upgrade")
+    return m
+
+
+def _head_of(wb, s) -> tuple[str, ...]:
+    """The one head the absorbing migration builds on (refused while branches are open)."""
+    from .actions import session_graph
+    g = session_graph(wb, s)
+    if len(g.heads) > 1:
+        raise ConfigError(f"the migration graph has {len(g.heads)} heads: merge them "
+                          "(wb.merge()) before absorbing drift")
+    if g.pending:
+        raise ConfigError(f"{len(g.pending)} migration file(s) not applied here: "
+                          "upgrade() first, then absorb the drift that is left")
+    return tuple(g.heads)
 
 
 def diff_databases(wb, other) -> Drift:

@@ -142,6 +142,13 @@ class MigrationGraph:
                     heapq.heappush(ready, (rank(c), c))
         return out
 
+    def late_reason(self, version: str) -> str:
+        """Why the pending file ``version`` is out of order, in words."""
+        n = self.nodes[version]
+        if not n.parents:
+            return f"older than the newest applied migration {self.applied[-1]}"
+        return f"its parent {n.parents[0]} already has applied children"
+
     def out_of_order(self) -> list[str]:
         """Pending files that would apply before something already applied: a parent
         that is applied and already has an applied child (a branch made before the

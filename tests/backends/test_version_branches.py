@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dbwork.errors import (BrokenGraph, ConfigError, MergeConflict, MigrationConflict,
-                           TamperDetected, VersionCollision)
+                           OutOfOrder, TamperDetected, VersionCollision)
 from dbwork.execute.files import MigrationFiles
 
 
@@ -105,8 +105,9 @@ def test_a_branch_made_before_the_applied_head_is_out_of_order(wb):
     report = wb.verify()
     assert report.kinds() == ["out_of_order"] and "create_orders" in report.findings[0].subject
     assert wb.graph().to_dict()["out_of_order"] == [b.version]
-    with pytest.raises(TamperDetected, match="create_orders"):
+    with pytest.raises(OutOfOrder, match="create_orders") as e:   # a graph finding, not tampering
         wb.upgrade()
+    assert not isinstance(e.value, TamperDetected) and len(e.value.versions) == 1
     assert "orders" not in wb.schema().tables
     done = wb.upgrade(allow_out_of_order=True)
     assert [m.name for m in done] == ["create_orders"]
@@ -165,3 +166,31 @@ def test_broken_graphs_are_refused_before_anything_runs(wb):
         wb.upgrade()
     assert len(e.value.paths) == 2
     assert _names(wb.backend.history()) == [("create_users", "applied")]
+
+
+def test_both_sides_create_an_index_of_the_same_name(wb):
+    """Two indexes named alike on different tables: on PostgreSQL the second would fail
+    half-way (one namespace), so it is a conflict everywhere, reported before anything runs."""
+    base = _base(wb)
+    a = _branch(wb, "index_name", "CREATE INDEX ix_label ON users (name);", base, "000001")
+    b = _branch(wb, "tags", "CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(20)); "
+                "CREATE INDEX ix_label ON tags (label);", base, "000002")
+    with pytest.raises(MergeConflict, match="ix_label") as e:
+        wb.upgrade()
+    assert {e.value.first, e.value.second} == {a.id, b.id}
+    assert "tags" not in wb.schema().tables and not wb.schema().table("users").indexes
+    assert _names(wb.backend.history()) == [("create_users", "applied")]
+
+
+def test_the_graph_draws_and_tells_heads_branches_and_merges(wb):
+    base = _base(wb)
+    a = _branch(wb, "add_email", "ALTER TABLE users ADD COLUMN email VARCHAR(100);", base, "000001")
+    b = _branch(wb, "create_orders", "CREATE TABLE orders (id INTEGER PRIMARY KEY);", base, "000002")
+    g = wb.graph()
+    assert g.applied == [base.version] and sorted(g.pending) == sorted([a.version, b.version])
+    dot = g.draw()
+    assert "digraph" in dot.source and all(v in dot.source for v in (a.version, b.version))
+    merge = wb.upgrade().merge
+    g = wb.graph()
+    assert g.heads == [merge.version] and g.merges == [merge.version] and g.pending == []
+    assert "merge" in g.text() and merge.version in g.draw().source

@@ -50,15 +50,16 @@ def test_graph_merge_upgrade_squash_through_the_command_line(wb, backend):
     assert "password" not in out   # display URL only
 
     code, out, _ = _cli(url, folder, "merge", "--json")    # they conflict
-    data = json.loads(out)
-    assert code == 1 and data["ok"] is False and data["error"] == "MergeConflict"
+    data = json.loads(out)["error"]                       # dbwork's one error shape
+    assert code == 1 and data["type"] == "MergeConflict"
     assert {data["first"], data["second"]} == {a.id, b.id} and data["shared"]
+    assert data["heads"] == [a.version, b.version]
     code, out, err = _cli(url, folder, "upgrade")           # nothing applied
     assert code == 1 and "MergeConflict" in err
     assert [r.name for r in wb.backend.history()] == ["create_users"]
 
     code, out, _ = _cli(url, folder, "merge", "--order", "nope", "--json")
-    assert code == 2 and json.loads(out)["error"] == "ConfigError"
+    assert code == 2 and json.loads(out)["error"]["type"] == "ConfigError"
     code, out, _ = _cli(url, folder, "merge", "--order", "default_b", "default_a", "--json")
     data = json.loads(out)
     assert code == 0 and data["ok"] and data["parents"] == [b.version, a.version]
@@ -67,7 +68,7 @@ def test_graph_merge_upgrade_squash_through_the_command_line(wb, backend):
     assert code == 0 and out.startswith("1 head") and "merge" in out
 
     code, out, _ = _cli(url, folder, "squash", "create_users", "default_a", "--json")
-    assert code == 2 and "branch point" in json.loads(out)["message"]
+    assert code == 2 and "branch point" in json.loads(out)["error"]["message"]
     code, out, err = _cli(url, folder, "squash", "create_users")   # argparse: bad arguments
     assert code == 2 and "usage" in err
 
@@ -83,7 +84,7 @@ def test_baseline_through_the_command_line(tmp_path):
     assert code == 0 and data["status"] == "applied" and data["name"] == "baseline"
     assert Path(data["path"]).exists() and data["parents"] == []
     code, out, _ = _cli(url, folder, "baseline", "--json")  # dbwork has history now
-    assert code == 2 and json.loads(out)["error"] == "ConfigError"
+    assert code == 2 and json.loads(out)["error"]["type"] == "ConfigError"
     code, out, _ = _cli(url, folder, "graph", "--json")
     assert code == 0 and json.loads(out)["applied"] == [data["version"]]
 
@@ -92,4 +93,5 @@ def test_baseline_through_the_command_line(tmp_path):
 def test_every_command_has_help_for_every_option(command):
     p = subprocess.run([DBWORK, command, "--help"], capture_output=True, text=True,
                        env={**os.environ, "PYTHONPATH": CHECKOUT}, timeout=60)
-    assert p.returncode == 0 and "--json" in p.stdout and "(stable keys)" in " ".join(p.stdout.split())
+    text = " ".join(p.stdout.split())
+    assert p.returncode == 0 and "--json" in text and "--env" in text and "stable keys" in text

@@ -28,3 +28,36 @@ def test_graph_and_merge_magics(ip, tmp_path):
     lines = ip.magics_manager.magics["line"]
     for name in ("graph", "merge", "squash", "baseline"):
         assert f"%{name}" in lines[name].__doc__   # help text for %name?
+
+
+def test_env_and_drift_magics(ip, tmp_path, monkeypatch):
+    """%env NAME picks the environment of dbwork.toml (URL from a variable) as the
+    notebook's workbench; %drift reports a hand change and offers the absorbing
+    migration; %drift --against compares with another environment; IPython's own
+    %env VAR=value keeps working."""
+    import os
+    import sqlite3
+    (tmp_path / "dbwork.toml").write_text(
+        '[environments.staging]\nurl = "${STAGING_URL}"\nmigrations = "migrations"\n'
+        '[environments.dev]\nurl = "sqlite:///dev.sqlite"\nmigrations = "migrations"\n')
+    monkeypatch.setenv("STAGING_URL", f"sqlite:///{tmp_path / 'staging.sqlite'}")
+    r = ip.run_cell("%env staging")
+    assert r.success and "staging.sqlite" in r.result.display_url
+    wb = r.result
+    wb.migrate("create_users", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);")
+    r = ip.run_cell("%drift")
+    assert r.success and r.result.clean
+    with sqlite3.connect(tmp_path / "staging.sqlite") as c:
+        c.execute("ALTER TABLE users ADD COLUMN phone TEXT")
+    c.close()
+    r = ip.run_cell("%drift")
+    assert r.success and not r.result.clean and "users.phone" in str(r.result)
+    assert "phone" in r.result.migration().up and ip.user_ns["_"] is r.result
+    r = ip.run_cell("%drift --against dev")        # dev has nothing: everything is dropped
+    assert r.success and {d.change for d in r.result.differences} == {"dropped"}
+    assert not ip.run_cell("%env nosuch").success   # unknown environment: the cell fails
+    ip.run_cell("%env DBWORK_TEST_VAR=42")
+    assert os.environ.pop("DBWORK_TEST_VAR") == "42"
+    lines = ip.magics_manager.magics["line"]
+    for name in ("env", "drift"):
+        assert f"%{name}" in lines[name].__doc__

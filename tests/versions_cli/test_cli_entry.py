@@ -39,7 +39,8 @@ def test_every_command_has_help_for_every_option(tmp_path):
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
     expected = {"status", "plan", "upgrade", "rollback", "lint", "rehearse", "drift", "diff",
-                "history", "export", "detect", "verify", "copy"}
+                "graph", "history", "squash", "baseline", "export", "detect", "verify", "copy",
+                "merge"}
     assert expected <= set(commands)
     for name, sub in commands.items():
         for action in sub._actions:
@@ -48,8 +49,8 @@ def test_every_command_has_help_for_every_option(tmp_path):
     for name in sorted(expected):
         done = dbwork_cmd(name, "--help", cwd=tmp_path)
         assert done.returncode == 0 and "usage: dbwork" in done.stdout, (name, done.stderr)
-        if name not in ("detect",):
-            assert "--json" in done.stdout, name
+        if name != "copy":   # issue 13's commands: every one takes --json and --env
+            assert "--json" in done.stdout and "--env" in done.stdout, name
 
 
 def test_lint_offline_reports_every_statement_finding(tmp_path):

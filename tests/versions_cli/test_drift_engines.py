@@ -87,3 +87,30 @@ def test_diff_refuses_two_engines(tmp_path):
     with pytest.raises(dbwork.ConfigError, match="one engine"):
         a.diff("postgresql://root@127.0.0.1:5432/postgres")
     a.close()
+
+
+def test_absorbing_the_drift_records_it_and_other_databases_run_it(dbs, tmp_path):
+    """wb.absorb(drift): the hand change becomes a migration file recorded as applied
+    here (nothing runs: it is live already), drift is clean after it, and another
+    database that upgrades from the folder runs it and ends with the same schema."""
+    url = dbs.new()
+    wb = _wb(url, tmp_path)
+    wb.migrate("init", INIT)
+    dbs.run(url, "ALTER TABLE customers ADD COLUMN phone VARCHAR(20)")
+    found = wb.drift()
+    dbs.run(url, "CREATE TABLE later (id INTEGER NOT NULL PRIMARY KEY)")
+    with pytest.raises(dbwork.errors.ConfigError, match="changed since"):
+        wb.absorb(found)                       # the report is stale: nothing recorded
+    assert [r.name for r in wb.backend.history()] == ["init"]
+    dbs.run(url, "DROP TABLE later")
+    before = wb.schema()
+    m = wb.absorb(found, name="absorb_phone")
+    assert m.status == "applied" and "phone" in m.up and m.parents == (wb.files.all()[0].version,)
+    assert wb.schema() == before               # nothing ran here
+    assert wb.drift().clean and wb.verify().ok and wb.pending() == []
+    with pytest.raises(dbwork.errors.ConfigError, match="no drift"):
+        wb.absorb()
+    other = _wb(dbs.new(), tmp_path, "migrations")   # the same folder: a teammate's database
+    assert [x.name for x in other.upgrade()] == ["init", "absorb_phone"]
+    assert wb.diff(other).clean and other.drift().clean
+    wb.close(), other.close()
