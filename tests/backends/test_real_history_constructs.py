@@ -150,3 +150,65 @@ def test_delete_with_a_cte_backs_up_every_row_and_rolls_back(pg):
     pg.rollback()
     with pg.backend.session() as s:
         assert sorted(r[0] for r in s.query('SELECT id FROM "Doc"')) == [1, 2, 3]
+
+
+# -- data checks read only what the migration has not changed yet --------------------
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql", "mariadb"])
+def test_unique_index_after_an_update_that_makes_the_values_distinct(make_wb, kind):
+    """A history fixes its rows, then indexes them, in one migration: the duplicates
+    check must not read the rows as they were before the UPDATE."""
+    wb = make_wb(kind)
+    wb.migrate("base", _q(wb, 'CREATE TABLE "Member" (id INTEGER PRIMARY KEY, handle VARCHAR(40));\n'
+                       "INSERT INTO \"Member\" VALUES (1, 'a'), (2, 'a');"))
+    join = "handle || id" if kind == "sqlite" else "CONCAT(handle, id)"
+    wb.migrate("distinct", _q(wb, f'UPDATE "Member" SET handle = {join};\n'
+                                  'CREATE UNIQUE INDEX "Member_handle_key" ON "Member" (handle);'),
+               allow_data_loss=True)
+    assert _handles(wb) == ["a1", "a2"]
+    wb.rollback()
+    assert _handles(wb) == ["a", "a"]
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "mariadb"])
+def test_set_not_null_after_an_update_that_fills_the_nulls(make_wb, kind):
+    wb = make_wb(kind)
+    wb.migrate("base", _q(wb, 'CREATE TABLE "Member" (id INTEGER PRIMARY KEY, handle VARCHAR(40));\n'
+                       'INSERT INTO "Member" (id) VALUES (1), (2);'))
+    require = ('ALTER TABLE "Member" MODIFY handle VARCHAR(40) NOT NULL;' if kind == "mariadb"
+               else 'ALTER TABLE "Member" ALTER COLUMN handle SET NOT NULL;')
+    wb.migrate("require", _q(wb, "UPDATE \"Member\" SET handle = 'm' WHERE handle IS NULL;\n"
+                                 + require),
+               allow_data_loss=True)
+    assert _handles(wb) == ["m", "m"]
+    wb.rollback()
+    assert _handles(wb) == [None, None]
+
+
+def _handles(wb) -> list:
+    with wb.backend.session() as s:
+        return [r[0] for r in s.query(_q(wb, 'SELECT handle FROM "Member" ORDER BY id'))]
+
+
+def _q(wb, sql: str) -> str:
+    """``sql`` with MariaDB's identifier quotes where the engine is MariaDB."""
+    return sql.replace('"', "`") if wb.dialect.quote("A") == "`A`" else sql
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "mariadb"])
+def test_foreign_key_on_columns_the_same_migration_adds_or_retypes(make_wb, kind):
+    """The referenced key is added and the referencing column dropped and re-added
+    with another type in the same migration: the orphan check cannot read them live."""
+    wb = make_wb(kind)
+    wb.migrate("base", _q(wb, 'CREATE TABLE "Owner" (id INTEGER PRIMARY KEY);\n'
+                       'CREATE TABLE "Pet" (id INTEGER PRIMARY KEY, owner_ref VARCHAR(20));'))
+    before = wb.schema()
+    m = wb.migrate("rekey", _q(wb, 'ALTER TABLE "Owner" ADD COLUMN code VARCHAR(20) NOT NULL;\n'
+                            'CREATE UNIQUE INDEX "Owner_code_key" ON "Owner" (code);\n'
+                            'ALTER TABLE "Pet" DROP COLUMN owner_ref;\n'
+                            'ALTER TABLE "Pet" ADD COLUMN owner_ref VARCHAR(30);\n'
+                            'ALTER TABLE "Pet" ADD CONSTRAINT "Pet_owner_ref_fkey" '
+                            'FOREIGN KEY (owner_ref) REFERENCES "Owner" (code);'))
+    assert "orphans" not in " ".join(c["check"] for c in m.checks if isinstance(c, dict))
+    assert [fk.ref_columns for fk in wb.schema().table("Pet").foreign_keys] == [("code",)]
+    wb.rollback()
+    assert wb.schema().tables == before.tables
