@@ -96,6 +96,7 @@ class _Builder:
         self.ops: list[Operation] = []
         self.warnings: list[str] = []
         self.st: Statement | None = None
+        self.temporary: set[str] = set()  # temporary tables the migration made so far
 
     # -- driver ----------------------------------------------------------------------
     def statement(self, st: Statement) -> None:
@@ -128,6 +129,9 @@ class _Builder:
             raise ParseError(f"malformed SQL: {e}", st.line, st.column, st.text) from None
 
     def _dispatch(self, tree: exp.Expression) -> list[Operation]:
+        session = self._session_statement(tree)
+        if session is not None:
+            return session
         if isinstance(tree, exp.Create) and tree.args.get("kind") == "TABLE":
             return self._create_table(tree)
         if isinstance(tree, exp.Create) and tree.args.get("kind") == "INDEX":
@@ -154,6 +158,26 @@ class _Builder:
             return extra
         return self._raw(tree, "dbwork does not understand this statement")
 
+    # -- temporary tables ------------------------------------------------------------
+    def _session_statement(self, tree) -> list[Operation] | None:
+        """A temporary table made, filled or dropped: run as written, not part of the
+        schema, nothing to undo (real histories stage rows in one before an UPDATE)."""
+        from ..ops.raw_ops import SessionStatement
+        made = temporary_table_made(tree)
+        if made is not None:
+            self.temporary.add(made)
+            return [SessionStatement(self._source_sql(), made, self._touched(tree))]
+        target = _written_table(tree)
+        if target is None or target not in self.temporary:
+            return None
+        if isinstance(tree, exp.Drop):
+            self.temporary.discard(target)
+        return [SessionStatement(self._source_sql(), target, self._touched(tree))]
+
+    def _touched(self, tree) -> tuple[str, ...]:
+        """The schema's tables a statement names (temporary ones left out)."""
+        return tuple(t for t in _touched(tree) if t not in self.temporary)
+
     # -- raw and DML -----------------------------------------------------------------
     def _raw(self, tree, reason: str) -> list[Operation]:
         """A statement run as written: with its inverse where one is certain (a view,
@@ -162,7 +186,7 @@ class _Builder:
         from .sql_raw import inverse_of, is_raw_kind
         inverse = inverse_of(self.st.text, self.source, tree)
         if inverse is not None:
-            return [RawSQL(self._source_sql(), inverse, _touched(tree))]
+            return [RawSQL(self._source_sql(), inverse, self._touched(tree))]
         if not self.allow_raw:
             from ..errors import IrreversibleError
             if isinstance(tree, exp.Command) and not is_raw_kind(self.st.text):
@@ -171,7 +195,7 @@ class _Builder:
             raise IrreversibleError(self.st.text, f"{reason}; or pass irreversible=True "
                                     "(--irreversible) to record the migration as "
                                     "forward-only")
-        return [RawSQL(self._source_sql(), None, _touched(tree))]
+        return [RawSQL(self._source_sql(), None, self._touched(tree))]
 
     def _extension(self) -> list[Operation] | None:
         """CREATE / DROP EXTENSION as operations that know their inverse."""
@@ -194,7 +218,7 @@ class _Builder:
         if table is not None and not self.schema.has_table(table.name):
             raise UnknownObjectError("table", table.name)
         if self.allow_dml:
-            return [RawSQL(self._source_sql(), None, _touched(tree))]
+            return [RawSQL(self._source_sql(), None, self._touched(tree))]
         return self._raw(tree, "a data change has no automatic inverse")
 
     # -- CREATE TABLE ----------------------------------------------------------------
@@ -592,6 +616,36 @@ def _action(opts: str, event: str) -> str | None:
     m = re.search(rf"ON {event} (SET NULL|SET DEFAULT|CASCADE|RESTRICT|NO ACTION)",
                   opts, re.I)
     return m.group(1).upper() if m else None
+
+
+def temporary_table_made(tree) -> str | None:
+    """The temporary table a statement creates (``CREATE TEMP TABLE``, ``SELECT ...
+    INTO TEMP``), or None.
+
+    >>> temporary_table_made(sqlglot.parse_one("SELECT * INTO TEMP TABLE t FROM r", read="postgres"))
+    't'
+    """
+    if isinstance(tree, exp.Create) and str(tree.args.get("kind") or "").upper() == "TABLE":
+        props = tree.args.get("properties")
+        if props is not None and any(isinstance(p, exp.TemporaryProperty)
+                                     for p in props.expressions):
+            node = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+            return node.name
+    into = tree.args.get("into") if isinstance(tree, exp.Select) else None
+    if into is not None and into.args.get("temporary"):
+        return into.this.name
+    return None
+
+
+def _written_table(tree) -> str | None:
+    """The table an INSERT/UPDATE/DELETE writes or a DROP TABLE drops."""
+    if isinstance(tree, exp.Drop) and str(tree.args.get("kind") or "").upper() == "TABLE":
+        names = [t.name for t in tree.find_all(exp.Table)]
+        return names[0] if len(names) == 1 else None
+    if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+        table = tree.find(exp.Table)
+        return table.name if table is not None else None
+    return None
 
 
 def _touched(tree) -> tuple[str, ...]:

@@ -35,7 +35,7 @@ from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
 from .types import LiteralType, sa_type, type_text
 from ..ops.comment_ops import SetColumnComment, SetTableComment
-from ..ops.raw_ops import CreateExtension, DropExtension
+from ..ops.raw_ops import CreateExtension, DropExtension, SessionStatement
 from ..ops.enum_ops import RenameEnum, RenameEnumValue
 from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, RemoveEnumValue
 
@@ -59,8 +59,9 @@ class _StatementSink:
 
 def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
     """Statements that carry out ``op`` on a database whose schema is ``schema``."""
-    if isinstance(op, RawSQL):
-        return [op.sql.strip().rstrip(";").strip()]
+    if isinstance(op, (RawSQL, SessionStatement)):
+        sql = op.sql.strip().rstrip(";").strip()
+        return [sql] if sql else []
     if isinstance(op, (BackupRows, RestoreRows)):
         return render_data(op, schema, dialect)
     if isinstance(op, (CreateExtension, DropExtension)):

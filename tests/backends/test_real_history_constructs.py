@@ -212,3 +212,38 @@ def test_foreign_key_on_columns_the_same_migration_adds_or_retypes(make_wb, kind
     assert [fk.ref_columns for fk in wb.schema().table("Pet").foreign_keys] == [("code",)]
     wb.rollback()
     assert wb.schema().tables == before.tables
+
+
+# -- temporary tables: staged rows, not part of the schema, nothing to undo ----------
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql", "mariadb"])
+def test_rows_staged_in_a_temporary_table_then_copied_and_rolled_back(make_wb, kind):
+    wb = make_wb(kind)
+    wb.migrate("base", _q(wb, 'CREATE TABLE "Rule" (id INTEGER PRIMARY KEY, label VARCHAR(20));\n'
+                              "INSERT INTO \"Rule\" VALUES (1, 'cold'), (2, 'warm');"))
+    before = wb.schema()
+    m = wb.migrate("stage", _q(wb, 'CREATE TEMPORARY TABLE staged AS SELECT id, label FROM "Rule";\n'
+                                   "DELETE FROM staged WHERE label = 'warm';\n"
+                                   'INSERT INTO "Rule" (id, label) SELECT id + 10, label FROM staged;\n'
+                                   "DROP TABLE staged;"))
+    assert "staged" not in wb.schema().tables
+    assert _rule_rows(wb) == [(1, "cold"), (2, "warm"), (11, "cold")]
+    assert "temporary table staged (this session only)" in m.up
+    wb.rollback()
+    assert _rule_rows(wb) == [(1, "cold"), (2, "warm")]
+    assert wb.schema().tables == before.tables
+
+
+def test_select_into_temp_then_update_from_it(pg):
+    pg.migrate("base", 'CREATE TABLE "Rule" (id INTEGER PRIMARY KEY, label TEXT);\n'
+                       "INSERT INTO \"Rule\" VALUES (1, 'cold'), (2, 'warm');")
+    pg.migrate("mark", 'SELECT id, label || \'!\' AS marked INTO TEMP TABLE marks FROM "Rule";\n'
+                       'UPDATE "Rule" r SET label = m.marked FROM marks m WHERE m.id = r.id;',
+               allow_data_loss=True)
+    assert _rule_rows(pg) == [(1, "cold!"), (2, "warm!")]
+    pg.rollback()
+    assert _rule_rows(pg) == [(1, "cold"), (2, "warm")]
+
+
+def _rule_rows(wb) -> list:
+    with wb.backend.session() as s:
+        return [tuple(r) for r in s.query(_q(wb, 'SELECT id, label FROM "Rule" ORDER BY id'))]
