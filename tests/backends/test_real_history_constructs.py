@@ -247,3 +247,21 @@ def test_select_into_temp_then_update_from_it(pg):
 def _rule_rows(wb) -> list:
     with wb.backend.session() as s:
         return [tuple(r) for r in s.query(_q(wb, 'SELECT id, label FROM "Rule" ORDER BY id'))]
+
+
+# -- a table made, filled and reshaped by one migration ------------------------------
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql", "mariadb"])
+def test_a_table_created_filled_and_reshaped_in_one_migration(make_wb, kind):
+    """Its rows come from the migration itself: nothing live to count before it runs
+    (the count of a table that does not exist yet was a planning failure)."""
+    wb = make_wb(kind)
+    wb.migrate("base", _q(wb, 'CREATE TABLE "Rule" (id INTEGER PRIMARY KEY, label VARCHAR(20));\n'
+                              "INSERT INTO \"Rule\" VALUES (1, 'cold');"))
+    before = wb.schema()
+    wb.migrate("teams", _q(wb, 'CREATE TABLE "Team" (id INTEGER PRIMARY KEY, scratch VARCHAR(9), '
+                               'rule_id INTEGER);\n'
+                               'INSERT INTO "Team" (id, rule_id) SELECT id, id FROM "Rule";\n'
+                               'ALTER TABLE "Team" DROP COLUMN scratch;'))
+    assert [c.name for c in wb.schema().table("Team").columns] == ["id", "rule_id"]
+    wb.rollback()
+    assert wb.schema().tables == before.tables
