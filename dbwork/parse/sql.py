@@ -65,26 +65,44 @@ def parse_sql(text: str, dialect: Dialect, schema: Schema, *, first_line: int = 
     return Parsed(b.ops, b.schema, b.warnings)
 
 
-def check_lengths(tree: exp.Expression, dialect: Dialect, st: Statement) -> None:
-    """Refuse a name longer than the engine keeps, before anything runs: PostgreSQL
-    would cut it silently (and the model would not match the database), MySQL refuses.
+def check_lengths(tree: exp.Expression, dialect: Dialect, st: Statement) -> list[str]:
+    """Names longer than the engine keeps, before anything runs. An engine that
+    refuses them (MySQL) is refused here; one that cuts them (PostgreSQL, with a
+    NOTICE) has them cut in ``tree`` the same way, so the model names what the database
+    makes (real Prisma histories carry 64-byte index names). Returns the warnings.
 
     >>> from dbwork.dialects import get_dialect
-    >>> t = sqlglot.parse_one("CREATE TABLE t (" + "é" * 32 + " INT)", read="postgres")
-    >>> check_lengths(t, get_dialect("postgresql"), Statement("", 1, 1))
+    >>> t = sqlglot.parse_one("CREATE TABLE t (" + "é" * 32 + " INT)", read="mysql")
+    >>> check_lengths(t, get_dialect("mysql"), Statement("", 1, 1))
+    []
+    >>> t = sqlglot.parse_one("CREATE INDEX " + "i" * 64 + " ON t (a)", read="postgres")
+    >>> check_lengths(t, get_dialect("postgresql"), Statement("", 1, 1))[0][-24:]
+    "iiiiiiiiiiiiii' (line 1)"
+    >>> len(t.this.name)
+    63
+    >>> t = sqlglot.parse_one("CREATE INDEX " + "i" * 65 + " ON t (a)", read="mysql")
+    >>> check_lengths(t, get_dialect("mysql"), Statement("", 1, 1))
     Traceback (most recent call last):
     ...
-    dbwork.errors.ParseError: identifier 'éééééééééééééééééééééééééééééééé' is 64 bytes long; postgresql keeps at most 63 (line 1, column 1)
+    dbwork.errors.ParseError: identifier 'iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii' is 65 characters long; mysql keeps at most 64 (line 1, column 1)
     """
     if dialect.max_identifier is None or tree is None:
-        return
+        return []
+    warnings = []
     for ident in tree.find_all(exp.Identifier):
         name = ident.this if isinstance(ident.this, str) else ""
         n = dialect.identifier_length(name)
-        if n > dialect.max_identifier:
-            unit = "bytes" if dialect.max_identifier_bytes else "characters"
+        if n <= dialect.max_identifier:
+            continue
+        unit = "bytes" if dialect.max_identifier_bytes else "characters"
+        if not dialect.cuts_long_identifiers:
             raise ParseError(f"identifier {name!r} is {n} {unit} long; {dialect.name} keeps "
                              f"at most {dialect.max_identifier}", st.line, st.column, st.text)
+        cut = dialect.cut_identifier(name)
+        ident.set("this", cut)
+        warnings.append(f"identifier {name!r} is {n} {unit} long; {dialect.name} cuts it to "
+                        f"{cut!r} (line {st.line})")
+    return warnings
 
 
 class _Builder:
@@ -103,7 +121,7 @@ class _Builder:
         self.st = st
         _check_punctuation(st, self.source)
         tree = self._parse(st)
-        check_lengths(tree, self.dialect, st)
+        self.warnings += check_lengths(tree, self.dialect, st)
         check_qualifiers(tree, self.schema, st)  # one schema per connection (parse/sql_extra)
         for op in self._dispatch(tree):
             self.schema = op.apply(self.schema)

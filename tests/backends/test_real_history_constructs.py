@@ -265,3 +265,22 @@ def test_a_table_created_filled_and_reshaped_in_one_migration(make_wb, kind):
     assert [c.name for c in wb.schema().table("Team").columns] == ["id", "rule_id"]
     wb.rollback()
     assert wb.schema().tables == before.tables
+
+
+def test_an_index_name_over_63_bytes_is_cut_as_postgresql_cuts_it(pg):
+    """Prisma writes the name whole; PostgreSQL keeps 63 bytes. dbwork models the name
+    the server makes, so the rollback drops the index it made."""
+    long_name = "Tracker_accountId_kind_resolvedFlag_followUpStartedAt_idx_extras"  # 64
+    assert len(long_name) == 64
+    pg.migrate("base", 'CREATE TABLE "Tracker" (id INT PRIMARY KEY, "accountId" INT);')
+    m = pg.migrate("ix", f'CREATE INDEX "{long_name}" ON "Tracker" ("accountId");')
+    assert any("cuts it to" in w for w in m.warnings)
+    with pg.backend.session() as s:
+        live = [r[0] for r in s.query("SELECT indexname FROM pg_indexes WHERE tablename = 'Tracker' "
+                                      "AND indexname <> 'Tracker_pkey'")]
+    assert live == [long_name[:63]]
+    assert [i.name for i in pg.schema().table("Tracker").indexes] == [long_name[:63]]
+    pg.rollback()
+    with pg.backend.session() as s:
+        assert list(s.query("SELECT indexname FROM pg_indexes WHERE tablename = 'Tracker' "
+                            "AND indexname <> 'Tracker_pkey'")) == []
