@@ -160,6 +160,10 @@ class _Builder:
             return self._drop_index(tree)
         if isinstance(tree, exp.Alter) and tree.args.get("kind") == "TABLE":
             return self._alter_table(tree)
+        if isinstance(tree, exp.Alter) and tree.args.get("kind") == "INDEX":
+            renamed = self._rename_index(tree)
+            if renamed is not None:
+                return renamed
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
             return self._dml(tree)
         if isinstance(tree, (exp.Transaction, exp.Commit)):
@@ -175,6 +179,23 @@ class _Builder:
         if extra is not None:
             return extra
         return self._raw(tree, "dbwork does not understand this statement")
+
+    def _rename_index(self, tree) -> list[Operation] | None:
+        """``ALTER INDEX old RENAME TO new``: the model follows the name, so a later
+        ``DROP INDEX new`` finds it (formbricks renames a model's indexes)."""
+        from ..ops.schema_ops import RenameIndex
+        actions = tree.args.get("actions") or []
+        if len(actions) != 1 or not isinstance(actions[0], exp.AlterRename):
+            return None
+        old, new = tree.this.name, actions[0].this.name
+        for t in self.schema.tables.values():
+            names = [i.name for i in t.indexes] + [c.name for c in t.constraints() if c.name]
+            if old in names:
+                return [RenameIndex(t.name, old, new)]
+        if tree.args.get("exists"):
+            self.warnings.append(f"index {old} does not exist: statement skipped")
+            return []
+        raise UnknownObjectError("index", old)
 
     # -- temporary tables ------------------------------------------------------------
     def _session_statement(self, tree) -> list[Operation] | None:

@@ -30,6 +30,7 @@ from ..model.types import type_family
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
                               CreateTable, DropColumn, DropConstraint, DropIndex,
                               DropTable, Operation, RawSQL, RenameColumn, RenameConstraint,
+                              RenameIndex,
                               RenameTable)
 from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
@@ -68,6 +69,8 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
         return [op.statement(dialect)]
     if isinstance(op, (RenameEnum, RenameEnumValue)):
         return [_rename_enum(op, dialect)]
+    if isinstance(op, RenameIndex):
+        return [f"ALTER INDEX {quote(op.old, dialect)} RENAME TO {quote(op.new, dialect)}"]
     if isinstance(op, RenameConstraint):
         return [f"ALTER TABLE {quote(op.table, dialect)} RENAME CONSTRAINT {quote(op.old, dialect)} "
                 f"TO {quote(op.new, dialect)}"]

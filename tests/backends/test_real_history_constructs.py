@@ -284,3 +284,21 @@ def test_an_index_name_over_63_bytes_is_cut_as_postgresql_cuts_it(pg):
     with pg.backend.session() as s:
         assert list(s.query("SELECT indexname FROM pg_indexes WHERE tablename = 'Tracker' "
                             "AND indexname <> 'Tracker_pkey'")) == []
+
+
+def test_alter_index_rename_is_followed_by_the_model_and_rolled_back(pg):
+    """A renamed model's indexes are renamed, then one is dropped by its new name; a
+    unique constraint's index renames the constraint on PostgreSQL."""
+    pg.migrate("base", 'CREATE TABLE "Key" (id INT PRIMARY KEY, name TEXT, env INT, '
+                       'CONSTRAINT "Key_env_uq" UNIQUE (env));\n'
+                       'CREATE UNIQUE INDEX "OldKey_name_key" ON "Key" (name);')
+    before = pg.schema()
+    m = pg.migrate("rename", 'ALTER INDEX "OldKey_name_key" RENAME TO "Key_name_key";\n'
+                             'ALTER INDEX "Key_env_uq" RENAME TO "Key_env_key";\n'
+                             'DROP INDEX "Key_name_key";')
+    assert 'ALTER INDEX "Key_name_key" RENAME TO "OldKey_name_key"' in m.down
+    assert [u.name for u in pg.schema().table("Key").uniques] == ["Key_env_key"]
+    assert _constraints(pg, "Key") == {"Key_pkey", "Key_env_key"}
+    pg.rollback()
+    assert pg.schema().tables == before.tables
+    assert _constraints(pg, "Key") == {"Key_pkey", "Key_env_uq"}
