@@ -66,7 +66,7 @@ class _PlanChanges:
     """What the plan has changed so far: tables whose rows or shape differ from the
     live ones, and (table, column) pairs whose values differ."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.tables: set[str] = set()
         self.columns: set[tuple[str, str]] = set()
 
@@ -75,8 +75,8 @@ class _PlanChanges:
                 isinstance(op, (CreateTable, DropTable, RenameTable)):
             self.tables |= set(op.tables())
         table = getattr(op, "table", None)
-        for name in _columns_changed(op):
-            self.columns.add((table, name))
+        if isinstance(table, str):
+            self.columns |= {(table, name) for name in _columns_changed(op)}
 
     def leaves_live(self, op, schema: Schema) -> bool:
         """Every table and column ``op``'s checks read is live and unchanged."""
