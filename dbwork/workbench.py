@@ -202,7 +202,7 @@ class Workbench:
         checked = safety.review(ops, schema, self.dialect, s,
                                 explicit_down=cell.down is not None, facts=facts)
         warnings += checked.warnings
-        losses = self._losses(rows, ops)
+        losses = self._losses(rows, ops, schema)
         held, big = self._backup_contents(s, ops)
         warnings += held
         losses += big
@@ -278,13 +278,14 @@ class Workbench:
         name = name or self.source_dialect
         return get_dialect(name) if name else None
 
-    def _losses(self, rows, ops) -> list[str]:
+    def _losses(self, rows, ops, schema) -> list[str]:
         """What the change destroys in rows that exist now (each op says what it
-        destroys; the live row count says whether anything is there)."""
+        destroys; the live row count says whether anything is there). A table the
+        change creates has no rows now: the rows it gets come from the change itself."""
         out = []
         for op in ops:
             loss = op.loss()
-            if loss is None:
+            if loss is None or not schema.has_table(loss[1]):
                 continue
             what, table = loss
             n = rows(table)
@@ -301,7 +302,7 @@ class Workbench:
         from .safety.dml import BackedUpStatement
         held, big = [], []
         inserts = {op.backup for op in ops if isinstance(op, BackedUpStatement) and op.delete_new}
-        live = set(s.introspect().tables) if any(isinstance(op, BackupChangedRows)
+        live = set(s.introspect().tables) if any(isinstance(op, (BackupChangedRows, BackupRows))
                                                  for op in ops) else set()
         for op in ops:
             if isinstance(op, BackupChangedRows) and (op.backup in inserts or
@@ -325,7 +326,8 @@ class Workbench:
                 if (n and n == total and self.consent_all_rows) or \
                         (self.consent_rows is not None and n > self.consent_rows):
                     big.append(f"a data statement changes {n} of {total} row(s) of {op.table}")
-            elif isinstance(op, BackupRows) and s.count_rows(op.table):
+            elif isinstance(op, BackupRows) and op.table in live and s.count_rows(op.table):
+                # a table the migration creates has no live rows to count
                 what = ("whole rows" if not op.key else
                         f"column(s) {', '.join(c for c in op.columns if c not in op.key)} by key")
                 held.append(f"backup {op.backup} holds {what} of {s.count_rows(op.table)} "

@@ -36,6 +36,9 @@ class Dialect:
     # longest identifier the engine keeps (PostgreSQL 63 bytes, MySQL 64 characters)
     max_identifier: int | None = None
     max_identifier_bytes: bool = False   # True: the limit counts UTF-8 bytes
+    # True: the engine cuts a longer name to the limit (PostgreSQL, with a NOTICE)
+    # rather than refusing it (MySQL)
+    cuts_long_identifiers: bool = False
     # how the engine folds an unquoted name ("lower": PostgreSQL; None: kept as written)
     folds_unquoted: str | None = None
     # capabilities the core reads instead of asking for a name (see docs/ARCHITECTURE.md)
@@ -88,6 +91,20 @@ class Dialect:
     def identifier_length(self, name: str) -> int:
         """The length the engine counts: UTF-8 bytes on PostgreSQL, characters elsewhere."""
         return len(name.encode("utf-8")) if self.max_identifier_bytes else len(name)
+
+    def cut_identifier(self, name: str) -> str:
+        """``name`` cut to the engine's limit as the engine cuts it: whole characters
+        only (PostgreSQL's pg_mbcliplen).
+
+        >>> from dbwork.dialects import get_dialect
+        >>> len(get_dialect("postgresql").cut_identifier("a" * 62 + "éé").encode())
+        62
+        """
+        if self.max_identifier is None:
+            return name
+        while self.identifier_length(name) > self.max_identifier:
+            name = name[:-1]
+        return name
 
 
 def quote(name: str, dialect: Dialect) -> str:

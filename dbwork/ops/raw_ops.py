@@ -80,3 +80,36 @@ class DropExtension(Operation):
     def statement(self, dialect) -> str:
         _check(dialect)
         return f"DROP EXTENSION IF EXISTS {dialect.quote(self.name)}"
+
+
+@dataclass(frozen=True)
+class SessionStatement(Operation):
+    """A statement whose effect ends with the migration's session: a temporary table
+    made (``CREATE TEMP TABLE``, ``SELECT ... INTO TEMP``), filled or dropped. It is
+    not part of the schema, so its rollback has nothing to undo.
+
+    >>> op = SessionStatement("CREATE TEMP TABLE t AS SELECT 1", "t")
+    >>> op.describe(), op.reverse().sql
+    ('temporary table t (this session only): CREATE TEMP TABLE t AS SELECT 1', '')
+    """
+
+    sql: str
+    temporary: str                 # the temporary table it makes, fills or drops
+    touches: tuple[str, ...] = ()  # the schema's tables it reads
+    kind = ADDITIVE
+
+    def apply(self, schema):
+        return schema
+
+    def reverse(self) -> "SessionStatement":
+        return SessionStatement("", self.temporary)
+
+    def describe(self) -> str:
+        if not self.sql:
+            return f"nothing to undo: temporary table {self.temporary} ended with its session"
+        first = " ".join(self.sql.split())
+        first = first[:60] + "..." if len(first) > 63 else first
+        return f"temporary table {self.temporary} (this session only): {first}"
+
+    def tables(self):
+        return self.touches

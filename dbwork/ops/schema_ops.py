@@ -203,6 +203,37 @@ class RenameConstraint(Operation):
         return f"rename constraint {self.old} of {self.table} to {self.new}"
 
 
+@dataclass(frozen=True)
+class RenameIndex(Operation):
+    """``ALTER INDEX old RENAME TO new`` (Prisma writes it when a model or field is
+    renamed). On PostgreSQL the index of a unique constraint or primary key is the
+    constraint's own name, so renaming it renames the constraint.
+
+    >>> from dbwork.model import Column, Index, Schema, Table
+    >>> t = Table("t", (Column("a", "TEXT"),), indexes=(Index("t_a_key", "t", ("a",), unique=True),))
+    >>> [i.name for i in RenameIndex("t", "t_a_key", "t_b_key").apply(Schema.of(t)).table("t").indexes]
+    ['t_b_key']
+    """
+
+    table: str
+    old: str
+    new: str
+    kind = RENAMING
+
+    def apply(self, schema):
+        t = schema.table(self.table)
+        if any(i.name == self.old for i in t.indexes):
+            return schema.replacing(replace(t, indexes=tuple(
+                replace(i, name=self.new) if i.name == self.old else i for i in t.indexes)))
+        return schema.replacing(_renamed_constraint(t, t.constraint(self.old), self.new))
+
+    def reverse(self):
+        return RenameIndex(self.table, self.new, self.old)
+
+    def describe(self):
+        return f"rename index {self.old} of {self.table} to {self.new}"
+
+
 def _renamed_constraint(t, con, new: str):
     """The table with ``con`` renamed in its place (constraint order kept)."""
     if isinstance(con, PrimaryKey):

@@ -65,26 +65,44 @@ def parse_sql(text: str, dialect: Dialect, schema: Schema, *, first_line: int = 
     return Parsed(b.ops, b.schema, b.warnings)
 
 
-def check_lengths(tree: exp.Expression, dialect: Dialect, st: Statement) -> None:
-    """Refuse a name longer than the engine keeps, before anything runs: PostgreSQL
-    would cut it silently (and the model would not match the database), MySQL refuses.
+def check_lengths(tree: exp.Expression, dialect: Dialect, st: Statement) -> list[str]:
+    """Names longer than the engine keeps, before anything runs. An engine that
+    refuses them (MySQL) is refused here; one that cuts them (PostgreSQL, with a
+    NOTICE) has them cut in ``tree`` the same way, so the model names what the database
+    makes (real Prisma histories carry 64-byte index names). Returns the warnings.
 
     >>> from dbwork.dialects import get_dialect
-    >>> t = sqlglot.parse_one("CREATE TABLE t (" + "é" * 32 + " INT)", read="postgres")
-    >>> check_lengths(t, get_dialect("postgresql"), Statement("", 1, 1))
+    >>> t = sqlglot.parse_one("CREATE TABLE t (" + "é" * 32 + " INT)", read="mysql")
+    >>> check_lengths(t, get_dialect("mysql"), Statement("", 1, 1))
+    []
+    >>> t = sqlglot.parse_one("CREATE INDEX " + "i" * 64 + " ON t (a)", read="postgres")
+    >>> check_lengths(t, get_dialect("postgresql"), Statement("", 1, 1))[0][-24:]
+    "iiiiiiiiiiiiii' (line 1)"
+    >>> len(t.this.name)
+    63
+    >>> t = sqlglot.parse_one("CREATE INDEX " + "i" * 65 + " ON t (a)", read="mysql")
+    >>> check_lengths(t, get_dialect("mysql"), Statement("", 1, 1))
     Traceback (most recent call last):
     ...
-    dbwork.errors.ParseError: identifier 'éééééééééééééééééééééééééééééééé' is 64 bytes long; postgresql keeps at most 63 (line 1, column 1)
+    dbwork.errors.ParseError: identifier 'iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii' is 65 characters long; mysql keeps at most 64 (line 1, column 1)
     """
     if dialect.max_identifier is None or tree is None:
-        return
+        return []
+    warnings = []
     for ident in tree.find_all(exp.Identifier):
         name = ident.this if isinstance(ident.this, str) else ""
         n = dialect.identifier_length(name)
-        if n > dialect.max_identifier:
-            unit = "bytes" if dialect.max_identifier_bytes else "characters"
+        if n <= dialect.max_identifier:
+            continue
+        unit = "bytes" if dialect.max_identifier_bytes else "characters"
+        if not dialect.cuts_long_identifiers:
             raise ParseError(f"identifier {name!r} is {n} {unit} long; {dialect.name} keeps "
                              f"at most {dialect.max_identifier}", st.line, st.column, st.text)
+        cut = dialect.cut_identifier(name)
+        ident.set("this", cut)
+        warnings.append(f"identifier {name!r} is {n} {unit} long; {dialect.name} cuts it to "
+                        f"{cut!r} (line {st.line})")
+    return warnings
 
 
 class _Builder:
@@ -96,13 +114,14 @@ class _Builder:
         self.ops: list[Operation] = []
         self.warnings: list[str] = []
         self.st: Statement | None = None
+        self.temporary: set[str] = set()  # temporary tables the migration made so far
 
     # -- driver ----------------------------------------------------------------------
     def statement(self, st: Statement) -> None:
         self.st = st
         _check_punctuation(st, self.source)
         tree = self._parse(st)
-        check_lengths(tree, self.dialect, st)
+        self.warnings += check_lengths(tree, self.dialect, st)
         check_qualifiers(tree, self.schema, st)  # one schema per connection (parse/sql_extra)
         for op in self._dispatch(tree):
             self.schema = op.apply(self.schema)
@@ -128,6 +147,9 @@ class _Builder:
             raise ParseError(f"malformed SQL: {e}", st.line, st.column, st.text) from None
 
     def _dispatch(self, tree: exp.Expression) -> list[Operation]:
+        session = self._session_statement(tree)
+        if session is not None:
+            return session
         if isinstance(tree, exp.Create) and tree.args.get("kind") == "TABLE":
             return self._create_table(tree)
         if isinstance(tree, exp.Create) and tree.args.get("kind") == "INDEX":
@@ -138,6 +160,10 @@ class _Builder:
             return self._drop_index(tree)
         if isinstance(tree, exp.Alter) and tree.args.get("kind") == "TABLE":
             return self._alter_table(tree)
+        if isinstance(tree, exp.Alter) and tree.args.get("kind") == "INDEX":
+            renamed = self._rename_index(tree)
+            if renamed is not None:
+                return renamed
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
             return self._dml(tree)
         if isinstance(tree, (exp.Transaction, exp.Commit)):
@@ -154,6 +180,43 @@ class _Builder:
             return extra
         return self._raw(tree, "dbwork does not understand this statement")
 
+    def _rename_index(self, tree) -> list[Operation] | None:
+        """``ALTER INDEX old RENAME TO new``: the model follows the name, so a later
+        ``DROP INDEX new`` finds it (formbricks renames a model's indexes)."""
+        from ..ops.schema_ops import RenameIndex
+        actions = tree.args.get("actions") or []
+        if len(actions) != 1 or not isinstance(actions[0], exp.AlterRename):
+            return None
+        old, new = tree.this.name, actions[0].this.name
+        for t in self.schema.tables.values():
+            names = [i.name for i in t.indexes] + [c.name for c in t.constraints() if c.name]
+            if old in names:
+                return [RenameIndex(t.name, old, new)]
+        if tree.args.get("exists"):
+            self.warnings.append(f"index {old} does not exist: statement skipped")
+            return []
+        raise UnknownObjectError("index", old)
+
+    # -- temporary tables ------------------------------------------------------------
+    def _session_statement(self, tree) -> list[Operation] | None:
+        """A temporary table made, filled or dropped: run as written, not part of the
+        schema, nothing to undo (real histories stage rows in one before an UPDATE)."""
+        from ..ops.raw_ops import SessionStatement
+        made = temporary_table_made(tree)
+        if made is not None:
+            self.temporary.add(made)
+            return [SessionStatement(self._source_sql(), made, self._touched(tree))]
+        target = _written_table(tree)
+        if target is None or target not in self.temporary:
+            return None
+        if isinstance(tree, exp.Drop):
+            self.temporary.discard(target)
+        return [SessionStatement(self._source_sql(), target, self._touched(tree))]
+
+    def _touched(self, tree) -> tuple[str, ...]:
+        """The schema's tables a statement names (temporary ones left out)."""
+        return tuple(t for t in _touched(tree) if t not in self.temporary)
+
     # -- raw and DML -----------------------------------------------------------------
     def _raw(self, tree, reason: str) -> list[Operation]:
         """A statement run as written: with its inverse where one is certain (a view,
@@ -162,7 +225,7 @@ class _Builder:
         from .sql_raw import inverse_of, is_raw_kind
         inverse = inverse_of(self.st.text, self.source, tree)
         if inverse is not None:
-            return [RawSQL(self._source_sql(), inverse, _touched(tree))]
+            return [RawSQL(self._source_sql(), inverse, self._touched(tree))]
         if not self.allow_raw:
             from ..errors import IrreversibleError
             if isinstance(tree, exp.Command) and not is_raw_kind(self.st.text):
@@ -171,7 +234,7 @@ class _Builder:
             raise IrreversibleError(self.st.text, f"{reason}; or pass irreversible=True "
                                     "(--irreversible) to record the migration as "
                                     "forward-only")
-        return [RawSQL(self._source_sql(), None, _touched(tree))]
+        return [RawSQL(self._source_sql(), None, self._touched(tree))]
 
     def _extension(self) -> list[Operation] | None:
         """CREATE / DROP EXTENSION as operations that know their inverse."""
@@ -194,7 +257,7 @@ class _Builder:
         if table is not None and not self.schema.has_table(table.name):
             raise UnknownObjectError("table", table.name)
         if self.allow_dml:
-            return [RawSQL(self._source_sql(), None, _touched(tree))]
+            return [RawSQL(self._source_sql(), None, self._touched(tree))]
         return self._raw(tree, "a data change has no automatic inverse")
 
     # -- CREATE TABLE ----------------------------------------------------------------
@@ -592,6 +655,36 @@ def _action(opts: str, event: str) -> str | None:
     m = re.search(rf"ON {event} (SET NULL|SET DEFAULT|CASCADE|RESTRICT|NO ACTION)",
                   opts, re.I)
     return m.group(1).upper() if m else None
+
+
+def temporary_table_made(tree) -> str | None:
+    """The temporary table a statement creates (``CREATE TEMP TABLE``, ``SELECT ...
+    INTO TEMP``), or None.
+
+    >>> temporary_table_made(sqlglot.parse_one("SELECT * INTO TEMP TABLE t FROM r", read="postgres"))
+    't'
+    """
+    if isinstance(tree, exp.Create) and str(tree.args.get("kind") or "").upper() == "TABLE":
+        props = tree.args.get("properties")
+        if props is not None and any(isinstance(p, exp.TemporaryProperty)
+                                     for p in props.expressions):
+            node = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+            return node.name
+    into = tree.args.get("into") if isinstance(tree, exp.Select) else None
+    if into is not None and into.args.get("temporary"):
+        return into.this.name
+    return None
+
+
+def _written_table(tree) -> str | None:
+    """The table an INSERT/UPDATE/DELETE writes or a DROP TABLE drops."""
+    if isinstance(tree, exp.Drop) and str(tree.args.get("kind") or "").upper() == "TABLE":
+        names = [t.name for t in tree.find_all(exp.Table)]
+        return names[0] if len(names) == 1 else None
+    if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+        table = tree.find(exp.Table)
+        return table.name if table is not None else None
+    return None
 
 
 def _touched(tree) -> tuple[str, ...]:

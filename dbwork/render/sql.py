@@ -30,12 +30,13 @@ from ..model.types import type_family
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
                               CreateTable, DropColumn, DropConstraint, DropIndex,
                               DropTable, Operation, RawSQL, RenameColumn, RenameConstraint,
+                              RenameIndex,
                               RenameTable)
 from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
 from .types import LiteralType, sa_type, type_text
 from ..ops.comment_ops import SetColumnComment, SetTableComment
-from ..ops.raw_ops import CreateExtension, DropExtension
+from ..ops.raw_ops import CreateExtension, DropExtension, SessionStatement
 from ..ops.enum_ops import RenameEnum, RenameEnumValue
 from ..ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, RemoveEnumValue
 
@@ -59,14 +60,17 @@ class _StatementSink:
 
 def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
     """Statements that carry out ``op`` on a database whose schema is ``schema``."""
-    if isinstance(op, RawSQL):
-        return [op.sql.strip().rstrip(";").strip()]
+    if isinstance(op, (RawSQL, SessionStatement)):
+        sql = op.sql.strip().rstrip(";").strip()
+        return [sql] if sql else []
     if isinstance(op, (BackupRows, RestoreRows)):
         return render_data(op, schema, dialect)
     if isinstance(op, (CreateExtension, DropExtension)):
         return [op.statement(dialect)]
     if isinstance(op, (RenameEnum, RenameEnumValue)):
         return [_rename_enum(op, dialect)]
+    if isinstance(op, RenameIndex):
+        return [f"ALTER INDEX {quote(op.old, dialect)} RENAME TO {quote(op.new, dialect)}"]
     if isinstance(op, RenameConstraint):
         return [f"ALTER TABLE {quote(op.table, dialect)} RENAME CONSTRAINT {quote(op.old, dialect)} "
                 f"TO {quote(op.new, dialect)}"]

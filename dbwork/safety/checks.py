@@ -20,7 +20,9 @@ from ..errors import DataCheckFailed
 from ..hooks import overridable
 from ..model.schema import ForeignKey, PrimaryKey, Schema, Unique
 from ..model.types import base_name, type_family, type_params
-from ..ops.schema_ops import AddColumn, AddConstraint, AlterColumn, CreateIndex, RawSQL
+from ..ops.schema_ops import (DATA, AddColumn, AddConstraint, AlterColumn, CreateIndex,
+                              CreateTable, DropColumn, DropTable, RawSQL, RenameColumn,
+                              RenameTable)
 from ..render.data import quote
 
 EXAMPLES = 3
@@ -37,37 +39,78 @@ class DataCheck:
 
 def plan_checks(ops, schema: Schema, dialect) -> list[DataCheck]:
     """The data checks ``ops`` need, against the live tables of ``schema`` (pure).
-    A table or column created by the plan holds no live rows; a table changed by a
-    data statement earlier in the plan is not checked (its rows will differ)."""
+    A check reads the live rows, so it runs only where the plan has not changed them
+    yet: a table created, renamed or changed by a data statement earlier in the plan is
+    not checked (its rows will differ), nor a column added, renamed, retyped or
+    dropped earlier (its values will differ); the database still checks them on apply.
+
+    >>> from dbwork.dialects import get_dialect
+    >>> from dbwork.model import Column, Schema, Table
+    >>> from dbwork.ops import AlterColumn, RawSQL
+    >>> s = Schema.of(Table("u", (Column("id", "INTEGER", False), Column("url", "TEXT"))))
+    >>> fill = RawSQL("UPDATE u SET url = 'x'", None, ("u",))
+    >>> required = AlterColumn("u", s.table("u").column("url"), Column("url", "TEXT", False))
+    >>> [len(plan_checks(ops, s, get_dialect("sqlite"))) for ops in ([required], [fill, required])]
+    [1, 0]
+    """
     out: list[DataCheck] = []
-    dirty: set[str] = set()
+    changed = _PlanChanges()
     for op in ops:
-        if isinstance(op, RawSQL):
-            dirty |= set(op.tables())
-            continue
-        for table in op.tables():
-            if table in dirty or not schema.has_table(table):
-                break
-        else:
-            if _columns_are_live(op, schema):
-                out += _checks_for(op, schema, dialect)
+        if not isinstance(op, RawSQL) and changed.leaves_live(op, schema):
+            out += _checks_for(op, schema, dialect)
+        changed.record(op)
     return out
 
 
-def _columns_are_live(op, schema: Schema) -> bool:
-    """A column added or renamed earlier in the plan has no live values to check
-    under that name (lead's fix: the checks read the live schema, not the plan's)."""
-    table = getattr(op, "table", None)
+class _PlanChanges:
+    """What the plan has changed so far: tables whose rows or shape differ from the
+    live ones, and (table, column) pairs whose values differ."""
+
+    def __init__(self) -> None:
+        self.tables: set[str] = set()
+        self.columns: set[tuple[str, str]] = set()
+
+    def record(self, op) -> None:
+        if isinstance(op, RawSQL) or op.kind == DATA or \
+                isinstance(op, (CreateTable, DropTable, RenameTable)):
+            self.tables |= set(op.tables())
+        table = getattr(op, "table", None)
+        if isinstance(table, str):
+            self.columns |= {(table, name) for name in _columns_changed(op)}
+
+    def leaves_live(self, op, schema: Schema) -> bool:
+        """Every table and column ``op``'s checks read is live and unchanged."""
+        if any(t in self.tables or not schema.has_table(t) for t in op.tables()):
+            return False
+        return all(schema.has_table(t) and t not in self.tables
+                   and schema.table(t).has_column(c) and (t, c) not in self.columns
+                   for t, c in _columns_read(op))
+
+
+def _columns_changed(op) -> tuple[str, ...]:
+    if isinstance(op, AlterColumn):
+        return (op.before.name, op.after.name)
+    if isinstance(op, (AddColumn, DropColumn)):
+        return (op.column.name,)
+    if isinstance(op, RenameColumn):
+        return (op.old, op.new)
+    return ()
+
+
+def _columns_read(op) -> list[tuple[str, str]]:
+    """The (table, column) pairs a check of ``op`` reads: the indexed or constrained
+    columns, and for a foreign key the referenced ones too."""
     if isinstance(op, CreateIndex):
-        table, cols = op.index.table, op.index.columns
-    elif isinstance(op, AlterColumn):
-        cols = (op.before.name,)
-    elif isinstance(op, AddConstraint):
-        cols = getattr(op.constraint, "columns", ())
-    else:
-        return True
-    t = schema.tables.get(table) if isinstance(table, str) else None
-    return t is not None and all(t.has_column(c) for c in cols)
+        return [(op.index.table, c) for c in op.index.columns]
+    if isinstance(op, AlterColumn):
+        return [(op.table, op.before.name)]
+    if isinstance(op, AddConstraint):
+        c = op.constraint
+        out = [(op.table, col) for col in getattr(c, "columns", ())]
+        if isinstance(c, ForeignKey):
+            out += [(c.ref_table, col) for col in c.ref_columns]
+        return out
+    return []
 
 
 def _checks_for(op, schema, d) -> list[DataCheck]:

@@ -158,8 +158,9 @@ def named_tables(tree) -> list[str]:
     """Tables a statement needs to exist (pure): the target of ALTER/DROP TABLE/
     CREATE INDEX, and the tables read by DML and CREATE ... AS SELECT. Index and
     constraint names (DROP INDEX, DROP FOREIGN KEY) are not tables."""
-    if isinstance(tree, exp.Alter):
-        return [tree.this.name]
+    if isinstance(tree, exp.Alter):  # ALTER INDEX names an index, not a table
+        kind = str(tree.args.get("kind") or "TABLE").upper()
+        return [tree.this.name] if kind == "TABLE" else []
     if isinstance(tree, exp.Drop):
         kind = str(tree.args.get("kind") or "").upper()
         return [t.name for t in tree.find_all(exp.Table)] if kind == "TABLE" and \

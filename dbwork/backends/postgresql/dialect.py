@@ -4,7 +4,7 @@ from ...dialects.base import Dialect
 DIALECT = Dialect(
     name="postgresql", sqlglot="postgres", alembic="postgresql",
     transactional_ddl=True, lock="advisory", concurrent_index=True, online_ddl=True,
-    max_identifier=63, max_identifier_bytes=True, folds_unquoted="lower",
+    max_identifier=63, max_identifier_bytes=True, cuts_long_identifiers=True, folds_unquoted="lower",
     type_names={"BLOB": "BYTEA", "DOUBLE": "DOUBLE PRECISION", "DATETIME": "TIMESTAMP",
                 "TINYINT": "SMALLINT", "FLOAT": "DOUBLE PRECISION",
                 "LONGTEXT": "TEXT", "MEDIUMTEXT": "TEXT", "TINYTEXT": "TEXT",
