@@ -195,7 +195,7 @@ def shadow_database(url):
     dropped on leaving, whatever happened inside."""
     from ..backends import get_backend
     spec = get_backend(url.dialect)
-    if spec.local_file:
+    if spec.dialect.relational and spec.local_file:
         maker = _sqlite_shadow
     elif spec.dialect.relational and spec.dialect.can_run_here:
         maker = _server_shadow
