@@ -70,29 +70,62 @@ def execute(conn, sql: str) -> None:
         cur.close()
 
 
-def create_database(kind: str, folder: Path) -> tuple[str, Callable[[], None]]:
-    """(url, drop) for a fresh, empty database of ``kind``; SQLite: folder/test.sqlite."""
+def create_database(kind: str, folder: Path,
+                    name: str | None = None) -> tuple[str, Callable[[], None]]:
+    """(url, drop) for a fresh, empty database of ``kind``; SQLite: folder/test.sqlite
+    (or folder/NAME.sqlite). ``name``: a name the test chooses (one already there is
+    dropped first), else ``dbw_<run>_<pid>_<n>``."""
     if kind == "sqlite":
-        return f"sqlite:///{folder / 'test.sqlite'}", lambda: None
+        return f"sqlite:///{folder / ((name or 'test') + '.sqlite')}", lambda: None
     if kind not in ("postgresql", "mariadb"):
         raise ValueError(f"no fresh-database recipe for {kind!r}")
     if kind in _UNREACHABLE:
         skip_or_fail(f"{kind} server unreachable ({_UNREACHABLE[kind]}); run scripts/services.sh")
-    name = f"dbw_{_RUN}_{os.getpid()}_{next(_COUNTER)}"
+    force = " WITH (FORCE)" if kind == "postgresql" else ""
+    chosen, name = name is not None, name or f"dbw_{_RUN}_{os.getpid()}_{next(_COUNTER)}"
     try:
         conn = admin(kind)
     except Exception as e:  # the driver's OperationalError
         _UNREACHABLE[kind] = str(e).strip().splitlines()[0]
         skip_or_fail(f"{kind} server unreachable ({_UNREACHABLE[kind]}); run scripts/services.sh")
     with conn:
+        if chosen:
+            execute(conn, f"DROP DATABASE IF EXISTS {name}{force}")
         execute(conn, f"CREATE DATABASE {name}")
 
     def drop() -> None:
-        force = " WITH (FORCE)" if kind == "postgresql" else ""
         with admin(kind) as a:
             execute(a, f"DROP DATABASE IF EXISTS {name}{force}")
 
     return server_url(kind, name), drop
+
+
+def run_sql(kind: str, name: str, sql: str) -> None:
+    """Run ``sql`` in database ``name`` of ``kind``'s test server, behind dbwork's back."""
+    from dbwork.url import DatabaseURL
+    u = DatabaseURL.parse(server_url(kind, name))
+    if kind == "postgresql":
+        import psycopg
+        with psycopg.connect(host=u.host, port=u.port or 5432, user=u.username,
+                             password=u.password, dbname=name, autocommit=True) as c:
+            c.execute(sql)
+        return
+    import pymysql
+    c = pymysql.connect(host=u.host, port=u.port or 3306, user=u.username,
+                        password=u.password or "", database=name, autocommit=True)
+    try:
+        execute(c, sql)
+    finally:
+        c.close()
+
+
+def server_databases(kind: str) -> set[str]:
+    """The names of the databases on ``kind``'s test server."""
+    sql = "SELECT datname FROM pg_database" if kind == "postgresql" else "SHOW DATABASES"
+    with admin(kind) as a:
+        cur = a.cursor()
+        cur.execute(sql)
+        return {r[0] for r in cur.fetchall()}
 
 
 def server_url(kind: str, name: str) -> str:

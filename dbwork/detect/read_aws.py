@@ -83,7 +83,7 @@ def read_serverless(source: Source) -> Report:
 
     >>> text = "plugins:\\n  - serverless-dynamodb-local\\n"
     >>> [c.url for c in read_serverless(Source("serverless.yml", text)).candidates]
-    ['http://127.0.0.1:8000']
+    ['dynamodb://127.0.0.1:8000']
     """
     report = Report(source)
     doc = _load(source)
@@ -101,7 +101,7 @@ def read_serverless(source: Source) -> Report:
         port = str(start.get("port") or "8000")
         line = _line(source, doc, "plugins")
         report.technology("dynamodb", line)
-        report.connection("dynamodb-local", "dynamodb", f"http://127.0.0.1:{port}", line,
+        report.connection("dynamodb-local", "dynamodb", f"dynamodb://127.0.0.1:{port}", line,
                           RANK["compose"], evidence=f"serverless-dynamodb-local on port {port}")
     return report
 

@@ -165,4 +165,4 @@ def _url(tech: str, env: dict[str, str], port: int) -> str:
         return build_url("mssql", "sa", g("MSSQL_SA_PASSWORD", "SA_PASSWORD"), host, port, "master")
     if tech == "cosmosdb":
         return f"https://{host}:{port}/"
-    return f"http://{host}:{port}"  # dynamodb local
+    return f"dynamodb://{host}:{port}"  # dynamodb local: the URL dbwork.connect takes

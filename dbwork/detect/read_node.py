@@ -41,10 +41,8 @@ def read(source: Source) -> Report:
     ['package.json: invalid JSON (Expecting value: line 1 column 1 (char 0)); skipped']
     """
     report = Report(source)
-    try:
-        data = json.loads(source.text)
-    except ValueError as e:
-        report.note(f"invalid JSON ({e}); skipped")
+    data = report.json()
+    if data is None:
         return report
     if not isinstance(data, dict):
         return report

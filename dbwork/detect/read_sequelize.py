@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import json
 import re
 
 from .jsconfig import config_url
@@ -24,10 +23,8 @@ def read(source: Source) -> Report:
     []
     """
     report = Report(source)
-    try:
-        data = json.loads(source.text)
-    except ValueError as e:
-        report.note(f"invalid JSON ({e}); skipped")
+    data = report.json()
+    if data is None:
         return report
     if not isinstance(data, dict):
         return report

@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import json
 import re
 
 from .jsconfig import config_url
@@ -32,10 +31,8 @@ def read_ormconfig(source: Source) -> Report:
     ['sqlite:///db.sqlite']
     """
     report = Report(source)
-    try:
-        data = json.loads(source.text)
-    except ValueError as e:
-        report.note(f"invalid JSON ({e}); skipped")
+    data = report.json()
+    if data is None:
         return report
     report.tool("typeorm", 1)
     for i, item in enumerate(data if isinstance(data, list) else [data]):

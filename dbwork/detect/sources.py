@@ -13,6 +13,8 @@ Ranks order connection candidates; a confidence is derived from the rank:
 """
 from __future__ import annotations
 
+import json
+
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -201,3 +203,16 @@ class Report:
 
     def note(self, message: str) -> None:
         self.notes.append(f"{self.source.rel}: {redact(message)}")
+
+    def json(self):
+        """The source read as JSON, or None (with a note) when it is not JSON.
+
+        >>> r = Report(Source("package.json", "not json"))
+        >>> r.json(), r.notes
+        (None, ['package.json: invalid JSON (Expecting value: line 1 column 1 (char 0)); skipped'])
+        """
+        try:
+            return json.loads(self.source.text)
+        except ValueError as e:
+            self.note(f"invalid JSON ({e}); skipped")
+            return None

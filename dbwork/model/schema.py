@@ -141,13 +141,15 @@ class Table:
                 raise ObjectExistsError("primary key", con.name or "", self.name)
             return replace(self, primary_key=con)
         attr = _constraint_attr(con)
-        return replace(self, **{attr: getattr(self, attr) + (con,)})
+        changes: dict = {attr: getattr(self, attr) + (con,)}
+        return replace(self, **changes)
 
     def without_constraint(self, con: Constraint) -> "Table":
         if isinstance(con, PrimaryKey):
             return replace(self, primary_key=None)
         attr = _constraint_attr(con)
-        return replace(self, **{attr: tuple(c for c in getattr(self, attr) if c != con)})
+        changes: dict = {attr: tuple(c for c in getattr(self, attr) if c != con)}
+        return replace(self, **changes)
 
     def with_index(self, index: Index) -> "Table":
         if any(i.name == index.name for i in self.indexes):
@@ -268,6 +270,36 @@ class Schema:
         cyclic = sorted(set(parents) - placed)
         return (levels + [cyclic] if cyclic else levels), cyclic
 
+    def dependency_order(self, tables: Iterable[str] | None = None) -> list[str]:
+        """Table names, parents before children (keys to tables outside ``tables`` are
+        ignored): one at a time, the first by name whose parents are all placed; when a
+        reference cycle leaves none ready, the first by name on the cycle (the tables
+        that hang below it still follow their parents). The one order for copying rows
+        and designing documents (:meth:`dependency_levels` groups the same parents
+        into levels for the dependency graph).
+
+        >>> from dbwork.model import ForeignKey, Table
+        >>> fk = lambda t: (ForeignKey(("x",), t, ("id",)),)
+        >>> s = Schema.of(Table("users"), Table("orders", foreign_keys=fk("users")),
+        ...               Table("a", foreign_keys=fk("b")), Table("b", foreign_keys=fk("a")),
+        ...               Table("c", foreign_keys=fk("a")))
+        >>> s.dependency_order()
+        ['users', 'orders', 'a', 'b', 'c']
+        >>> s.dependency_order(["orders", "c"])
+        ['c', 'orders']
+        """
+        wanted = set(self.tables if tables is None else tables)
+        parents = {n: {fk.ref_table for fk in self.table(n).foreign_keys
+                       if fk.ref_table != n and fk.ref_table in wanted} for n in wanted}
+        todo, done = sorted(wanted), []  # type: list[str], list[str]
+        while todo:
+            placed = set(done)
+            pick = next((n for n in todo if parents[n] <= placed), None) or \
+                next(n for n in todo if _on_cycle(n, parents, placed))
+            done.append(pick)
+            todo.remove(pick)
+        return done
+
     def with_extensions(self, names) -> "Schema":
         """The schema with its set of extensions replaced (pure)."""
         return replace(self, extensions=frozenset(names))
@@ -291,3 +323,17 @@ class Schema:
                 if i.name == name:
                     return i
         raise UnknownObjectError("index", name)
+
+
+def _on_cycle(name: str, parents: dict[str, set[str]], placed: set[str]) -> bool:
+    """Does ``name`` reach itself through parents not yet ``placed``?"""
+    seen: set[str] = set()
+    stack = [p for p in parents[name] if p not in placed]
+    while stack:
+        n = stack.pop()
+        if n == name:
+            return True
+        if n not in seen:
+            seen.add(n)
+            stack += [p for p in parents[n] if p not in placed]
+    return False

@@ -1,13 +1,14 @@
-"""Safety: lint a plan, check the live data it would touch, validate after apply.
+"""Safety: the live side of review. Check the data a plan would touch, validate after
+apply, back up and rehearse. The pure lint rules are their own package,
+:mod:`dbwork.lint` (re-exported here: :data:`RULES`, :class:`Finding`, :func:`lint`).
 
 The workbench calls :func:`review` before applying (it may raise DataCheckFailed) and
 :func:`validate` after applying; both return plain data for the migration's document.
 
-- :mod:`.rules` — the lint rules (table-driven, pure), :func:`lint`
+- :mod:`dbwork.lint` — the lint rules (declarative, pure, by topic), :func:`lint`
 - :mod:`.classify` — additive / widening / data-changing / destructive / locking
 - :mod:`.checks` — duplicates, orphans, NULLs, values that do not fit (live data)
 - :mod:`.locks` — PostgreSQL lock levels and a rough duration estimate
-- :mod:`.online` — :func:`make_online`: non-blocking rewrites for PostgreSQL
 - :mod:`.dml` — backups of the rows an UPDATE/DELETE changes
 - :mod:`.validate` — after apply: FK integrity, row counts, rollback still valid
 - :mod:`.backups` — list and purge backup tables; :mod:`.rehearse` — dress rehearsal
@@ -31,7 +32,7 @@ from ..plan.facts import NO_FACTS, Facts, gather_facts
 from .locks import lock_report, lock_warnings
 from .dml import add_dml_backups
 from ..plan.online import make_online
-from .rules import RULES, Finding, lint_ops
+from ..lint import RULES, Finding, lint_ops
 from .validate import baseline, validate as _validate
 
 lint = lint_ops

@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from ..model.types import is_narrowing
 from ..ops.data_ops import BackupRows, RestoreRows
 from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex,
@@ -68,7 +70,7 @@ def _index(op: CreateIndex, dialect) -> set[str]:
 
 
 def _raw(op: RawSQL, dialect) -> set[str]:
-    from .sqltext import statement_kind
+    from ..lint.sqltext import statement_kind
     kind = statement_kind(op.sql, dialect)
     if kind in ("delete", "truncate", "drop"):
         return {DESTRUCTIVE, DATA_CHANGING}
@@ -79,7 +81,7 @@ def _raw(op: RawSQL, dialect) -> set[str]:
     return {DATA_CHANGING, LOCKING}
 
 
-_CLASSIFIERS = (
+_CLASSIFIERS: tuple[tuple[type, Callable[..., set[str]]], ...] = (
     (CreateTable, lambda op, d: {ADDITIVE}),
     (DropTable, lambda op, d: {DESTRUCTIVE, LOCKING}),
     (RenameTable, lambda op, d: {LOCKING}),

@@ -25,7 +25,7 @@ from sqlglot import exp
 from ..model.schema import Schema
 from ..ops.schema_ops import Operation, RawSQL
 from ..render.data import quote, update_from_backup, verify_restore
-from . import sqltext
+from ..lint import sqltext
 
 
 def backup_name(version: str, n: int) -> str:

@@ -75,7 +75,7 @@ def work_kind(op) -> str:
     if isinstance(op, ValidateConstraint):
         return "scan"
     if isinstance(op, AddColumn):
-        from .rules import _volatile
+        from ..lint.columns import _volatile
         return "rewrite" if _volatile(op.column.default) or op.column.autoincrement else "none"
     if isinstance(op, (BackupRows, RestoreRows)):
         return "copy"

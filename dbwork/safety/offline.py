@@ -21,7 +21,7 @@ import re
 
 from ..errors import ParseError
 from ..model import Schema
-from .rules import lint_ops
+from ..lint import lint_ops
 
 # the first word of a statement, and for CREATE / ALTER / DROP the next one
 _VERBS = frozenset(

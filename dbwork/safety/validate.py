@@ -16,7 +16,7 @@ from ..errors import DataCheckFailed
 from ..hooks import overridable
 from ..ops.schema_ops import DropTable, RawSQL
 from ..render.data import quote
-from . import sqltext
+from ..lint import sqltext
 
 BEFORE = "row count before"
 ORPHANS_BEFORE = "orphans before"

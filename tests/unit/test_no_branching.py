@@ -17,7 +17,7 @@ PACKAGE = ROOT / "dbwork"
 
 # the words that name a backend or a family of them
 NAMES = {"sqlite", "postgresql", "postgres", "mysql", "mariadb", "mssql", "tsql",
-         "mongodb", "sql", "document"}
+         "mongodb", "dynamodb", "sql", "document"}
 # attributes (or variables) that hold a backend's identity
 IDENTITY = {"name", "family", "dialect", "dialect_name", "engine", "backend", "kind_of_db"}
 def _holds_identity(node: ast.AST) -> bool:

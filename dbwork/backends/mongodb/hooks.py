@@ -5,7 +5,7 @@ from ...execute.live import drop_orphan_backups
 from ...render import render_statements
 from ...safety import Review, lint_cell, live_review
 from ...plan.facts import NO_FACTS, live_facts
-from ...safety.rules import lint_ops
+from ...lint import lint_ops
 
 
 @drop_orphan_backups.override("mongodb")

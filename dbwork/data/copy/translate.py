@@ -22,7 +22,7 @@ import sqlglot
 from sqlglot import exp
 
 from ...errors import CopyRefused
-from ...model.schema import Check, Column, Index, Table
+from ...model.schema import Check, Column, Index, Schema, Table
 from ...model.types import base_name, type_family, type_params
 
 SQLGLOT = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql"}
@@ -323,7 +323,7 @@ def named(tables: list[Table], fit) -> list[Table]:
 
 
 def fk_order(tables: list[Table]) -> list[Table]:
-    """Parents before children (cycles and self-references broken in name order).
+    """Parents before children, in the model's one order (``Schema.dependency_order``).
 
     >>> from dbwork.model import ForeignKey, Table
     >>> kids = Table("orders", foreign_keys=(ForeignKey(("u",), "users", ("id",)),))
@@ -331,23 +331,7 @@ def fk_order(tables: list[Table]) -> list[Table]:
     ['users', 'orders']
     """
     by_name = {t.name: t for t in tables}
-    done: list[Table] = []
-    seen: set[str] = set()
-
-    def visit(t: Table, path: set[str]) -> None:
-        if t.name in seen or t.name in path:
-            return
-        for fk in t.foreign_keys:
-            parent = by_name.get(fk.ref_table)
-            if parent is not None and parent.name != t.name:
-                visit(parent, path | {t.name})
-        if t.name not in seen:
-            seen.add(t.name)
-            done.append(t)
-
-    for t in sorted(tables, key=lambda t: t.name):
-        visit(t, set())
-    return done
+    return [by_name[n] for n in Schema.of(*tables).dependency_order()]
 
 
 __all__ = ["Translated", "translate_table", "map_type", "translate_default", "named",

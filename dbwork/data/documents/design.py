@@ -197,7 +197,7 @@ class DocumentDesign:
         """Collections first in foreign-key order, each followed by nothing else:
         keeps iteration stable after a change."""
         self._memo = {}
-        order = {t: i for i, t in enumerate(fk_order(self.schema, list(self.placements)))}
+        order = {t: i for i, t in enumerate(self.schema.dependency_order(self.placements))}
         self.placements = dict(sorted(self.placements.items(), key=lambda kv: order[kv[0]]))
 
     # -- estimates --------------------------------------------------------------------
@@ -315,7 +315,7 @@ class DocumentDesign:
         for t in tables:
             schema.table(t)
         d = cls(schema, measurements or Measurements(), {t: Placement(t) for t in
-                                                         fk_order(schema, tables)},
+                                                         schema.dependency_order(tables)},
                 data.get("max_children", DEFAULT_MAX_CHILDREN),
                 data.get("decimals", "decimal128"), source, dialect)
         for t, spec in data["tables"].items():
@@ -373,20 +373,6 @@ def default_field(child: str, parent: str) -> str:
     return child
 
 
-def fk_order(schema: Schema, tables: list[str]) -> list[str]:
-    """``tables`` with parents before children (ties and cycles by name)."""
-    todo, done = sorted(tables), []
-    wanted = set(tables)
-    while todo:
-        ready = [t for t in todo if all(fk.ref_table in done or fk.ref_table == t or
-                                        fk.ref_table not in wanted
-                                        for fk in schema.table(t).foreign_keys)]
-        pick = ready[0] if ready else todo[0]
-        done.append(pick)
-        todo.remove(pick)
-    return done
-
-
 def embed_facts(d: DocumentDesign, p: Placement) -> list[str]:
     """The measured facts behind an embedding, for its explanation."""
     cols = ", ".join(p.fk.columns)
@@ -426,7 +412,7 @@ def propose(schema: Schema, measurements: Measurements, tables=None,
     under 16 MB; among several such parents, the owning one (ON DELETE CASCADE, the
     key in the child's primary key), then the one with fewer children on average.
     Everything else is a collection of its own that references its parents."""
-    names = fk_order(schema, list(tables or schema.tables))
+    names = schema.dependency_order(tables or None)
     d = DocumentDesign(schema, measurements, {t: Placement(t) for t in names},
                        max_children, decimals, source, dialect)
     for t in names:

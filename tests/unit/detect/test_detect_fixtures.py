@@ -78,7 +78,7 @@ CASES = {
                   ["config/database.yml:10", ".env:1"], False),
     "sequelize_config": (["postgresql", "sqlite"], ["sequelize"], "sequelize",
                          "postgresql://seq:***@127.0.0.1/seq_dev", ["config/config.json:2"], False),
-    "serverless_dynamodb": (["dynamodb"], [], "dynamodb-local", "http://127.0.0.1:8001",
+    "serverless_dynamodb": (["dynamodb"], [], "dynamodb-local", "dynamodb://127.0.0.1:8001",
                             ["serverless.yml:4"], False),
     "typeorm_datasource": (["postgresql"], ["typeorm"], "typeorm",
                            "postgresql://typeorm:***@localhost:5434/photos",

@@ -30,7 +30,7 @@ def test_compose_published_port_and_unpublished_service(run):
     d = run("compose_emulators")
     assert d.target("sqlserver").display_url == "mssql://sa:***@127.0.0.1:14330/master"
     assert d.target("mongo").display_url == "mongodb://root:***@127.0.0.1:27018/blog?authSource=admin"
-    assert d.target("dynamo").display_url == "http://127.0.0.1:8000"
+    assert d.target("dynamo").display_url == "dynamodb://127.0.0.1:8000"
     maria = d.target("maria")
     assert maria.display_url == "mariadb://root:***@127.0.0.1:3306/legacy"
     assert maria is d.targets[-1]  # its port is not published: ranked last
