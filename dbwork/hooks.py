@@ -23,7 +23,8 @@ from typing import Any, Callable
 
 HOOKS: dict[str, "Overridable"] = {}
 _hooks_loaded: set[str] = set()
-_lock = threading.Lock()
+_loading: set[str] = set()
+_lock = threading.RLock()
 
 
 class Overridable:
@@ -69,12 +70,23 @@ def _name_of(dialect) -> str:
 
 
 def _load_backend_hooks(name: str) -> None:
+    """Import ``name``'s hook modules once. Another thread waits until they are all
+    registered (it must not run a default meant to be overridden); a hook called
+    while they import, in the importing thread, gets its default."""
     if name in _hooks_loaded:
         return
     with _lock:
-        if name in _hooks_loaded:
+        if name in _hooks_loaded or name in _loading:
             return
-        _hooks_loaded.add(name)
+        _loading.add(name)
+        try:
+            _import_hooks_of(name)
+        finally:
+            _loading.discard(name)
+            _hooks_loaded.add(name)
+
+
+def _import_hooks_of(name: str) -> None:
     from .backends import get_backend
     from .errors import ConfigError
     try:

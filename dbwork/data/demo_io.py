@@ -7,7 +7,8 @@ from __future__ import annotations
 import random
 
 from ..errors import SeedError
-from ..render.data import _literal, quote
+from ..hooks import overridable
+from ..render.data import quote
 from .demo import Pools, generate_table, plan_tables, progress_bar
 from .report import SeedReport, TableResult
 from .sql_io import _reason, driver_value, seed_session
@@ -20,7 +21,7 @@ def load_demo(wb, tables, rows: int, seed: int, progress):
     if not isinstance(rows, int) or rows < 1:
         from ..errors import ConfigError
         raise ConfigError(f"rows must be a positive whole number, not {rows!r}")
-    if wb.dialect.family == "document":
+    if not wb.dialect.relational:
         return load_documents(wb, tables, rows, seed, progress)
     return load_sql(wb, tables, rows, seed, progress)
 
@@ -59,30 +60,28 @@ def bulk_insert(s, d, table: str, cols, data, bar=None) -> None:
     names = ", ".join(quote(c, d) for c in cols)
     target = quote(table, d)
     try:
-        if d.name == "postgresql":
-            with raw.cursor() as cur, cur.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
-                for n, row in enumerate(data, 1):
-                    copy.write_row(row)
-                    if bar is not None and n % CHUNK == 0:
-                        bar.update(CHUNK)
-            if bar is not None:
-                bar.update(len(data) % CHUNK)
-            return
-        mark = "?" if d.name == "sqlite" else "%s"
-        sql = f"INSERT INTO {target} ({names}) VALUES ({', '.join([mark] * len(cols))})"
-        cur = raw.cursor()
-        try:
-            for i in range(0, len(data), CHUNK):
-                cur.executemany(sql, data[i:i + CHUNK])
-                if bar is not None:
-                    bar.update(len(data[i:i + CHUNK]))
-        finally:
-            cur.close()
+        bulk_write(d, raw, target, names, len(cols), data, bar)
     except Exception as e:
         if isinstance(e, SeedError):
             raise
         raise SeedError(f"demo rows for {table} refused by the database: {_reason(e)}; "
                         "nothing was kept", table=table) from None
+
+
+@overridable
+def bulk_write(d, raw, target: str, names: str, width: int, data, bar=None) -> None:
+    """Write ``data`` (rows of ``width`` driver values) into ``target`` (``names`` its
+    quoted columns) on the driver's connection ``raw``: executemany in chunks (PyMySQL
+    sends multi-row INSERTs); PostgreSQL overrides it with COPY."""
+    sql = f"INSERT INTO {target} ({names}) VALUES ({', '.join([d.param_mark] * width)})"
+    cur = raw.cursor()
+    try:
+        for i in range(0, len(data), CHUNK):
+            cur.executemany(sql, data[i:i + CHUNK])
+            if bar is not None:
+                bar.update(len(data[i:i + CHUNK]))
+    finally:
+        cur.close()
 
 
 def _pk(t) -> tuple[str, ...]:
@@ -125,15 +124,13 @@ def _next_key(conn, t, d) -> int:
 
 
 def _advance_counters(s, t, d) -> None:
-    """PostgreSQL: serial/identity sequences past the ids written explicitly."""
-    if d.name != "postgresql":
-        return
-    for c in t.columns:
-        if c.autoincrement or (c.default or "").startswith("nextval"):
-            s.conn.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence({_literal(quote(t.name, d))}, "
-                f"{_literal(c.name)}), "
-                f"COALESCE(MAX({quote(c.name, d)}), 0) + 1, false) FROM {quote(t.name, d)}")
+    advance_counters(d, s, t)
+
+
+@overridable
+def advance_counters(d, s, t) -> None:
+    """Move ``t``'s counters past the ids written explicitly where the engine does not
+    (PostgreSQL's sequences); by default nothing."""
 
 
 # -- MongoDB -----------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def load(wb, sets: list[SeedSet], reset: bool = False, env: str | None = None) -
     """Upsert every set (in foreign-key order); with ``reset`` delete the rest of each
     table's rows after backing them up. All or nothing."""
     _no_twice(sets)
-    if wb.dialect.family == "document":
+    if not wb.dialect.relational:
         from . import mongo_io
         return mongo_io.load(wb, sets, reset, env)
     return _load_sql(wb, sets, reset, env)
@@ -197,7 +197,7 @@ def drift(wb, env: str | None = None) -> SeedDrift:
     the statements that fix it."""
     sets = find_sets(seeds_dir(wb), env)
     _no_twice(sets)
-    if wb.dialect.family == "document":
+    if not wb.dialect.relational:
         from . import mongo_io
         diffs, text = mongo_io.drift(wb, sets)
     else:

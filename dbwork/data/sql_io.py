@@ -14,7 +14,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
+from ..dialects import get_dialect
 from ..errors import SeedError
+from ..hooks import overridable
 from ..render.data import quote
 from ..url import mask_url
 from . import values
@@ -28,11 +30,14 @@ def seed_session(backend, lock_timeout: float):
     """The backend's locked session; on SQLite with foreign keys enforced (they are
     off unless a connection asks, and a seed must not load an orphan)."""
     with backend.session(lock_timeout) as s:
-        if backend.dialect.name == "sqlite":
-            s.conn.rollback()
-            s.conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
-            s.begin()
+        enforce_foreign_keys(backend.dialect, s)
         yield s
+
+
+@overridable
+def enforce_foreign_keys(dialect, s) -> None:
+    """Make session ``s`` check foreign keys where the engine leaves them off unless a
+    connection asks (SQLite); by default nothing (they are always on)."""
 
 
 def table_clause(name: str, columns) -> sa.TableClause:
@@ -61,16 +66,13 @@ def _canon(v, type_text):
 def driver_value(v, type_text: str, dialect: str):
     """A canonical value as this dialect's driver takes it."""
     v = values.to_driver(v, type_text)
-    if dialect != "sqlite" or v is None:
-        return v
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, Decimal):
-        return str(v)
-    if isinstance(v, dt.datetime):
-        return v.isoformat(" ")
-    if isinstance(v, (dt.date, dt.time)):
-        return v.isoformat()
+    return v if v is None else stored_value(dialect, v)
+
+
+@overridable
+def stored_value(dialect, v):
+    """A driver value (not None) as the engine stores it (SQLite keeps booleans as
+    integers, decimals and times as text); by default unchanged."""
     return v
 
 
@@ -78,9 +80,13 @@ def upsert_statement(table: str, columns: tuple[str, ...], key: tuple[str, ...],
     """INSERT ... ON CONFLICT (key) DO UPDATE / ON DUPLICATE KEY UPDATE for ``columns``."""
     t = table_clause(table, columns)
     stmt = _INSERTS[dialect](t)
-    rest = [c for c in columns if c not in key]
-    if dialect == "mysql":
-        return stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in (rest or key[:1])})
+    return upsert_clause(dialect, stmt, key, [c for c in columns if c not in key])
+
+
+@overridable
+def upsert_clause(dialect, stmt, key: tuple[str, ...], rest: list[str]):
+    """SQLAlchemy's dialect insert ``stmt`` made an upsert on ``key`` that sets
+    ``rest``: ON CONFLICT (SQLite, PostgreSQL); MySQL says ON DUPLICATE KEY UPDATE."""
     if not rest:
         return stmt.on_conflict_do_nothing(index_elements=list(key))
     return stmt.on_conflict_do_update(index_elements=list(key),
@@ -194,7 +200,7 @@ def literal(v, dialect: str) -> str:
     if v is None:
         return "NULL"
     if isinstance(v, bool):
-        return ("1" if v else "0") if dialect in ("sqlite", "mysql") else ("TRUE" if v else "FALSE")
+        return ("TRUE" if v else "FALSE") if get_dialect(dialect).boolean_literals else ("1" if v else "0")
     if isinstance(v, (int, float, Decimal)):
         return str(v)
     if isinstance(v, (dt.datetime,)):
@@ -207,7 +213,7 @@ def literal(v, dialect: str) -> str:
     elif isinstance(v, bytes):
         return "X'" + v.hex() + "'"
     text = str(v).replace("'", "''")
-    if dialect == "mysql":
+    if get_dialect(dialect).backslash_escapes:
         text = text.replace("\\", "\\\\")
     return f"'{text}'"
 
@@ -222,17 +228,18 @@ def upsert_text(p: Prepared, idx: list[int], dialect) -> list[str]:
         vals = ", ".join(literal(row[c], d.name) for c in cols)
         rest = [c for c in cols if c not in p.key]
         head = f"INSERT INTO {quote(p.table, d)} ({names}) VALUES ({vals})"
-        if d.name == "mysql":
-            sets = ", ".join(f"{quote(c, d)} = VALUES({quote(c, d)})" for c in rest or p.key[:1])
-            out.append(f"{head} ON DUPLICATE KEY UPDATE {sets};")
-        elif rest:
-            sets = ", ".join(f"{quote(c, d)} = excluded.{quote(c, d)}" for c in rest)
-            keys = ", ".join(quote(k, d) for k in p.key)
-            out.append(f"{head} ON CONFLICT ({keys}) DO UPDATE SET {sets};")
-        else:
-            keys = ", ".join(quote(k, d) for k in p.key)
-            out.append(f"{head} ON CONFLICT ({keys}) DO NOTHING;")
+        out.append(upsert_text_clause(d, head, p.key, rest) + ";")
     return out
+
+
+@overridable
+def upsert_text_clause(d, head: str, key: tuple[str, ...], rest: list[str]) -> str:
+    """The INSERT ``head`` made an upsert on ``key`` that sets ``rest``, as text."""
+    keys = ", ".join(quote(k, d) for k in key)
+    if rest:
+        sets = ", ".join(f"{quote(c, d)} = excluded.{quote(c, d)}" for c in rest)
+        return f"{head} ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+    return f"{head} ON CONFLICT ({keys}) DO NOTHING"
 
 
 def update_text(p: Prepared, idx: list[int], dialect) -> list[str]:

@@ -46,6 +46,41 @@ class Dialect:
     online_ddl: bool = False           # online=True has non-blocking rewrites (PostgreSQL)
     indexes_foreign_keys: bool = False  # the engine indexes a foreign key itself (MySQL)
     restores_column_position: bool = False  # a re-added column goes back in place
+    enum_types: bool = False           # named enum types (CREATE TYPE ... AS ENUM)
+    partial_indexes: bool = True       # CREATE INDEX ... WHERE
+    comments: bool = True              # tables and columns keep a comment
+    unique_constraints: bool = True    # False: a UNIQUE is a unique index (MySQL)
+    reports_autoincrement: bool = True  # False: the catalog does not say (SQLite's rowid)
+    long_text: str = "TEXT"            # the type of unbounded text dbwork's own tables use
+    schema_option: bool = False        # a URL's ?schema= selects a namespace (PostgreSQL)
+    identity_columns: bool = False     # GENERATED ALWAYS AS IDENTITY (PostgreSQL)
+    restores_counters: bool = False    # a dropped table's restore continues its counters
+    verifies_restores: bool = True     # restores prove their values (verify_restore)
+    except_all: bool = True            # EXCEPT ALL (SQLite has only EXCEPT)
+    drop_temporary_table: str = "DROP TABLE"   # how a temporary table is dropped
+    extensions: bool = False           # CREATE EXTENSION (PostgreSQL)
+    null_default_is_none: bool = False  # a reported DEFAULT NULL means none (MySQL)
+    typeless_columns: bool = False     # a column may have no type (SQLite)
+    alter_type_using: bool = False     # ALTER COLUMN ... TYPE ... USING expr (PostgreSQL)
+    names_unnamed_constraints: bool = False  # an unnamed FK/UNIQUE is <table>_<cols>_fkey/_key
+    engine_options: bool = False       # CREATE TABLE ... ENGINE=, CHARSET=, COLLATE= (MySQL)
+    drop_trigger_on_table: bool = True  # DROP TRIGGER t ON table (trigger names per table)
+    drop_routine_signature: bool = True  # DROP FUNCTION f(argument types)
+    boolean_literals: bool = True      # TRUE/FALSE (False: 1/0)
+    backslash_escapes: bool = False    # a backslash in a string literal escapes (MySQL)
+    param_mark: str = "%s"             # the driver's parameter placeholder
+    admin_database: str | None = None  # the database to connect to for CREATE DATABASE
+    drop_database_force: str = ""      # what DROP DATABASE adds to end its sessions
+    display_name: str = ""             # the engine's name as people write it
+    random_function: str = "RANDOM()"  # a random number per row (ORDER BY it to sample)
+    array_columns: bool = False        # a column holds a list (TEXT[])
+    inline_enums: bool = False         # a column's own ENUM('a', 'b') type (MySQL)
+    time_precision_in_now: bool = False  # CURRENT_TIMESTAMP(n) carries the column's
+    #                                      precision, and precision 0 is reported bare (MySQL)
+    named_primary_keys: bool = True    # False: every primary key is called PRIMARY (MySQL)
+    default_primary_key_name: bool = True  # an unnamed primary key is <table>_pkey
+    prisma_join_primary_key: bool = False  # Prisma's many-to-many tables get a primary
+    #                                        key, not a unique index (Prisma 6, PostgreSQL)
 
     def quote(self, name: str) -> str:
         """``name`` as this dialect must write it: quoted where it is mixed case, a

@@ -80,7 +80,7 @@ def _table(t: sa.Table, dialect: Dialect, sa_dialect) -> Table:
 
 
 def _column(c: sa.Column, t: sa.Table, dialect: Dialect, sa_dialect) -> Column:
-    auto = t.autoincrement_column is c and dialect.name != "sqlite"
+    auto = t.autoincrement_column is c and dialect.reports_autoincrement
     return Column(
         name=c.name,
         type=normalize_type(c.type.compile(dialect=sa_dialect), dialect),

@@ -100,9 +100,9 @@ def schema_from_prisma(text: str, dialect: Dialect) -> Schema:
             ctx.models[b.name] = _model(b, ctx)
     tables = [_table(m, ctx) for m in ctx.models.values()] + _join_tables(ctx)
     enums = {name: tuple(values.values()) for name, values in ctx.enums.values()} \
-        if dialect.name == "postgresql" else {}
+        if dialect.enum_types else {}
     extensions = _extensions(source, dialect)
-    if dialect.name == "postgresql":
+    if dialect.extensions:
         extensions |= _implied_extensions(tables)
     return Schema({t.name: t for t in tables}, enums, extensions=extensions)
 
@@ -111,7 +111,7 @@ def _extensions(source: Block | None, dialect: Dialect) -> frozenset:
     """``extensions = [citext, pg_trgm(schema: "x"), postgis(version: "3")]`` (the
     postgresqlExtensions preview feature): created on PostgreSQL before the tables."""
     wanted = (source.props if source else {}).get("extensions")
-    if dialect.name != "postgresql" or not isinstance(wanted, list):
+    if not dialect.extensions or not isinstance(wanted, list):
         return frozenset()
     names = set()
     for item in wanted:
@@ -178,7 +178,7 @@ def _check_provider(source: Block | None, dialect: Dialect) -> None:
     if provider not in _PROVIDERS:
         raise ConfigError(f"prisma: unknown datasource provider {provider!r}")
     want = _PROVIDERS[provider]
-    document = dialect.family == "document"
+    document = not dialect.relational
     if (want == "mongodb") != document:
         raise ConfigError(
             f"prisma: this schema's datasource provider is {provider}, a "
@@ -224,7 +224,7 @@ def _column(f: Field, m: _Model, ctx: _Context) -> Column:
                   # a scalar list is never NOT NULL: prisma migrate writes "tags" TEXT[]
                   nullable=(f.optional or f.many) and f.attr("id") is None,
                   default=None if auto else _default(default, f, ctx),
-                  autoincrement=auto and ctx.dialect.name != "sqlite")
+                  autoincrement=auto and ctx.dialect.reports_autoincrement)
 
 
 def _type_text(f: Field, where: str, ctx: _Context) -> str:
@@ -241,7 +241,7 @@ def _type_text(f: Field, where: str, ctx: _Context) -> str:
         text = _native(native, ctx) if native is not None else \
             _TYPES.get(ctx.dialect.name, _TYPES["postgresql"])[f.type]
     if f.many:
-        if ctx.dialect.name != "postgresql":
+        if not ctx.dialect.array_columns:
             raise ParseError(f"prisma: {where} is a scalar list ({f.type}[]), which only "
                              f"PostgreSQL stores; {ctx.dialect.name} has no array columns")
         text += "[]"
@@ -253,9 +253,9 @@ def _enum_type(name: str, ctx: _Context) -> str:
     column's inline ``ENUM('A', 'B')`` of the database values, as prisma migrate writes
     it; SQLite has no enums (TEXT)."""
     db_name, values = ctx.enums[name]
-    if ctx.dialect.name == "postgresql":
+    if ctx.dialect.enum_types:
         return ctx.dialect.quote(db_name)
-    if ctx.dialect.name == "mysql":
+    if ctx.dialect.inline_enums:
         quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values.values())
         return f"ENUM({quoted})"
     return "TEXT"
@@ -268,7 +268,7 @@ def _native(attr: Attr, ctx: _Context) -> str:
     if args and args[0].lower() == "max":
         return "TEXT"
     if args == ["0"] and base in ("Timestamp", "DateTime", "Time") and \
-            ctx.dialect.name == "mysql":
+            ctx.dialect.time_precision_in_now:
         return text  # MySQL: precision 0 is the default and is reported without it
     if args:
         if " " in text and text.split(" ", 1)[1] == "UNSIGNED":
@@ -289,7 +289,7 @@ def _default(attr: Attr | None, f: Field, ctx: _Context) -> str | None:
             return normalize_default(str(value.args[0]), d)
         return None  # uuid(), cuid(), nanoid(), ulid(), sequence(): made by the client
     if isinstance(value, list):
-        return _list_default(value, f, ctx) if d.name == "postgresql" else None
+        return _list_default(value, f, ctx) if d.array_columns else None
     return normalize_default(_literal(value, f, ctx), d)
 
 
@@ -332,7 +332,7 @@ def _enum_value(value: str, f: Field, ctx: _Context) -> str:
 
 def _now(f: Field, ctx: _Context) -> str:
     """MySQL's CURRENT_TIMESTAMP carries the column's precision (DATETIME(3) -> (3))."""
-    if ctx.dialect.name != "mysql":
+    if not ctx.dialect.time_precision_in_now:
         return "CURRENT_TIMESTAMP"
     native = next((a for a in f.attrs if a.name.startswith("db.")), None)
     precision = native.args[0] if native is not None and native.args else \
@@ -365,11 +365,10 @@ def _table(m: _Model, ctx: _Context) -> Table:
             indexes.append(_index(a, m, ctx))
     fks = tuple(_foreign_key(m, f, ctx) for f in m.block.fields
                 if _relation_fields(f)) if ctx.foreign_keys else ()
-    if ctx.dialect.name in ("mysql", "sqlite"):
-        # MySQL names every primary key PRIMARY (introspected: None); on SQLite prisma
-        # migrate writes "id" TEXT NOT NULL PRIMARY KEY, unnamed
-        pk_name = pk_name if ctx.dialect.name == "sqlite" else None
-    elif pk_name is None:
+    if not ctx.dialect.named_primary_keys:
+        pk_name = None  # MySQL names every primary key PRIMARY (introspected: None)
+    elif pk_name is None and ctx.dialect.default_primary_key_name:
+        # (on SQLite prisma migrate writes "id" TEXT NOT NULL PRIMARY KEY, unnamed)
         pk_name = _name(m.table, [], "_pkey", ctx)
     pk = PrimaryKey(pk_cols, pk_name) if pk_cols else None
     return Table(m.table, tuple(cols.values()), pk, foreign_keys=fks,
@@ -530,7 +529,7 @@ def _join_table(name: str, a: _Model, b: _Model, ctx: _Context) -> Table:
             fks.append(ForeignKey((side,), model.table, (pk[0].name,),
                                   _name(name, [side], "_fkey", ctx), "CASCADE", "CASCADE"))
     by_b = Index(_name(name, ["B"], "_index", ctx), name, ("B",))
-    if ctx.dialect.name == "postgresql":  # Prisma 6: a primary key, not a unique index
+    if ctx.dialect.prisma_join_primary_key:  # Prisma 6: a primary key, not a unique index
         pk = PrimaryKey(("A", "B"), _name(name, ["AB"], "_pkey", ctx))
         return Table(name, tuple(cols), pk, foreign_keys=tuple(fks), indexes=(by_b,))
     indexes = (Index(_name(name, ["AB"], "_unique", ctx), name, ("A", "B"), True), by_b)

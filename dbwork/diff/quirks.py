@@ -33,7 +33,7 @@ same_key = same_object  # keys, indexes and checks: the comparator's own rule
 def fk_indexes(t: Table, dialect: Dialect) -> set[str]:
     """MySQL/MariaDB: the indexes a foreign key needs (its leading columns). The
     engine refuses to drop them while the key exists, so the diff leaves them be."""
-    if dialect.name != "mysql":
+    if not dialect.indexes_foreign_keys:
         return set()
     out = set()
     for fk in t.foreign_keys:
@@ -46,7 +46,7 @@ def fk_indexes(t: Table, dialect: Dialect) -> set[str]:
 def desired_table(t: Table, dialect: Dialect) -> Table:
     """The desired table as ``dialect`` would store it. MySQL/MariaDB: a UNIQUE
     constraint is a unique index (its name may be None: the engine picks one)."""
-    return uniques_as_indexes(t) if dialect.name == "mysql" else t
+    return uniques_as_indexes(t) if not dialect.unique_constraints else t
 
 
 def index_name(index: Index, taken: set[str]) -> str:

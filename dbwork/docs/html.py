@@ -126,7 +126,7 @@ def summarise_rebuilds(statements: list[str], dialect: str) -> list[str]:
                     and _SWAP.match(statements[j]).group(1) == start.group(1)), None)
         if start and end is not None:
             name = start.group(1)
-            label = "SQLite" if dialect in ("sqlite", "") else dialect
+            label = _engine_label(dialect)
             out.append(f"-- rebuild table {name} ({label}): {end - i + 1} statements "
                        "copy its rows into the new shape")
             i = end + 1
@@ -134,3 +134,13 @@ def summarise_rebuilds(statements: list[str], dialect: str) -> list[str]:
         out.append(statements[i])
         i += 1
     return out
+
+
+def _engine_label(dialect: str) -> str:
+    """The engine's name as people write it (no dialect: SQLite, dbwork's default)."""
+    from ..backends import get_backend
+    from ..errors import ConfigError
+    try:
+        return get_backend(dialect or "sqlite").dialect.display_name or dialect
+    except ConfigError:
+        return dialect

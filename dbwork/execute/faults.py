@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 from ..errors import ConnectionFailed, DbworkError, LockTimeout, StatementTimeout
+from ..hooks import overridable
 from ..url import scrub
 
 # PostgreSQL SQLSTATE codes
@@ -126,32 +127,19 @@ def _module(e) -> str:
 
 def lock_holders(conn, dialect_name: str, limit: int = 3) -> str:
     """Who else holds locks in this database, as the engine reports it (best effort:
-    "" when it cannot tell). PostgreSQL: pg_locks with pg_stat_activity; MySQL/MariaDB:
-    the process list of the same database."""
+    "" when it cannot tell)."""
     try:
-        if dialect_name == "postgresql":
-            rows = conn.exec_driver_sql(_PG_HOLDERS.format(limit=limit)).all()
-            return "; ".join(f"pid {r[0]} ({r[1]}, {r[2]}: {r[3]!r})" for r in rows)
-        if dialect_name == "mysql":
-            rows = conn.exec_driver_sql(_MY_HOLDERS.format(limit=limit)).all()
-            return "; ".join(f"connection {r[0]} ({r[1]}@{r[2]}, {r[3]}"
-                             f"{', ' + repr(r[4]) if r[4] else ''})" for r in rows)
+        return describe_lock_holders(dialect_name, conn, limit)
     except Exception:  # the connection may be gone: the error says what it can
         return ""
+
+
+@overridable
+def describe_lock_holders(dialect, conn, limit: int) -> str:
+    """The sessions that hold locks in this database, one phrase each (PostgreSQL:
+    pg_locks with pg_stat_activity; MySQL/MariaDB: the process list of the same
+    database); by default "" (the engine cannot tell)."""
     return ""
-
-
-_PG_HOLDERS = """
-SELECT DISTINCT a.pid, a.usename, a.state, left(coalesce(a.query, ''), 60)
-FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-WHERE l.granted AND l.pid <> pg_backend_pid() AND a.datname = current_database()
-  AND l.locktype IN ('relation', 'tuple', 'transactionid', 'advisory')
-ORDER BY a.pid LIMIT {limit}"""
-
-_MY_HOLDERS = """
-SELECT ID, USER, HOST, COALESCE(NULLIF(STATE, ''), COMMAND), LEFT(COALESCE(INFO, ''), 60)
-FROM information_schema.PROCESSLIST
-WHERE DB = DATABASE() AND ID <> CONNECTION_ID() ORDER BY ID LIMIT {limit}"""
 
 
 def _fallback(e: BaseException) -> DbworkError | None:

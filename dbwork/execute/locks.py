@@ -19,6 +19,7 @@ import zlib
 from contextlib import contextmanager
 
 from ..errors import LockTimeout
+from ..hooks import overridable
 
 LOCK_NAME = "dbwork_migrations"
 
@@ -28,26 +29,16 @@ def lock_key(name: str = LOCK_NAME) -> int:
     return zlib.crc32(name.encode())
 
 
+@overridable
 def limit_statements(dialect_name: str, lock: float, statement: float | None) -> list[str]:
-    """The statements that bound a session's lock waits and statement run time.
+    """The statements that bound a session's lock waits and statement run time
+    (each server backend overrides it; by default none).
 
     >>> limit_statements("mysql", 5, None)
     ['SET SESSION lock_wait_timeout = 5', 'SET SESSION innodb_lock_wait_timeout = 5']
     >>> limit_statements("postgresql", 2.5, 60)
     ["SET lock_timeout = '2500ms'", "SET statement_timeout = '60000ms'"]
     """
-    if dialect_name == "postgresql":
-        out = [f"SET lock_timeout = '{int(lock * 1000)}ms'"]
-        if statement is not None:
-            out.append(f"SET statement_timeout = '{int((statement or 0) * 1000)}ms'")
-        return out
-    if dialect_name == "mysql":
-        whole = max(1, int(-(-lock // 1)))  # whole seconds, at least 1
-        out = [f"SET SESSION lock_wait_timeout = {whole}",
-               f"SET SESSION innodb_lock_wait_timeout = {whole}"]
-        if statement is not None:  # MariaDB's name (seconds); MySQL has no such variable
-            out.append(f"SET SESSION max_statement_time = {float(statement or 0):g}")
-        return out
     return []
 
 
@@ -58,13 +49,20 @@ def _lock_waits(conn, dialect, timeout: float, timeouts) -> None:
     info["dbwork_lock_timeout"] = timeout
     if timeouts is not None:
         info["dbwork_deadline"] = timeouts.client_deadline(timeout)
-    raw = conn.connection.dbapi_connection
-    if dialect.name == "mysql" and timeouts is not None:
-        raw._read_timeout = timeouts.client_deadline(timeout)
-    for sql in limit_statements(dialect.name, timeout, None):
+    if timeouts is not None:
+        stretch_read_timeout(dialect, conn.connection.dbapi_connection,
+                             timeouts.client_deadline(timeout))
+    statements = limit_statements(dialect.name, timeout, None)
+    for sql in statements:
         conn.exec_driver_sql(sql)
-    if dialect.name in ("postgresql", "mysql"):
+    if statements:
         conn.commit()
+
+
+@overridable
+def stretch_read_timeout(dialect, raw, deadline: float | None) -> None:
+    """Give the driver's own read timeout (PyMySQL's) the session's new deadline; by
+    default nothing (the ``dbwork_deadline`` info covers it)."""
 
 
 def server_lock_name(database: str | None) -> str:
@@ -202,7 +200,7 @@ def file_lock(url, timeout: float):
         import fcntl
     except ImportError:  # Windows: BEGIN IMMEDIATE alone (upgrade re-reads history)
         fcntl = None
-    if url.dialect != "sqlite" or url.database in ("", ":memory:") or fcntl is None:
+    if not _is_local_file(url) or url.database in ("", ":memory:") or fcntl is None:
         yield
         return
     path = f"{url.database}.dbwork-lock"
@@ -219,6 +217,11 @@ def file_lock(url, timeout: float):
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _is_local_file(url) -> bool:
+    from ..backends import get_backend
+    return get_backend(url.dialect).local_file
 
 
 def _flock(fcntl, fd: int, path: str, timeout: float) -> None:

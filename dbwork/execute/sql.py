@@ -13,7 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.pool import NullPool
 
 from ..dialects import get_dialect
-from ..errors import ConfigError, ConnectionFailed, DbworkError, HistoryCorrupt, LockTimeout
+from ..hooks import overridable
+from ..errors import ConfigError, ConnectionFailed, DbworkError, HistoryCorrupt
 from ..introspect.sql import introspect
 from ..plan.concurrency import is_concurrent_statement
 from ..url import DatabaseURL, check_query_options, mask_url, scrub
@@ -32,7 +33,7 @@ _EVENT_COLUMNS = ("seq", "version", "name", "event", "status", "at", "duration_m
 
 
 def history_ddl(dialect_name: str) -> str:
-    text = "LONGTEXT" if dialect_name == "mysql" else "TEXT"
+    text = get_dialect(dialect_name).long_text
     return (
         f"CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} ("
         "version VARCHAR(32) NOT NULL PRIMARY KEY, name VARCHAR(128) NOT NULL, "
@@ -47,7 +48,7 @@ def history_ddl(dialect_name: str) -> str:
 
 def events_ddl(dialect_name: str) -> str:
     """The event log: one row per apply, rollback or failure, never rewritten."""
-    text = "LONGTEXT" if dialect_name == "mysql" else "TEXT"
+    text = get_dialect(dialect_name).long_text
     return (
         f"CREATE TABLE IF NOT EXISTS {EVENTS_TABLE} ("
         "seq INTEGER NOT NULL PRIMARY KEY, version VARCHAR(32) NOT NULL, "
@@ -134,14 +135,12 @@ class SqlBackend:
     def end_lost_session(self, backend_id) -> bool:
         """From a fresh connection, end the server side of a connection this process
         gave up on (its statement, its transaction and its locks go with it)."""
-        if backend_id is None or self.dialect.name not in ("postgresql", "mysql"):
+        end = end_session_sql(self.dialect, backend_id) if backend_id is not None else None
+        if end is None:
             return False
         try:
             with self.connect() as conn:
-                if self.dialect.name == "postgresql":
-                    conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(backend_id)})")
-                else:
-                    conn.exec_driver_sql(f"KILL {int(backend_id)}")
+                conn.exec_driver_sql(end)
                 conn.commit()
             return True
         except Exception:  # gone already, or the server is out of reach too
@@ -238,16 +237,7 @@ class SqlSession:
         return self.backend.write_history_elsewhere(row)
 
     def begin(self) -> None:
-        if self.dialect.name == "sqlite":
-            if self.conn.in_transaction():
-                self.conn.rollback()
-            self.conn.info["sqlite_begin"] = "BEGIN IMMEDIATE"
-            try:
-                self.conn.exec_driver_sql("SELECT 1")  # autobegins: takes the write lock
-            except sa.exc.OperationalError as e:
-                raise LockTimeout("the SQLite database write lock (another migrator or "
-                                  "writer holds it)", _info(self.conn).get(
-                                      "dbwork_lock_timeout"), detail=_reason(e)) from None
+        begin_session(self.dialect, self.conn)
 
     def ensure_history(self) -> None:
         """Create the history and event tables, or bring an older history table
@@ -351,20 +341,42 @@ class SqlSession:
 
     def commit(self) -> None:
         self.conn.commit()
-        if self.dialect.name == "sqlite":  # keep the write lock until the session ends
-            self.begin()
+        self.begin()   # a begin that takes a lock (SQLite's) keeps it until the session ends
 
     def rollback(self) -> None:
         self.conn.rollback()
-        if self.dialect.name == "sqlite":
-            self.begin()
+        self.begin()
+
+
+@overridable
+def begin_session(dialect, conn) -> None:
+    """Start the locked session's transaction where the engine needs it started by
+    hand (SQLite's BEGIN IMMEDIATE takes the write lock); by default nothing."""
+
+
+@overridable
+def session_id_sql(dialect) -> str | None:
+    """The query of the server's id for this connection (so a lost session can be
+    ended from another one); None where there is none."""
+    return None
+
+
+@overridable
+def end_session_sql(dialect, backend_id) -> str | None:
+    """The statement that ends the server side of connection ``backend_id``; None
+    where there is none."""
+    return None
 
 
 def _has_history(conn, dialect, table: str = HISTORY_TABLE) -> bool:
     """Is there a history table where unqualified names resolve (PostgreSQL's
     search_path, set by ?schema=; the inspector looks only in the server's default)?"""
-    if dialect.name == "postgresql":
-        return conn.exec_driver_sql(f"SELECT to_regclass('{table}')").scalar() is not None
+    return has_table_here(dialect, conn, table)
+
+
+@overridable
+def has_table_here(dialect, conn, table: str) -> bool:
+    """Is ``table`` where unqualified names resolve? By default the inspector's answer."""
     return sa.inspect(conn).has_table(table)
 
 
@@ -435,22 +447,27 @@ def _make_engine(url: DatabaseURL, timeouts: Timeouts | None = None) -> sa.Engin
     timeouts = timeouts or Timeouts()
     check_query_options(url)
     url = _without_dbwork_options(url)
-    if url.dialect == "sqlite":
-        engine = sa.create_engine(url.sqlalchemy_url(), poolclass=NullPool)
-        event.listen(engine, "connect", _sqlite_connect(timeouts))
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
+    return make_engine(url.dialect, url, timeouts)
+
+
+@overridable
+def make_engine(dialect, url: DatabaseURL, timeouts: Timeouts) -> sa.Engine:
+    """A server's engine: connection arguments, session limits on every connection,
+    the ``?schema=`` namespace, and what else the backend listens for."""
     namespace, url = schema_option(url)
-    args = _connect_args(url, timeouts)
+    args = connect_args(dialect, url, timeouts)
     engine = sa.create_engine(url.sqlalchemy_url(), poolclass=NullPool, connect_args=args)
     event.listen(engine, "connect", _session_limits(url.dialect, timeouts))
     if namespace:
         event.listen(engine, "connect", _search_path(namespace))
-    if url.dialect == "postgresql" and timeouts.client_deadline():
-        event.listen(engine, "before_cursor_execute", _arm)
-        event.listen(engine, "after_cursor_execute", _disarm)
-        event.listen(engine, "handle_error", lambda ctx: _disarm(ctx.connection))
+    listen_for_deadline(dialect, engine, timeouts)
     return engine
+
+
+@overridable
+def listen_for_deadline(dialect, engine: sa.Engine, timeouts: Timeouts) -> None:
+    """Bound a silent server where the driver has no read timeout of its own
+    (PostgreSQL's: a timer cuts the connection); by default nothing."""
 
 
 def _without_dbwork_options(url: DatabaseURL) -> DatabaseURL:
@@ -462,19 +479,10 @@ def _without_dbwork_options(url: DatabaseURL) -> DatabaseURL:
     return replace(url, query=urlencode(keep)) if len(keep) != len(pairs) else url
 
 
-def _connect_args(url: DatabaseURL, t: Timeouts) -> dict:
-    if url.dialect == "postgresql":
-        # libpq: connect_timeout (whole seconds, at least 2); keepalives notice a host
-        # that died; tcp_user_timeout a peer that stopped acknowledging what we send
-        return {"connect_timeout": max(2, int(-(-t.connect // 1))), "keepalives": 1,
-                "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
-                "tcp_user_timeout": int(max(t.connect, 10) * 1000)}
-    if url.dialect == "mysql":
-        for part, value in (("user name", url.username), ("password", url.password)):
-            _check_latin1(url, part, value)
-        # PyMySQL reads the server's greeting with read_timeout: bound it by connect
-        return {"connect_timeout": t.connect, "read_timeout": t.connect,
-                "write_timeout": t.client_deadline() or t.connect * 3}
+@overridable
+def connect_args(dialect, url: DatabaseURL, t: Timeouts) -> dict:
+    """The driver's connection arguments (time limits, checks of the credentials'
+    encoding); by default none."""
     return {}
 
 
@@ -495,19 +503,22 @@ def _session_limits(dialect_name: str, t: Timeouts):
         record.info["dbwork_deadline"] = t.client_deadline()
         cur = dbapi_conn.cursor()
         try:
-            for sql in locks.limit_statements(dialect_name, t.lock, t.statement):
-                try:
-                    cur.execute(sql)
-                except Exception:  # a variable this server does not have (MySQL/MariaDB)
-                    if dialect_name == "postgresql":
-                        raise
-            if dialect_name == "postgresql":
-                dbapi_conn.commit()
+            apply_limits(dialect_name, dbapi_conn, cur,
+                         locks.limit_statements(dialect_name, t.lock, t.statement), t)
         finally:
             cur.close()
-        if dialect_name == "mysql":
-            dbapi_conn._read_timeout = t.client_deadline()
     return connect
+
+
+@overridable
+def apply_limits(dialect, dbapi_conn, cur, statements: list[str], t: Timeouts) -> None:
+    """Run the session-limit ``statements`` on a new connection; by default a variable
+    this server does not have is passed over (MySQL/MariaDB differ by version)."""
+    for sql in statements:
+        try:
+            cur.execute(sql)
+        except Exception:  # a variable this server does not have (MySQL/MariaDB)
+            pass
 
 
 def _info(conn) -> dict:
@@ -576,10 +587,10 @@ def _deadline(conn, raw):
 
 
 def _backend_id(conn, dialect):
-    sql = {"postgresql": "SELECT pg_backend_pid()", "mysql": "SELECT CONNECTION_ID()"}
-    if dialect.name not in sql:
+    sql = session_id_sql(dialect)
+    if sql is None:
         return None
-    value = conn.exec_driver_sql(sql[dialect.name]).scalar()
+    value = conn.exec_driver_sql(sql).scalar()
     conn.commit()
     return value
 
@@ -604,7 +615,7 @@ def schema_option(url: DatabaseURL) -> tuple[str | None, DatabaseURL]:
     names = [v for k, v in pairs if k == "schema"]
     if not names:
         return None, url
-    if url.dialect != "postgresql":
+    if not get_dialect(url.dialect).schema_option:
         raise ConfigError(f"?schema= is a PostgreSQL option; for {url.dialect} name the "
                           "database in the URL instead")
     name = names[-1]
@@ -630,18 +641,6 @@ def _search_path(namespace: str):
         finally:
             cur.close()
     return connect
-
-
-def _sqlite_connect(t: Timeouts):
-    def connect(dbapi_conn, record):
-        # take transaction control away from the sqlite3 module, so DDL is transactional
-        dbapi_conn.isolation_level = None
-        dbapi_conn.execute(f"PRAGMA busy_timeout = {int(t.lock * 1000)}")
-    return connect
-
-
-def _sqlite_begin(conn):
-    conn.exec_driver_sql(conn.info.get("sqlite_begin", "BEGIN"))
 
 
 def _reason(e: Exception) -> str:

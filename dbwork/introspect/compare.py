@@ -20,10 +20,9 @@ import re
 from dataclasses import fields, replace
 from typing import Callable
 
-import sqlglot
-from sqlglot import exp
 
 from ..dialects.base import Dialect
+from ..hooks import overridable
 from ..model.schema import Check, Column, Index, Schema, Table
 from ..model.types import base_name, normalize_type, type_family
 
@@ -114,7 +113,7 @@ def column_mismatches(want: Column, got: Column, dialect: Dialect) -> dict[str, 
     serial = want.autoincrement or got.autoincrement  # its default is the engine's business
     if not serial and not same_default(want.default, got.default, want.type, dialect):
         out["default"] = f"default {want.default!r} != {got.default!r}"
-    if want.autoincrement and not got.autoincrement and dialect.name != "sqlite":
+    if want.autoincrement and not got.autoincrement and dialect.reports_autoincrement:
         out["autoincrement"] = "autoincrement lost"  # SQLite: INTEGER PRIMARY KEY is the rowid
     if (want.comment or None) != (got.comment or None):
         out["comment"] = f"comment {want.comment!r} != {got.comment!r}"
@@ -204,24 +203,14 @@ def check_text(text: str, dialect: Dialect) -> str:
     >>> check_text("theme = ANY(CAST(ARRAY['light', 'dark'] AS TEXT[]))", get_dialect("postgresql"))
     "theme IN ('light', 'dark')"
     """
-    if dialect.name != "postgresql" or "ANY" not in text.upper():
-        return text
-    try:
-        tree = sqlglot.parse_one(text, read="postgres")
-    except sqlglot.errors.SqlglotError:
-        return text
-    return tree.transform(_any_to_in).sql(dialect="postgres")
+    return check_spelling(dialect, text)
 
 
-def _any_to_in(node):
-    if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
-        inner = node.expression.this
-        while isinstance(inner, (exp.Paren, exp.Cast)):
-            inner = inner.this
-        if isinstance(inner, exp.Array):
-            return exp.In(this=node.this.copy(),
-                          expressions=[e.copy() for e in inner.expressions])
-    return node
+@overridable
+def check_spelling(dialect: Dialect, text: str) -> str:
+    """A check's text in the one spelling compared (PostgreSQL rewrites ``IN`` as
+    ``= ANY (ARRAY[...])``); by default as written."""
+    return text
 
 
 def same_expression(want: str | None, got: str | None, dialect: Dialect) -> bool:

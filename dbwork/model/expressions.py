@@ -7,16 +7,11 @@ that what a person wrote and what a database reports compare equal. Pure.
 """
 from __future__ import annotations
 
-import re
 
 import sqlglot
 
 from ..dialects.base import Dialect
-
-# a trailing cast (::text, ::"Role"[], ::character varying(20)); never the "]" that
-# closes ARRAY['a'::text]
-_PG_CAST = re.compile(r"::[\w\s\".]+(\(\d+(,\s*\d+)?\))?(\[\])?$")
-
+from ..hooks import overridable
 
 def normalize_default(text: str | None, dialect: Dialect) -> str | None:
     """One spelling per default, so parsed and reflected defaults compare equal.
@@ -27,15 +22,24 @@ def normalize_default(text: str | None, dialect: Dialect) -> str | None:
     """
     if text is None:
         return None
-    text = text.strip()
-    if dialect.name == "postgresql":
-        while _PG_CAST.search(text) and not text.endswith("'"):
-            text = _PG_CAST.sub("", text).strip()
-        if text.startswith("(") and text.endswith(")"):
-            text = text[1:-1]
-    if dialect.name == "mysql" and text.upper() == "NULL":
+    text = unwrap_reported_default(dialect, text.strip())
+    if dialect.null_default_is_none and text.upper() == "NULL":
         return None
     return canonical_sql(text, dialect)
+
+
+@overridable
+def unwrap_reported_default(dialect: Dialect, text: str) -> str:
+    """A default as the engine reports it, without what the engine adds (PostgreSQL's
+    trailing casts and parentheses); by default as reported."""
+    return text
+
+
+@overridable
+def drop_reported_casts(dialect: Dialect, node):
+    """A parsed expression without the casts the engine adds when it reports one
+    (PostgreSQL's); by default unchanged."""
+    return node
 
 
 def canonical_sql(text: str, dialect: Dialect) -> str:
@@ -58,23 +62,4 @@ def _canonical_sql(text: str, dialect: Dialect) -> str:
         return text
     while isinstance(node, sqlglot.exp.Paren):
         node = node.this
-    if dialect.name == "postgresql":
-        node = node.transform(_drop_reported_cast)
-    return node.sql(dialect=dialect.sqlglot)
-
-
-_TEXTUAL = {"TEXT", "VARCHAR", "CHAR", "NCHAR", "NVARCHAR", "BPCHAR"}
-
-
-def _drop_reported_cast(node):
-    """PostgreSQL reports ``(status)::text = 'new'::text`` for ``status = 'new'``: the
-    casts it adds to text and to literals are noise, not meaning."""
-    if isinstance(node, sqlglot.exp.Cast):
-        inner = node.this
-        while isinstance(inner, sqlglot.exp.Paren):
-            inner = inner.this
-        kind = node.to.this  # a DataType.Type, or a str for a type sqlglot does not know
-        textual = getattr(kind, "name", kind) in _TEXTUAL
-        if isinstance(inner, sqlglot.exp.Literal) or (textual and isinstance(inner, sqlglot.exp.Column)):
-            return inner.copy()
-    return node
+    return drop_reported_casts(dialect, node).sql(dialect=dialect.sqlglot)

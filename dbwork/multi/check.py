@@ -155,7 +155,7 @@ def _sorted(keys: set) -> list:
 def read_rows(wb, table: str, fields=None, key: str = "id") -> list[dict]:
     """Every row of ``table`` on ``wb``'s database as dicts (the key and ``fields``, or
     all columns): SQL through SQLAlchemy, MongoDB through pymongo."""
-    if wb.dialect.family == "document":
+    if not wb.dialect.relational:
         projection = None if fields is None else {f: 1 for f in ["_id", key, *fields]}
         return [_keyed_by_id(doc, key) for doc in wb.backend.db[table].find({}, projection)]
     import sqlalchemy as sa

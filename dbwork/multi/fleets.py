@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError, DbworkError
+from ..hooks import overridable
 from ..url import DatabaseURL
 
 COLUMNS = ["tenant", "url", "status", "applied", "versions", "error"]
@@ -50,7 +51,7 @@ def expand(pattern: str) -> list[str]:
     databases, or PostgreSQL schemas, by name). A pattern matching nothing is an error."""
     url = DatabaseURL.parse(pattern)
     schema = _schema_pattern(url)
-    if url.dialect == "sqlite":
+    if _is_file(url):
         found = [f"sqlite:///{p}" for p in sorted(glob.glob(url.database))] \
             if is_pattern(url.database) else [pattern]
     elif schema:
@@ -82,23 +83,29 @@ def _server_names(url: DatabaseURL, pattern: str, kind: str) -> list[str]:
     import sqlalchemy as sa
     from ..execute.sql import _make_engine
     like = _like(pattern) if "%" not in pattern else pattern
-    from dataclasses import replace
-    if url.dialect == "postgresql":
-        admin = replace(url, query="") if kind == "schemas" else \
-            replace(url, database="postgres", query="")
-        sql = ("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p ORDER BY 1"
-               if kind == "schemas" else
-               "SELECT datname FROM pg_database WHERE datname LIKE :p ORDER BY 1")
-    else:
-        admin = replace(url, database="information_schema", query="")
-        sql = ("SELECT schema_name FROM information_schema.schemata "
-               "WHERE schema_name LIKE :p ORDER BY 1")
+    admin, sql = server_names_query(url.dialect, url, kind)
     engine = _make_engine(admin)
     try:
         with engine.connect() as conn:
             return [r[0] for r in conn.execute(sa.text(sql), {"p": like})]
     finally:
         engine.dispose()
+
+
+@overridable
+def server_names_query(dialect, url: DatabaseURL, kind: str) -> tuple[DatabaseURL, str]:
+    """The URL to ask on, and the query (``:p`` a LIKE pattern) of the server's database
+    names (``kind`` "databases"; "schemas" where the backend has them): by default
+    information_schema's schemata, which MySQL/MariaDB call databases."""
+    from dataclasses import replace
+    return (replace(url, database="information_schema", query=""),
+            "SELECT schema_name FROM information_schema.schemata "
+            "WHERE schema_name LIKE :p ORDER BY 1")
+
+
+def _is_file(url: DatabaseURL) -> bool:
+    from ..backends import get_backend
+    return get_backend(url.dialect).local_file
 
 
 def tenant_name(url: str) -> str:
@@ -109,10 +116,10 @@ def tenant_name(url: str) -> str:
     """
     u = DatabaseURL.parse(url)
     from urllib.parse import parse_qsl
-    schema = dict(parse_qsl(u.query or "")).get("schema") if u.dialect != "sqlite" else None
+    schema = dict(parse_qsl(u.query or "")).get("schema") if not _is_file(u) else None
     if schema:
         return schema
-    if u.dialect == "sqlite":
+    if _is_file(u):
         return os.path.splitext(os.path.basename(u.database))[0]
     return u.database
 

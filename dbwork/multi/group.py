@@ -151,7 +151,7 @@ class Group:
     def _with_mirror(self, plan: dict, mirror) -> dict:
         spec = mirror if isinstance(mirror, MirrorSpec) else MirrorSpec.parse(mirror)
         source, target = self[spec.source], self[spec.target]
-        if source.dialect.family != "sql" or target.dialect.family != "document":
+        if not source.dialect.relational or target.dialect.relational:
             raise ConfigError(f"mirror goes from a SQL target to a MongoDB one: {spec.source} "
                               f"is {source.dialect.name}, {spec.target} is {target.dialect.name}")
         table = planned_table(source, plan.get(spec.source), spec.table)

@@ -19,7 +19,7 @@ from .schema_ops import ADDITIVE, DESTRUCTIVE, Operation
 
 
 def _check(dialect) -> None:
-    if dialect.name != "postgresql":
+    if not dialect.extensions:
         raise UnsupportedError(f"extensions are PostgreSQL's; {dialect.name} has none "
                                "(CREATE EXTENSION cannot run there)")
 

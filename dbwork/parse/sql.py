@@ -307,7 +307,7 @@ class _Builder:
         name = node.this.name
         kind = node.args.get("kind")
         if kind is None:
-            if self.dialect.name != "sqlite":
+            if not self.dialect.typeless_columns:
                 raise ParseError(f"column {name} has no type", self.st.line, self.st.column)
             kind = exp.DataType.build("TEXT")
         col = Column(name, self._type(kind))
@@ -333,7 +333,7 @@ class _Builder:
         if isinstance(k, exp.Reference):
             return col, [self._reference((col.name,), k, None)]
         if isinstance(k, exp.GeneratedAsIdentityColumnConstraint) and \
-                self.dialect.name == "postgresql":
+                self.dialect.identity_columns:
             identity = "ALWAYS" if k.this else "BY DEFAULT"
             return replace(col, autoincrement=True, nullable=False, identity=identity), []
         if isinstance(k, (exp.AutoIncrementColumnConstraint,
@@ -549,7 +549,7 @@ class _Builder:
             # changes an Int id to a TEXT cuid)
             after = replace(after, default=None, autoincrement=False)
         using = a.args.get("using")
-        if isinstance(using, exp.Expression) and self.dialect.name == "postgresql" \
+        if isinstance(using, exp.Expression) and self.dialect.alter_type_using \
                 and after.type != before.type:
             # the user's conversion (ALTER COLUMN c TYPE t USING expr) runs as written
             return AlterColumn(t.name, before, after, using=using.sql(dialect=self.dialect.sqlglot))
@@ -616,7 +616,7 @@ def _named(con, table: str, dialect: Dialect):
     if con.name or isinstance(con, PrimaryKey):
         return con
     cols = "_".join(getattr(con, "columns", ()))
-    if dialect.name == "postgresql" and cols and isinstance(con, (ForeignKey, Unique)):
+    if dialect.names_unnamed_constraints and cols and isinstance(con, (ForeignKey, Unique)):
         # the name PostgreSQL itself gives (Prisma's later DROP CONSTRAINT uses it)
         return replace(con, name=pg_object_name(table, cols,
                                                 "fkey" if isinstance(con, ForeignKey) else "key"))

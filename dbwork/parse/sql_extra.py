@@ -96,7 +96,7 @@ def _extra_statement(b, tree) -> list | None:
 
 
 def _needs_postgres(b, what: str) -> None:
-    if b.dialect.name != "postgresql":
+    if not b.dialect.enum_types:
         raise UnsupportedError(f"{what}: enum types are PostgreSQL's ({b.dialect.name} has "
                                "none); use a CHECK constraint or an inline ENUM(...) column")
 
@@ -197,7 +197,7 @@ def _add_value(b, m) -> list:
 
 
 def _comment(b, tree: exp.Comment) -> list:
-    if b.dialect.name == "sqlite":
+    if not b.dialect.comments:
         raise UnsupportedError("SQLite keeps no comments on tables or columns")
     text = tree.args.get("expression")
     after = None if isinstance(text, exp.Null) else text.this
@@ -226,7 +226,7 @@ def _with_table_properties(t: Table, props, dialect) -> Table:
             options.append(("collate", p.this.name.lower()))
         elif isinstance(p, exp.SchemaCommentProperty):
             comment = p.this.name
-    if dialect.name != "mysql":
+    if not dialect.engine_options:
         options = []  # other engines have no such options: nothing to keep
     return replace(t, options=tuple(options), comment=comment)
 
@@ -296,7 +296,7 @@ def dialect_gaps(ops, source, target) -> list[str]:
         else:
             continue
         for table, c in cols:
-            if c.type.endswith("]") and target.name != "postgresql":
+            if c.type.endswith("]") and not target.array_columns:
                 raise UnsupportedError(f"{table}.{c.name} {c.type}: array columns are "
                                        f"PostgreSQL's; {target.name} has none (use a JSON "
                                        "column or a child table)")

@@ -96,7 +96,7 @@ def inverse_of(text: str, dialect, tree=None) -> str | None:
     if m:
         if m.group(1):
             return None
-        if dialect.name in ("mysql", "sqlite"):
+        if not dialect.drop_trigger_on_table:
             return f"DROP TRIGGER {m.group(3)}"
         return f"DROP TRIGGER {m.group(3)} ON {m.group(4)}"
     return None
@@ -105,7 +105,7 @@ def inverse_of(text: str, dialect, tree=None) -> str | None:
 def _signature(args: str, dialect) -> str:
     """Argument list for DROP FUNCTION: each argument without its DEFAULT (MySQL's DROP
     takes no argument list)."""
-    if dialect.name == "mysql":
+    if not dialect.drop_routine_signature:
         return ""
     parts = [re.split(r"\s+DEFAULT\s+|\s*=\s*", a.strip(), maxsplit=1, flags=re.I)[0]
              for a in _split_top(args)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 
 from ..dialects.base import Dialect, quote  # noqa: F401 - the one quoting rule, re-exported
+from ..hooks import overridable
 from ..model.schema import Schema
 from ..ops.data_ops import BackupRows, RestoreRows
 
@@ -24,7 +25,7 @@ def _enum_columns(schema: Schema, table: str, d: Dialect) -> dict[str, str]:
     """PostgreSQL columns of ``table`` typed with an enum: {column: type}. Backups keep
     them as text, so a backup never holds the type (a later DROP TYPE in the same
     migration, Prisma's enum swap, would be refused)."""
-    if d.name != "postgresql" or not schema.has_table(table) or not schema.enums:
+    if not d.enum_types or not schema.has_table(table) or not schema.enums:
         return {}
     users = {c for name in schema.enums for t, c in schema.enum_users(name) if t == table}
     users |= {c.name for c in schema.table(table).columns if c.type.endswith("[]") and
@@ -37,14 +38,18 @@ def _backup(op: BackupRows, schema: Schema, d: Dialect) -> list[str]:
     enums = _enum_columns(schema, op.table, d)
     cols = ", ".join(f"{q(c)}::text{'[]' if enums[c].endswith('[]') else ''} AS {q(c)}"
                      if c in enums else q(c) for c in op.columns)
-    if d.name == "mssql":  # T-SQL has no CREATE TABLE ... AS
-        out = [f"SELECT {cols} INTO {q(op.backup)} FROM {q(op.table)}"]
-    else:
-        out = [f"CREATE TABLE {q(op.backup)} AS SELECT {cols} FROM {q(op.table)}"]
+    out = [copy_into_new_table(d, q(op.backup), cols, q(op.table))]
     if op.key:
         keys = ", ".join(q(c) for c in op.key)
         out.append(f"CREATE INDEX {q(op.backup + '_key')} ON {q(op.backup)} ({keys})")
     return out
+
+
+@overridable
+def copy_into_new_table(d: Dialect, target: str, columns: str, source: str) -> str:
+    """A new table ``target`` holding ``columns`` of every row of ``source`` (names
+    quoted): ``CREATE TABLE ... AS SELECT`` (T-SQL says ``SELECT ... INTO``)."""
+    return f"CREATE TABLE {target} AS SELECT {columns} FROM {source}"
 
 
 def _restore(op: RestoreRows, schema: Schema, d: Dialect) -> list[str]:
@@ -63,19 +68,22 @@ def _restore(op: RestoreRows, schema: Schema, d: Dialect) -> list[str]:
         values = [c for c in op.columns if c not in op.key]
         on = " AND ".join(f"{t}.{q(k)} = bak.{q(k)}" for k in op.key)
         enums = _enum_columns(schema, op.table, d)
-        if d.name == "mysql":
-            sets = ", ".join(f"{t}.{q(c)} = bak.{q(c)}" for c in values)
-            out = [f"UPDATE {t} JOIN {b} AS bak ON {on} SET {sets}"]
-        else:
-            sets = ", ".join(f"{q(c)} = bak.{q(c)}" + (f"::{enums[c]}" if c in enums else "")
-                             for c in values)
-            out = [f"UPDATE {t} SET {sets} FROM {b} AS bak WHERE {on}"]
+        out = [update_from_backup(d, t, b, on, values, enums)]
     out += verify_restore(op.table, op.backup, op.columns, op.key, d,
                           everything=not op.key)
     out.append(f"DROP TABLE {b}")
     if _counters(op, schema, d):
         out.append(f"DROP TABLE {q(seq_backup(op.backup))}")
     return out
+
+
+@overridable
+def update_from_backup(d, table: str, backup: str, on: str, columns: list, enums: dict) -> str:
+    """UPDATE ``table`` (quoted) from its backup ``bak`` where ``on`` holds: the
+    ``UPDATE ... FROM`` form (PostgreSQL, SQLite); MySQL overrides it with a JOIN."""
+    sets = ", ".join(f"{quote(c, d)} = bak.{quote(c, d)}" +
+                     (f"::{enums[c]}" if c in enums else "") for c in columns)
+    return f"UPDATE {table} SET {sets} FROM {backup} AS bak WHERE {on}"
 
 
 def seq_backup(backup: str) -> str:
@@ -89,7 +97,7 @@ def _counters(op, schema: Schema, d: Dialect) -> list[str]:
     SQLite promises AUTOINCREMENT ids above the largest one that table ever held, which
     after a restore is the largest restored id (plain INTEGER PRIMARY KEY reuses
     max(rowid) + 1 by design); dbwork's SQLite model does not mark AUTOINCREMENT."""
-    if op.key or d.name not in ("postgresql", "mysql") or not schema.has_table(op.table):
+    if op.key or not d.restores_counters or not schema.has_table(op.table):
         return []
     return [c.name for c in schema.table(op.table).columns
             if c.autoincrement and c.name in op.columns]
@@ -112,24 +120,22 @@ def _backup_sequences(op: BackupRows, schema: Schema, d: Dialect) -> list[str]:
     cols = _counters(op, schema, d)
     if not cols:
         return []
-    target = quote(seq_backup(op.backup), d)
-    if d.name == "mysql":
-        return [f"CREATE TABLE {target} AS SELECT {_literal(cols[0])} AS column_name, "
-                "AUTO_INCREMENT AS next_value FROM information_schema.TABLES WHERE "
-                f"TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {_literal(op.table)}"]
-    table = _literal(quote(op.table, d))
-    parts = [f"SELECT CAST({_literal(c)} AS TEXT) AS column_name, "
-             "last_value + increment_by AS next_value FROM pg_sequences WHERE "
-             "format('%I.%I', schemaname, sequencename) = "
-             f"pg_get_serial_sequence({table}, {_literal(c)})" for c in cols]
-    return [f"CREATE TABLE {target} AS " + " UNION ALL ".join(parts)]
+    return counter_backup(d, op, cols)
+
+
+@overridable
+def counter_backup(d: Dialect, op: BackupRows, columns: list[str]) -> list[str]:
+    """The statements that keep the next value of each counter of ``columns`` in
+    ``<backup>_seq``; by default none (each backend with ``restores_counters`` has
+    its own)."""
+    return []
 
 
 def _always_identity(op: RestoreRows, schema: Schema, d: Dialect) -> list[str]:
     """PostgreSQL refuses values for a GENERATED ALWAYS identity column: the restore
     relaxes it to BY DEFAULT around the INSERT (rather than OVERRIDING SYSTEM VALUE,
     which sqlglot, and so the rollback check, cannot read)."""
-    if d.name != "postgresql" or not schema.has_table(op.table):
+    if not d.identity_columns or not schema.has_table(op.table):
         return []
     return [c.name for c in schema.table(op.table).columns
             if c.identity == "ALWAYS" and c.name in op.columns]
@@ -140,37 +146,14 @@ def _reset_sequences(op: RestoreRows, schema: Schema, d: Dialect) -> list[str]:
     insert would collide; and back to where they were before the drop (kept in
     ``<backup>_seq``), or ids deleted before it would be handed out again. Never below
     max(id) + 1."""
-    kept = _counters(op, schema, d)
-    if d.name == "mysql":
-        return _reset_auto_increment(op, kept[0], d) if kept else []
-    if d.name != "postgresql" or not schema.has_table(op.table):
-        return []
-    out = []
-    t = quote(op.table, d)
-    for c in schema.table(op.table).columns:
-        if c.autoincrement:
-            col = quote(c.name, d)
-            nxt = f"COALESCE(MAX({col}), 0) + 1"
-            if c.name in kept:
-                nxt = (f"GREATEST({nxt}, (SELECT MAX(next_value) FROM "
-                       f"{quote(seq_backup(op.backup), d)} WHERE column_name = "
-                       f"{_literal(c.name)}))")
-            out.append(f"SELECT setval(pg_get_serial_sequence({_literal(t)}, "
-                       f"{_literal(c.name)}), {nxt}, false) FROM {t}")
-    return out
+    return reset_counters(d, op, schema, _counters(op, schema, d))
 
 
-def _reset_auto_increment(op: RestoreRows, column: str, d: Dialect) -> list[str]:
-    """MySQL/MariaDB take ``ALTER TABLE t AUTO_INCREMENT = n`` with a literal only: the
-    value is computed into a session variable and the statement prepared from it (the
-    rollback check accepts PREPARE/EXECUTE as known commands)."""
-    t, col = quote(op.table, d), quote(column, d)
-    return [
-        f"SET @dbwork_next = (SELECT GREATEST(COALESCE((SELECT MAX({col}) FROM {t}), 0) + 1, "
-        f"COALESCE((SELECT MAX(next_value) FROM {quote(seq_backup(op.backup), d)}), 0)))",
-        f"SET @dbwork_sql = CONCAT('ALTER TABLE {t} AUTO_INCREMENT = ', @dbwork_next)",
-        "PREPARE dbwork_stmt FROM @dbwork_sql",
-        "EXECUTE dbwork_stmt"]   # replaced by the next PREPARE, freed with the session
+@overridable
+def reset_counters(d: Dialect, op: RestoreRows, schema: Schema, kept: list[str]) -> list[str]:
+    """Statements that move the counters of ``op.table`` past the restored rows and
+    past the positions ``kept`` in ``<backup>_seq``; by default none."""
+    return []
 
 
 # -- the restore's proof: every restored value equals its backup, before the backup goes
@@ -201,7 +184,7 @@ def verify_restore(table: str, backup: str, columns, key, d: Dialect,
     DROP TABLE _dbwork_chk_1_1
     """
     q = lambda n: quote(n, d)  # noqa: E731
-    if d.name not in ("sqlite", "postgresql", "mysql"):
+    if not d.verifies_restores:
         return []
     chk = q(check_table(backup))
     name = q(f"restore_differs_from_{backup}"[:63])
@@ -209,7 +192,7 @@ def verify_restore(table: str, backup: str, columns, key, d: Dialect,
         differs = _multiset_differs(q(table), q(backup), [q(c) for c in columns], d)
     else:
         differs = _keyed_differs(table, backup, columns, key, d, present)
-    temp = "DROP TEMPORARY TABLE" if d.name == "mysql" else "DROP TABLE"
+    temp = d.drop_temporary_table
     return [f"CREATE TEMPORARY TABLE {chk} (ok INTEGER, CONSTRAINT {name} CHECK (ok = 1))",
             f"INSERT INTO {chk} (ok) SELECT CASE WHEN {differs} THEN 0 ELSE 1 END",
             f"{temp} {chk}"]
@@ -223,20 +206,24 @@ def is_verify_statement(statement: str) -> bool:
 
 
 def _same(a: str, b: str, d: Dialect) -> str:
-    """Byte-for-byte equality of two values of the same column, NULL equal to NULL."""
-    if d.name == "mysql":
-        return f"CAST({a} AS BINARY) <=> CAST({b} AS BINARY)"
-    if d.name == "postgresql":
-        return f"CAST({a} AS TEXT) IS NOT DISTINCT FROM CAST({b} AS TEXT)"
-    return f"({a} IS {b} AND typeof({a}) = typeof({b}))"
+    return same_value(d, a, b)
+
+
+@overridable
+def same_value(d: Dialect, a: str, b: str) -> str:
+    """Byte-for-byte equality of two values of the same column, NULL equal to NULL
+    (MySQL compares binary, SQLite adds the storage class)."""
+    return f"CAST({a} AS TEXT) IS NOT DISTINCT FROM CAST({b} AS TEXT)"
 
 
 def _fingerprint(col: str, d: Dialect) -> str:
-    if d.name == "mysql":
-        return f"CAST({col} AS BINARY)"
-    if d.name == "postgresql":
-        return f"CAST({col} AS TEXT)"
-    return f"{col}, typeof({col})"
+    return value_fingerprint(d, col)
+
+
+@overridable
+def value_fingerprint(d: Dialect, col: str) -> str:
+    """What of a value two restores must share to be the same (in a SELECT list)."""
+    return f"CAST({col} AS TEXT)"
 
 
 def _keyed_differs(table, backup, columns, key, d: Dialect, present: bool) -> str:
@@ -253,6 +240,6 @@ def _keyed_differs(table, backup, columns, key, d: Dialect, present: bool) -> st
 
 def _multiset_differs(t: str, b: str, cols: list[str], d: Dialect) -> str:
     fp = ", ".join(_fingerprint(c, d) for c in cols)
-    minus = "EXCEPT" if d.name == "sqlite" else "EXCEPT ALL"
+    minus = "EXCEPT ALL" if d.except_all else "EXCEPT"
     return (f"(SELECT COUNT(*) FROM {t}) <> (SELECT COUNT(*) FROM {b}) OR EXISTS "
             f"(SELECT 1 FROM (SELECT {fp} FROM {b} {minus} SELECT {fp} FROM {t}) AS d)")

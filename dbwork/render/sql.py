@@ -13,7 +13,6 @@ Pure: no connection is opened; Alembic writes each statement to a buffer.
 """
 from __future__ import annotations
 
-import re
 
 from contextlib import contextmanager
 from typing import Callable
@@ -24,6 +23,7 @@ from alembic.operations import Operations
 
 from ..dialects.base import Dialect, quote
 from ..errors import UnsupportedError
+from ..hooks import overridable
 from ..model.schema import (Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table,
                             Unique)
 from ..model.types import type_family
@@ -34,7 +34,7 @@ from ..ops.schema_ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex
                               RenameTable)
 from ..ops.data_ops import BackupRows, RestoreRows
 from .data import render_data
-from .types import LiteralType, sa_type, type_text
+from .types import sa_type
 from ..ops.comment_ops import SetColumnComment, SetTableComment
 from ..ops.raw_ops import CreateExtension, DropExtension, SessionStatement
 from ..ops.enum_ops import RenameEnum, RenameEnumValue
@@ -83,34 +83,26 @@ def render(op: Operation, schema: Schema, dialect: Dialect) -> list[str]:
         # statements run on a raw cursor without parameters: a "%" stays one "%"
         dialect_opts={"paramstyle": "named"})
     handler(Operations(ctx), op, schema, dialect)
-    if isinstance(op, AddColumn) and dialect.name == "mysql":
-        return _placed(sink.statements, op, schema, dialect)
+    if isinstance(op, AddColumn):
+        return placed_column(dialect, sink.statements, op, schema)
     return sink.statements
 
 
+@overridable
+def placed_column(dialect: Dialect, statements: list[str], op: AddColumn,
+                  schema: Schema) -> list[str]:
+    """The statements of an ADD COLUMN with the column put back where it stood
+    (``op.position``); by default as rendered (MySQL adds ``FIRST`` / ``AFTER``)."""
+    return statements
+
+
 def _rename_enum(op, dialect: Dialect) -> str:
-    if dialect.name != "postgresql":
+    if not dialect.enum_types:
         raise UnsupportedError("enum types are PostgreSQL's")
     if isinstance(op, RenameEnum):
         return f"ALTER TYPE {dialect.quote(op.old)} RENAME TO {dialect.quote(op.new)}"
     lit = lambda v: "'" + v.replace("'", "''") + "'"  # noqa: E731
     return f"ALTER TYPE {dialect.quote(op.name)} RENAME VALUE {lit(op.old)} TO {lit(op.new)}"
-
-
-def _placed(statements: list[str], op: AddColumn, schema: Schema, dialect: Dialect) -> list[str]:
-    """MySQL/MariaDB put a column where it stood (``FIRST`` / ``AFTER prev``), so a
-    rollback of DROP COLUMN restores the column order too. Alembic has no keyword for
-    it: the clause is added to its ADD COLUMN statement."""
-    cols = schema.table(op.table).columns
-    if op.position is None or op.position >= len(cols):
-        return statements
-    where = " FIRST" if op.position <= 0 else f" AFTER {quote(cols[op.position - 1].name, dialect)}"
-    out = list(statements)
-    for i, st in enumerate(out):
-        if st.upper().startswith("ALTER TABLE") and " ADD COLUMN " in st.upper():
-            out[i] = st + where
-            break
-    return out
 
 
 # -- model -> SQLAlchemy ---------------------------------------------------------------
@@ -119,51 +111,41 @@ def sa_column(c: Column, dialect: Dialect, primary_key: bool = False) -> sa.Colu
     if c.default is not None:
         # colons escaped: a JSON default '{"a":1}' holds no bind parameter
         kw["server_default"] = sa.text(_default_text(c, dialect).replace(":", "\\:"))
-    if c.on_update is not None and dialect.name == "mysql":
-        # SQLAlchemy writes MySQL's ON UPDATE only as part of the default clause
-        default = c.default if c.default is not None else "NULL"
-        kw["server_default"] = sa.text(f"{default} ON UPDATE {c.on_update}")
     if primary_key:
         kw["primary_key"] = True
-    args = []
-    type_ = sa_type(c.type, dialect)
-    if dialect.name == "postgresql" and c.autoincrement:
-        if c.identity:
-            args.append(sa.Identity(always=c.identity == "ALWAYS"))
-        elif c.type in _SERIALS:  # written out, so a serial off the primary key keeps it too
-            type_, kw["autoincrement"] = LiteralType(_SERIALS[c.type]), False
+    args: list = []
+    type_ = column_parts(dialect, c, sa_type(c.type, dialect), kw, args)
     return sa.Column(c.name, type_, *args, **kw)
 
 
+@overridable
+def column_parts(dialect: Dialect, c: Column, type_, kw: dict, args: list):
+    """The SQLAlchemy type of ``c``, after adding to its keywords and arguments what
+    ``dialect`` writes beyond the generic column (MySQL's ON UPDATE, PostgreSQL's
+    identity or serial); by default nothing."""
+    return type_
+
+
 def _default_text(c: Column, dialect: Dialect) -> str:
-    """A default as ``dialect`` accepts it: PostgreSQL wants TRUE/FALSE, not 1/0, for
-    a BOOLEAN (MySQL's TINYINT(1) written for PostgreSQL)."""
-    if dialect.name == "postgresql" and type_family(c.type) == "bool" and c.default in ("0", "1"):
-        return "TRUE" if c.default == "1" else "FALSE"
-    if dialect.name == "postgresql" and c.type.endswith("[]") and \
-            c.default.upper().startswith("ARRAY[") and c.default.endswith("]"):
-        # ARRAY[] has no type of its own: cast to the column's, as PostgreSQL reports it
-        return f"{c.default}::{type_text(c.type, dialect)}"
-    if dialect.name == "mysql" and not _MYSQL_PLAIN_DEFAULT.fullmatch(c.default.strip()):
-        return f"({c.default})"  # MySQL/MariaDB take an expression default in parentheses
+    return default_text(dialect, c)
+
+
+@overridable
+def default_text(dialect: Dialect, c: Column) -> str:
+    """``c``'s default as ``dialect`` accepts it (PostgreSQL wants TRUE/FALSE for a
+    BOOLEAN, MySQL an expression in parentheses); by default as the model holds it."""
     return c.default
 
 
-_MYSQL_PLAIN_DEFAULT = re.compile(r"'(?:[^']|'')*'|-?\d+(\.\d+)?|NULL|TRUE|FALSE|b'[01]*'"
-                                  r"|CURRENT_TIMESTAMP(\(\d?\))?|NOW\(\d?\)|\(.*\)", re.I)
-
-
-_SERIALS = {"INTEGER": "SERIAL", "BIGINT": "BIGSERIAL", "SMALLINT": "SMALLSERIAL"}
-
-
 def _table_kw(t: Table, dialect: Dialect) -> dict:
-    """Engine options (MySQL's ENGINE, CHARSET, COLLATE) as Alembic's keywords."""
-    if dialect.name != "mysql":
-        return {}
-    opts = dict(t.options)
-    if "collate" in opts and "charset" not in opts:
-        opts["charset"] = opts["collate"].split("_", 1)[0]
-    return {f"mysql_{k}": v for k, v in opts.items() if k in ("engine", "charset", "collate")}
+    return table_options(dialect, t)
+
+
+@overridable
+def table_options(dialect: Dialect, t: Table) -> dict:
+    """Engine options of ``t`` as Alembic's keywords (MySQL's ENGINE, CHARSET,
+    COLLATE); by default none."""
+    return {}
 
 
 def sa_constraint(con, dialect: Dialect):
@@ -216,7 +198,7 @@ def _ref_type(target: Table | None, column: str, dialect: Dialect):
 def _where_kw(i: Index, dialect: Dialect) -> dict:
     if not i.where:
         return {}
-    if dialect.name in ("mysql",):
+    if not dialect.partial_indexes:
         raise UnsupportedError(f"{dialect.name} has no partial indexes ({i.name} WHERE {i.where})")
     return {f"{dialect.alembic}_where": sa.text(i.where)}
 
@@ -282,10 +264,16 @@ def _add_column(op: Operations, o: AddColumn, schema, dialect):
 
 
 def _drop_column(op: Operations, o: DropColumn, schema, dialect):
-    # SQL Server refuses to drop a column while its default constraint exists
-    kw = {"mssql_drop_default": True} if dialect.name == "mssql" and o.column.default else {}
+    kw = drop_column_options(dialect, o.column)
     with _alter_target(op, schema.table(o.table), schema, dialect) as target:
         target.drop_column(o.column.name, **kw)
+
+
+@overridable
+def drop_column_options(dialect: Dialect, column: Column) -> dict:
+    """Alembic's keywords for dropping ``column`` (SQL Server drops its default
+    constraint first); by default none."""
+    return {}
 
 
 def _rename_column(op: Operations, o: RenameColumn, schema, dialect):
@@ -298,34 +286,14 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
     kw = _existing(b, dialect)
     if a.type != b.type or o.using is not None:
         kw["type_"] = sa_type(a.type, dialect)
-        if dialect.name == "postgresql" and o.using is not None:
-            kw["postgresql_using"] = o.using   # the user's own conversion, as written
-        elif dialect.name == "postgresql" and o.via == "null":
-            kw["postgresql_using"] = f"NULL::{type_text(a.type, dialect)}"  # backup restores
-        elif dialect.name == "postgresql" and (o.via == "text" or "other" in (
-                type_family(a.type), type_family(b.type))):
-            # an enum to another enum (Prisma's X_new swap) casts only through text
-            kw["postgresql_using"] = (f"{quote(b.name, dialect)}::text::"
-                                      f"{type_text(a.type, dialect)}")
-        elif dialect.name == "postgresql" and type_family(a.type) != type_family(b.type):
-            kw["postgresql_using"] = f"{quote(b.name, dialect)}::{type_text(a.type, dialect)}"
+        kw.update(type_change_options(dialect, o))
     if a.nullable != b.nullable:
         kw["nullable"] = a.nullable
     if a.default != b.default:
         kw["server_default"] = sa.text(_default_text(a, dialect)) if a.default is not None else None
     if a.comment != b.comment:
         kw["comment"] = a.comment
-    if dialect.name == "mysql" and (a.on_update or b.on_update):
-        # MODIFY restates the column: keep (or change) its ON UPDATE with its default
-        if "server_default" not in kw:
-            kw["server_default"] = sa.text(a.default) if a.default is not None else None
-        if a.on_update is not None:
-            kw["server_default"] = sa.text(f"{a.default if a.default is not None else 'NULL'}"
-                                           f" ON UPDATE {a.on_update}")
-    if dialect.name == "postgresql" and b.autoincrement != a.autoincrement and \
-            "server_default" not in kw:
-        kw["server_default"] = sa.text(_serial_default(o.table, b.name, dialect)) \
-            if a.autoincrement else None
+    alter_column_options(dialect, o, kw)
     retyped_default = _enum_default_retyped(o, dialect)
     if retyped_default:
         # PostgreSQL keeps a default cast to the old type ('USD'::"Currency" stays on a
@@ -339,18 +307,25 @@ def _alter_column(op: Operations, o: AlterColumn, schema, dialect):
         target.alter_column(b.name, **kw)
 
 
-def _serial_default(table: str, column: str, dialect: Dialect) -> str:
-    """The default of a PostgreSQL serial column: nextval of the sequence it owns,
-    named ``<table>_<column>_seq`` as PostgreSQL names it."""
-    seq = dialect.quote(f"{table}_{column}_seq").replace("'", "''")
-    return f"nextval('{seq}'::regclass)"
+@overridable
+def type_change_options(dialect: Dialect, o: AlterColumn) -> dict:
+    """Alembic's keywords for changing the column's type (PostgreSQL's USING);
+    by default none."""
+    return {}
+
+
+@overridable
+def alter_column_options(dialect: Dialect, o: AlterColumn, kw: dict) -> None:
+    """Add to Alembic's ``alter_column`` keywords what ``dialect`` restates beyond
+    the generic change (MySQL's ON UPDATE, PostgreSQL's serial default); by default
+    nothing."""
 
 
 def _enum_default_retyped(o: AlterColumn, dialect: Dialect) -> bool:
     """A PostgreSQL type change to or from an enum (type family 'other') of a column
     that has a default before and after."""
     b, a = o.before, o.after
-    return (dialect.name == "postgresql" and a.type != b.type and
+    return (dialect.enum_types and a.type != b.type and
             b.default is not None and a.default is not None and
             "other" in (type_family(a.type), type_family(b.type)))
 
@@ -360,12 +335,15 @@ def _existing(c: Column, dialect: Dialect) -> dict:
     kw = dict(existing_type=sa_type(c.type, dialect), existing_nullable=c.nullable,
               existing_server_default=sa.text(c.default) if c.default is not None else None,
               existing_comment=c.comment)
-    if dialect.name == "mysql":
-        kw["existing_autoincrement"] = c.autoincrement
-        if c.on_update is not None:
-            default = c.default if c.default is not None else "NULL"
-            kw["existing_server_default"] = sa.text(f"{default} ON UPDATE {c.on_update}")
+    kw.update(restated_column(dialect, c))
     return kw
+
+
+@overridable
+def restated_column(dialect: Dialect, c: Column) -> dict:
+    """Alembic's ``existing_*`` keywords beyond the generic ones, where an ALTER
+    restates the whole column (MySQL's MODIFY/CHANGE); by default none."""
+    return {}
 
 
 def _create_index(op: Operations, o: CreateIndex, schema, dialect):
@@ -383,27 +361,26 @@ def index_build(i: Index, dialect: Dialect) -> tuple[list, dict]:
     opts = dict(i.options)
     columns = []
     for c in i.columns:
-        extra = ""
-        if dialect.name == "mysql" and f"length:{c}" in opts:
-            extra += f"({int(opts[f'length:{c}'])})"
-        if dialect.name == "postgresql" and f"ops:{c}" in opts:
-            extra += " " + _opclass(opts[f"ops:{c}"])
+        extra = index_column_suffix(dialect, c, opts)
         if opts.get(f"sort:{c}") == "DESC":
             extra += " DESC"
         columns.append(sa.text(dialect.quote(c) + extra) if extra else c)
     using = (opts.get("using") or "").lower()
-    kw = {}
-    if dialect.name == "postgresql" and using and using != "btree":
-        kw["postgresql_using"] = using
-    elif dialect.name == "mysql" and using in ("fulltext", "spatial"):
-        kw["mysql_prefix"] = using.upper()
-    return columns, kw
+    return columns, index_method_options(dialect, using)
 
 
-def _opclass(name: str) -> str:
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?", name):
-        raise UnsupportedError(f"not an operator class name: {name!r}")
-    return name
+@overridable
+def index_column_suffix(dialect: Dialect, column: str, opts: dict) -> str:
+    """What follows an index column's name for ``opts`` (MySQL's prefix length,
+    PostgreSQL's operator class); by default nothing."""
+    return ""
+
+
+@overridable
+def index_method_options(dialect: Dialect, using: str) -> dict:
+    """Alembic's keywords for the index method ``using`` (lower case, or "");
+    by default none."""
+    return {}
 
 
 def _drop_index(op: Operations, o: DropIndex, schema, dialect):
@@ -411,7 +388,7 @@ def _drop_index(op: Operations, o: DropIndex, schema, dialect):
     op.drop_index(o.index.name, table_name=o.index.table, **kw)
 
 
-_CONSTRAINT_TYPE = {PrimaryKey: "primary", ForeignKey: "foreignkey", Unique: "unique",
+CONSTRAINT_TYPE = {PrimaryKey: "primary", ForeignKey: "foreignkey", Unique: "unique",
                     Check: "check"}
 
 
@@ -436,15 +413,16 @@ def _drop_constraint(op: Operations, o: DropConstraint, schema, dialect):
     c = o.constraint
     if not c.name and not isinstance(c, PrimaryKey):
         raise UnsupportedError(f"cannot drop an unnamed constraint on {o.table} in {dialect.name}")
-    name = c.name or ("PRIMARY" if dialect.name == "mysql" else _pg_pkey_name(o.table, dialect))
-    if dialect.name == "mysql" and isinstance(c, Check):
-        op.execute(f"ALTER TABLE {quote(o.table, dialect)} DROP CONSTRAINT {quote(name, dialect)}")
-        return  # MariaDB has no DROP CHECK (Alembic writes MySQL 8's spelling)
-    op.drop_constraint(name, o.table, type_=_CONSTRAINT_TYPE[type(c)])
-    if dialect.name == "mysql" and isinstance(c, ForeignKey) and \
-            not any(i.name == name for i in schema.table(o.table).indexes):
-        # MySQL made an index of that name for the key and keeps it after the key goes
-        op.execute(f"ALTER TABLE {quote(o.table, dialect)} DROP INDEX IF EXISTS {quote(name, dialect)}")
+    drop_constraint(dialect, op, o, schema)
+
+
+@overridable
+def drop_constraint(dialect: Dialect, op: Operations, o: DropConstraint, schema: Schema) -> None:
+    """Drop ``o.constraint`` (named, or a primary key) where ALTER is native; an
+    unnamed primary key has the name PostgreSQL gives it."""
+    c = o.constraint
+    name = c.name or _pg_pkey_name(o.table, dialect)
+    op.drop_constraint(name, o.table, type_=CONSTRAINT_TYPE[type(c)])
 
 
 def _pg_pkey_name(table: str, dialect: Dialect) -> str:
@@ -475,7 +453,7 @@ def _execute(op: Operations, sql: str) -> None:
 
 
 def _enums_only_on_postgres(dialect: Dialect, what: str) -> None:
-    if dialect.name != "postgresql":
+    if not dialect.enum_types:
         raise UnsupportedError(f"{what}: enum types exist only on PostgreSQL")
 
 
@@ -543,24 +521,19 @@ def _retype_leftovers(old: str, new: str) -> str:
 
 
 def _no_comments_on_sqlite(dialect: Dialect) -> None:
-    if dialect.name == "sqlite":
+    if not dialect.comments:
         raise UnsupportedError("SQLite keeps no comments on tables or columns")
-
-
-def _pg_comment(op: Operations, target: str, text: str | None) -> None:
-    """PostgreSQL drops a comment set to '' (spelled so, because sqlglot, and so the
-    rollback check, cannot parse ``IS NULL``)."""
-    _execute(op, f"COMMENT ON {target} IS {_literal(text or '')}")
 
 
 def _set_table_comment(op: Operations, o: SetTableComment, schema, dialect):
     _no_comments_on_sqlite(dialect)
-    if dialect.name == "postgresql":
-        return _pg_comment(op, f"TABLE {quote(o.table, dialect)}", o.after)
+    set_table_comment(dialect, op, o)
+
+
+@overridable
+def set_table_comment(dialect: Dialect, op: Operations, o: SetTableComment) -> None:
+    """Set (or, with ``o.after`` None, drop) a table's comment, as Alembic writes it."""
     if o.after is None:
-        if dialect.name == "mysql":
-            _execute(op, f"ALTER TABLE {quote(o.table, dialect)} COMMENT ''")
-            return
         op.drop_table_comment(o.table, existing_comment=o.before)
     else:
         op.create_table_comment(o.table, o.after, existing_comment=o.before)
@@ -568,8 +541,13 @@ def _set_table_comment(op: Operations, o: SetTableComment, schema, dialect):
 
 def _set_column_comment(op: Operations, o: SetColumnComment, schema, dialect):
     _no_comments_on_sqlite(dialect)
-    if dialect.name == "postgresql":
-        return _pg_comment(op, f"COLUMN {quote(o.table, dialect)}.{quote(o.column, dialect)}", o.after)
+    set_column_comment(dialect, op, o, schema)
+
+
+@overridable
+def set_column_comment(dialect: Dialect, op: Operations, o: SetColumnComment,
+                       schema: Schema) -> None:
+    """Set a column's comment; by default an ALTER that restates the column."""
     from dataclasses import replace
     col = schema.table(o.table).column(o.column)
     _alter_column(op, AlterColumn(o.table, replace(col, comment=o.before),

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from ..hooks import overridable
 from ..model.schema import Schema
 from ..ops.schema_ops import Operation, RawSQL
-from ..render.data import quote, verify_restore
+from ..render.data import quote, update_from_backup, verify_restore
 from ..lint import sqltext
 
 
@@ -232,15 +231,6 @@ def _render_restore(op, o: RestoreChangedRows, schema, d):
                f"(SELECT 1 FROM {t} WHERE {on})")
     for st in verify_restore(o.table, o.backup, o.columns, o.key, d, present=True):
         op.execute(st)
-
-
-@overridable
-def update_from_backup(d, table: str, backup: str, on: str, columns: list, enums: dict) -> str:
-    """UPDATE ``table`` (quoted) from its backup ``bak`` where ``on`` holds: the
-    ``UPDATE ... FROM`` form (PostgreSQL, SQLite); MySQL overrides it with a JOIN."""
-    sets = ", ".join(f"{quote(c, d)} = bak.{quote(c, d)}" +
-                     (f"::{enums[c]}" if c in enums else "") for c in columns)
-    return f"UPDATE {table} SET {sets} FROM {backup} AS bak WHERE {on}"
 
 
 def register_renderers() -> None:

@@ -44,7 +44,7 @@ def upgrade_plan(wb, s, g: MigrationGraph, check: bool = True) -> MergePlan:
     when two branches touch the same objects."""
     migrations = {m.version: m for m in wb.files.all()}
     schema = None
-    if len(g.heads) > 1 and check and wb.dialect.family == "sql":
+    if len(g.heads) > 1 and check and wb.dialect.relational:
         schema = s.introspect()   # foreign keys: what touched tables depend on
     return plan_merge(g, migrations, wb.dialect.name, schema, check=check)
 
@@ -86,7 +86,7 @@ def merge(wb, order: list[str] | None = None) -> Migration:
         if len(heads) < 2:
             return _already_merged(wb, g)
         plan = plan_merge(g, {m.version: m for m in wb.files.all()}, wb.dialect.name,
-                          s.introspect() if wb.dialect.family == "sql" and order is None
+                          s.introspect() if wb.dialect.relational and order is None
                           else None, order=list(order) if order else None, heads=heads)
         _refuse_impossible(g, plan.heads)
         _drop_unapplied_merges(wb, g, set(plan.heads))

@@ -204,7 +204,7 @@ def diff_databases(wb, other) -> Drift:
 
 
 def _sql_only(wb, what: str) -> None:
-    if wb.dialect.family != "sql":
+    if not wb.dialect.relational:
         raise UnsupportedError(f"{what} compares SQL schemas; {wb.dialect.name} is not one")
 
 
@@ -238,10 +238,15 @@ def shadow_name(database: str) -> str:
 def shadow_database(url):
     """Yields the URL of an empty database of the same engine as ``url``; it is
     dropped on leaving, whatever happened inside."""
-    makers = {"sqlite": _sqlite_shadow, "postgresql": _server_shadow, "mysql": _server_shadow}
-    if url.dialect not in makers:
+    from ..backends import get_backend
+    spec = get_backend(url.dialect)
+    if spec.dialect.relational and spec.local_file:
+        maker = _sqlite_shadow
+    elif spec.dialect.relational and spec.dialect.can_run_here:
+        maker = _server_shadow
+    else:
         raise UnsupportedError(f"no shadow database for {url.dialect}")
-    with makers[url.dialect](url) as shadow:
+    with maker(url) as shadow:
         yield shadow
 
 
@@ -259,10 +264,11 @@ def _server_shadow(url):
     from ..dialects import get_dialect
     from ..execute.sql import schema_option
     from ..safety.rehearse import _admin_engine
-    q = get_dialect(url.dialect).quote
+    d = get_dialect(url.dialect)
+    q = d.quote
     name = shadow_name(url.database)
     namespace, _ = schema_option(url)
-    admin_db = "postgres" if url.dialect == "postgresql" else url.database
+    admin_db = d.admin_database or url.database
     engine = _admin_engine(url.with_database(admin_db))
     try:
         with engine.connect() as c:
@@ -273,8 +279,7 @@ def _server_shadow(url):
         yield shadow
     finally:
         with engine.connect() as c:
-            force = " WITH (FORCE)" if url.dialect == "postgresql" else ""
-            c.exec_driver_sql(f"DROP DATABASE IF EXISTS {q(name)}{force}")
+            c.exec_driver_sql(f"DROP DATABASE IF EXISTS {q(name)}{d.drop_database_force}")
         engine.dispose()
 
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..hooks import overridable
+
 ANYTHING = ("anything", "", "")
 _READERS = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql", "mssql": "tsql"}
 
@@ -45,10 +47,23 @@ def touches_of(statements, dialect: str, schema=None) -> Touches:
     tables the touched tables reference through foreign keys (read)."""
     t = Touches()
     for st in statements:
-        t.add(_mongo(st) if dialect == "mongodb" else _sql(st, dialect))
-    if schema is not None and dialect != "mongodb":
-        t.reads |= _fk_reads(t, schema)
+        t.add(statement_touches(dialect, st))
+    if schema is not None:
+        t.reads |= foreign_key_reads(dialect, t, schema)
     return t
+
+
+@overridable
+def statement_touches(dialect: str, statement: str) -> Touches:
+    """What one statement writes and reads (SQL by default; MongoDB reads its calls)."""
+    return _sql(statement, dialect)
+
+
+@overridable
+def foreign_key_reads(dialect: str, t: Touches, schema) -> set:
+    """The tables that the tables ``t`` touches reference (read through their foreign
+    keys in the live ``schema``); none where there are no foreign keys."""
+    return _fk_reads(t, schema)
 
 
 def migration_touches(m, dialect: str, schema=None) -> Touches:
@@ -219,35 +234,3 @@ class _Lazy(dict):
 
 
 _STATEMENTS = _Lazy()
-
-
-# -- documents ------------------------------------------------------------------------
-def _mongo(statement: str) -> Touches:
-    from ..backends.mongodb.parse import parse_calls
-    try:
-        _, calls = parse_calls(statement)
-    except Exception:  # noqa: BLE001 - not readable: touches anything
-        return Touches({ANYTHING}, set(), [statement])
-    t = Touches()
-    for call in calls:
-        name = call.target or (call.args[0] if call.args and isinstance(call.args[0], str) else "")
-        if not name:
-            t.writes.add(ANYTHING)
-            t.unread.append(statement)
-            continue
-        if call.method.lower() in ("createindex", "dropindex"):
-            index = _index_name(call)
-            t.writes.add(("index", name, index) if index else ("collection", name, ""))
-            t.reads.add(("collection", name, ""))
-        else:
-            t.writes.add(("collection", name, ""))
-    return t
-
-
-def _index_name(call) -> str:
-    for a in call.args:
-        if isinstance(a, dict) and isinstance(a.get("name"), str):
-            return a["name"]
-    if call.method.lower() == "dropindex" and call.args and isinstance(call.args[0], str):
-        return call.args[0]
-    return ""

@@ -3,35 +3,23 @@ backend it holds (``dialect.name == "postgresql"``, ``family == "document"``,
 ``url.dialect in ("mysql", "sqlite")``). What differs lives in a backend's package, as
 a capability flag on its Dialect or spec, or an override of a hook (dbwork.hooks).
 
-The core (the Workbench, safety/, the plan passes, the runner) has none at all. The SQL
-layers that still hold some are a ratchet: ``dialect_branches.json`` beside this file
-says how many each may keep; a file may not gain one, and a file not listed may have
-none. Regenerate the file after removing some with
-``python tests/unit/test_no_branching.py --write``.
+No file outside a backend's own package may hold one: not the core (the Workbench,
+safety/, the plan passes, the runner), not the SQL layers (parse, render, introspect,
+execute), not data/, diff/, multi/ or versions/.
 """
 from __future__ import annotations
 
 import ast
-import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "dbwork"
-BASELINE = Path(__file__).with_name("dialect_branches.json")
 
 # the words that name a backend or a family of them
 NAMES = {"sqlite", "postgresql", "postgres", "mysql", "mariadb", "mssql", "tsql",
-         "mongodb", "sql", "document"}
+         "mongodb", "dynamodb", "redis", "valkey", "cosmos", "sql", "document"}
 # attributes (or variables) that hold a backend's identity
 IDENTITY = {"name", "family", "dialect", "dialect_name", "engine", "backend", "kind_of_db"}
-# modules that must never branch, whatever the baseline says
-CORE = ("workbench.py", "safety/", "lint/", "plan/", "hooks.py", "url.py",
-        "migration.py", "verify.py", "execute/runner.py", "execute/live.py",
-        "execute/files.py", "execute/backend.py", "render/__init__.py",
-        "dialects/__init__.py")
-
-
 def _holds_identity(node: ast.AST) -> bool:
     if isinstance(node, ast.Attribute):
         return node.attr in IDENTITY
@@ -73,7 +61,7 @@ def count_branches() -> dict[str, int]:
     out = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
-        if rel.startswith("backends/") or "magics" in path.parts:
+        if rel.startswith("backends/"):
             continue
         n = len(branches(path.read_text(encoding="utf-8")))
         if n:
@@ -81,26 +69,14 @@ def count_branches() -> dict[str, int]:
     return out
 
 
-def test_the_core_never_asks_which_backend_it_holds():
-    found = {f: n for f, n in count_branches().items() if f.startswith(CORE)}
-    assert found == {}, f"move these into a backend package, a flag or a hook: {found}"
-
-
-def test_no_file_gains_a_backend_branch():
-    baseline = json.loads(BASELINE.read_text())
-    now = count_branches()
-    worse = {f: (n, baseline.get(f, 0)) for f, n in now.items() if n > baseline.get(f, 0)}
-    assert worse == {}, ("file: (branches now, allowed); put what differs in the "
-                         f"backend's package (docs/ARCHITECTURE.md): {worse}")
+def test_no_code_outside_a_backend_package_asks_which_backend_it_holds():
+    found = count_branches()
+    assert found == {}, ("file: comparisons of a backend's identity with a name; put what "
+                         "differs in the backend's package, a flag on its Dialect or "
+                         f"BackendSpec, or an override of a hook (docs/ARCHITECTURE.md): {found}")
 
 
 def test_the_scanner_sees_the_forms_it_forbids():
     assert branches('x = 1 if self.dialect.family != "sql" else 2') == [1]
     assert branches('ok = spec.name in {"mongodb"}') == [1]
     assert branches('same = a.dialect == b.dialect') == []   # comparing two backends is fine
-
-
-if __name__ == "__main__" and "--write" in sys.argv:
-    BASELINE.write_text(json.dumps(count_branches(), indent=1, sort_keys=True) + "\n")
-    print(f"{BASELINE.name}: {sum(count_branches().values())} comparisons in "
-          f"{len(count_branches())} files")

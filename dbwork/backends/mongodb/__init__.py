@@ -13,7 +13,7 @@ SPEC = BackendSpec(
     aliases=("mongo",),
     connection="dbwork.backends.mongodb.connection:open_connection",
     language="dbwork.backends.mongodb.language:MONGOSH",
-    hooks=("dbwork.backends.mongodb.hooks",),
+    hooks=("dbwork.backends.mongodb.hooks", "dbwork.backends.mongodb.touch"),
     backs_up_data_changes=False,
     undoes_partial_steps=False,
 )

@@ -7,6 +7,7 @@ from ...dialects.base import Dialect
 DIALECT = Dialect(
     name="mongodb", sqlglot=None, alembic=None, family="document",
     transactional_ddl=False, lock="lock-document", native_alter=True, relational=False,
+    verifies_restores=False,
     note="mongosh-style commands; rendered as database command documents (Extended JSON)",
 )
 

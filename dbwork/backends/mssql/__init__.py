@@ -12,4 +12,5 @@ SPEC = BackendSpec(
     aliases=("tsql", "sqlserver"),
     connection="dbwork.execute.sql:SqlBackend",
     language="dbwork.parse.language:SQL",
+    hooks=("dbwork.backends.mssql.render",),
 )

@@ -4,7 +4,7 @@ from ...dialects.base import Dialect
 
 DIALECT = Dialect(
     name="mssql", sqlglot="tsql", alembic="mssql",
-    transactional_ddl=True, lock="sp_getapplock", can_run_here=False,
+    transactional_ddl=True, lock="sp_getapplock", can_run_here=False, verifies_restores=False,
     max_identifier=128,
     type_names={"BOOLEAN": "BIT", "TEXT": "NVARCHAR(max)", "TIMESTAMP": "DATETIME2",
                 "TIMESTAMPTZ": "DATETIMEOFFSET", "BLOB": "VARBINARY(max)", "LONGBLOB": "VARBINARY(max)",

@@ -16,7 +16,11 @@ SPEC = BackendSpec(
     aliases=("mariadb",),
     connection="dbwork.execute.sql:SqlBackend",
     language="dbwork.parse.language:SQL",
-    hooks=("dbwork.backends.mysql.hooks", "dbwork.backends.mysql.rehearse"),
+    hooks=("dbwork.backends.mysql.hooks", "dbwork.backends.mysql.rehearse",
+           "dbwork.backends.mysql.render", "dbwork.backends.mysql.introspect",
+           "dbwork.backends.mysql.session",
+           "dbwork.backends.mysql.data",
+           "dbwork.backends.mysql.copy"),
     query_options=frozenset(_DBWORK_OPTIONS | {
         "charset", "read_timeout", "write_timeout", "ssl_ca", "ssl_cert", "ssl_key",
         "ssl_capath", "ssl_cipher", "ssl_check_hostname", "ssl_verify_cert",

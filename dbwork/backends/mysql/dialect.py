@@ -6,7 +6,13 @@ from ...dialects.base import Dialect
 DIALECT = Dialect(
     name="mysql", sqlglot="mysql", alembic="mysql",
     transactional_ddl=False, lock="get_lock",
-    max_identifier=64, indexes_foreign_keys=True,
+    max_identifier=64, indexes_foreign_keys=True, partial_indexes=False,
+    unique_constraints=False, long_text="LONGTEXT",
+    restores_counters=True, drop_temporary_table="DROP TEMPORARY TABLE",
+    inline_enums=True, time_precision_in_now=True, named_primary_keys=False,
+    null_default_is_none=True, engine_options=True, drop_trigger_on_table=False,
+    drop_routine_signature=False, boolean_literals=False, backslash_escapes=True,
+    random_function="RAND()",
     restores_column_position=True,   # ADD COLUMN ... AFTER
     type_names={"BOOLEAN": "BOOL", "TIMESTAMPTZ": "TIMESTAMP", "JSONB": "JSON",
                 "UUID": "CHAR(36)", "DOUBLE": "DOUBLE", "BYTEA": "BLOB"},

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...render.data import quote
 from ...safety.checks import as_text, not_integer_text, not_number_text
-from ...safety.dml import update_from_backup
+from ...render.data import update_from_backup
 
 
 @as_text.override("mysql")

@@ -17,7 +17,12 @@ SPEC = BackendSpec(
     aliases=("postgres", "pg", "pgsql"),
     connection="dbwork.execute.sql:SqlBackend",
     language="dbwork.parse.language:SQL",
-    hooks=("dbwork.backends.postgresql.hooks", "dbwork.backends.postgresql.rehearse"),
+    hooks=("dbwork.backends.postgresql.hooks", "dbwork.backends.postgresql.rehearse",
+           "dbwork.backends.postgresql.render", "dbwork.backends.postgresql.introspect",
+           "dbwork.backends.postgresql.session",
+           "dbwork.backends.postgresql.expressions",
+           "dbwork.backends.postgresql.data",
+           "dbwork.backends.postgresql.copy"),
     query_options=frozenset(_DBWORK_OPTIONS | {
         "schema", "sslmode", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslpassword",
         "sslcompression", "sslsni", "ssl_min_protocol_version", "ssl_max_protocol_version",

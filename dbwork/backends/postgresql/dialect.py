@@ -4,7 +4,12 @@ from ...dialects.base import Dialect
 DIALECT = Dialect(
     name="postgresql", sqlglot="postgres", alembic="postgresql",
     transactional_ddl=True, lock="advisory", concurrent_index=True, online_ddl=True,
-    max_identifier=63, max_identifier_bytes=True, cuts_long_identifiers=True, folds_unquoted="lower",
+    enum_types=True, schema_option=True, identity_columns=True, restores_counters=True,
+    extensions=True, array_columns=True, prisma_join_primary_key=True,
+    alter_type_using=True, names_unnamed_constraints=True,
+    admin_database="postgres", drop_database_force=" WITH (FORCE)",
+    max_identifier=63, max_identifier_bytes=True, cuts_long_identifiers=True,
+    folds_unquoted="lower",
     type_names={"BLOB": "BYTEA", "DOUBLE": "DOUBLE PRECISION", "DATETIME": "TIMESTAMP",
                 "TINYINT": "SMALLINT", "FLOAT": "DOUBLE PRECISION",
                 "LONGTEXT": "TEXT", "MEDIUMTEXT": "TEXT", "TINYTEXT": "TEXT",

@@ -5,7 +5,11 @@ from ...dialects.base import Dialect
 
 DIALECT = Dialect(
     name="sqlite", sqlglot="sqlite", alembic="sqlite",
-    transactional_ddl=True, lock="begin-immediate", native_alter=False,
+    transactional_ddl=True, lock="begin-immediate", native_alter=False, comments=False,
+    reports_autoincrement=False, except_all=False,
+    default_primary_key_name=False, typeless_columns=True,
+    drop_trigger_on_table=False, boolean_literals=False, param_mark="?",
+    display_name="SQLite",
     restores_column_position=True,   # the table rebuild keeps the column order
     type_aliases={"INT": "INTEGER", "DATETIME": "TIMESTAMP",
                   "REAL": "REAL"},   # sqlglot reads it as DOUBLE: a rebuild would rename it

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ...dialects import get_dialect
+
 TABLE = "_dbwork_copy_checkpoints"
 
 
@@ -118,11 +120,11 @@ class SqlCheckpoints:
     def __init__(self, conn, dialect: str):
         self.conn = conn
         self.dialect = dialect
-        self.mark = "?" if dialect == "sqlite" else "%s"
+        self.mark = get_dialect(dialect).param_mark
 
     def ensure(self) -> None:
         """Create the checkpoint table if it is missing (committed at once)."""
-        text = "LONGTEXT" if self.dialect == "mysql" else "TEXT"
+        text = get_dialect(self.dialect).long_text
         self._run(f"CREATE TABLE IF NOT EXISTS {TABLE} (job VARCHAR(32) NOT NULL, "
                   f"tbl VARCHAR(255) NOT NULL, chunk VARCHAR(64) NOT NULL, last_key {text}, "
                   f"rows_done BIGINT NOT NULL, done INTEGER NOT NULL, "

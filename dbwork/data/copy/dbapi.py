@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from ...errors import ConnectionFailed
+from ...hooks import overridable
 from ...url import DatabaseURL, scrub
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
@@ -15,31 +16,18 @@ def connect(url: str | DatabaseURL, connect_timeout: float = 10):
     """A DB-API connection in a transaction of its own (no autocommit)."""
     u = url if isinstance(url, DatabaseURL) else DatabaseURL.parse(url)
     try:
-        if u.dialect == "sqlite":
-            return _sqlite(u)
-        if u.dialect == "postgresql":
-            import psycopg
-            return psycopg.connect(host=u.host or "localhost", port=u.port or 5432,
-                                   user=u.username, password=u.password, dbname=u.database,
-                                   connect_timeout=max(2, int(connect_timeout)))
-        import pymysql
-        return pymysql.connect(host=u.host or "localhost", port=u.port or 3306,
-                               user=u.username or "root", password=u.password or "",
-                               database=u.database, charset="utf8mb4", autocommit=False,
-                               connect_timeout=connect_timeout, local_infile=True)
+        return open_connection(u.dialect, u, connect_timeout)
     except Exception as e:  # the driver's OperationalError, a refused socket
         raise ConnectionFailed(u.masked(), scrub(str(e).strip().splitlines()[0]
                                                  if str(e).strip() else type(e).__name__,
                                                  u.password)) from None
 
 
-def _sqlite(u: DatabaseURL):
-    from pathlib import Path
-    if u.database not in (None, "", ":memory:") and not Path(u.database).parent.exists():
-        raise FileNotFoundError(f"no folder {Path(u.database).parent}")
-    conn = sqlite3.connect(u.database or ":memory:", check_same_thread=False, timeout=60)
-    conn.execute("PRAGMA busy_timeout = 60000")
-    return conn
+@overridable
+def open_connection(dialect: str, u: DatabaseURL, connect_timeout: float):
+    """The driver's own connection to ``u`` (each backend that copies overrides it)."""
+    from ...errors import UnsupportedError
+    raise UnsupportedError(f"no copy connection for {dialect}")
 
 
 def driver_errors() -> tuple[type, ...]:
@@ -82,11 +70,10 @@ def run(conn, sql: str, params=()):
 def streaming_cursor(conn, dialect: str, name: str = "dbwork_copy", size: int = 20_000):
     """A cursor that streams a big result instead of holding all of it: a named
     (server-side) cursor on PostgreSQL, PyMySQL's unbuffered SSCursor on MariaDB."""
-    if dialect == "postgresql":
-        cur = conn.cursor(name=name)
-        cur.itersize = size
-        return cur
-    if dialect == "mysql":
-        import pymysql.cursors
-        return conn.cursor(pymysql.cursors.SSCursor)
+    return open_streaming_cursor(dialect, conn, name, size)
+
+
+@overridable
+def open_streaming_cursor(dialect: str, conn, name: str, size: int):
+    """The driver's streaming cursor; by default a plain one (SQLite reads lazily)."""
     return conn.cursor()

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...dialects import get_dialect
+from ...hooks import overridable
 from ...model.schema import PrimaryKey, Schema, Table
 from ...ops.enum_ops import CreateEnum
 from ...ops.schema_ops import AddConstraint, CreateIndex, CreateTable
@@ -96,26 +97,27 @@ def sequence_reset(table: str, column: str, target: str) -> list[str]:
 
 
 def existing_tables(conn, dialect: str) -> set[str]:
-    if dialect == "sqlite":
-        rows = dbapi.run(conn, "SELECT name FROM sqlite_master WHERE type = 'table'")
-    elif dialect == "postgresql":
-        rows = dbapi.run(conn, "SELECT table_name FROM information_schema.tables "
-                               "WHERE table_schema = current_schema()")
-    else:
-        rows = dbapi.run(conn, "SELECT table_name FROM information_schema.tables "
-                               "WHERE table_schema = DATABASE()")
-    if dialect != "sqlite":
-        conn.rollback()
-    return {r[0] for r in rows}
+    return table_names_here(dialect, conn)
 
 
 def existing_types(conn, dialect: str) -> set[str]:
-    if dialect != "postgresql":
-        return set()
-    rows = dbapi.run(conn, "SELECT typname FROM pg_type t JOIN pg_namespace n ON "
-                           "n.oid = t.typnamespace WHERE n.nspname = current_schema()")
+    return type_names_here(dialect, conn)
+
+
+@overridable
+def table_names_here(dialect: str, conn) -> set[str]:
+    """The tables of the target's current database (or schema), on a DB-API
+    connection: information_schema (MySQL/MariaDB's DATABASE()) by default."""
+    rows = dbapi.run(conn, "SELECT table_name FROM information_schema.tables "
+                           "WHERE table_schema = DATABASE()")
     conn.rollback()
     return {r[0] for r in rows}
+
+
+@overridable
+def type_names_here(dialect: str, conn) -> set[str]:
+    """The named types of the target's current schema (PostgreSQL's); none by default."""
+    return set()
 
 
 def existing_names(wb, tables: list[str]) -> set[str]:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from ...dialects import get_dialect
 from ...errors import CopyFailed, CopyRefused, UnknownObjectError
-from ...model.schema import Schema, Table, Unique
+from ...hooks import overridable
+from ...model.schema import Schema, Table
 from ..copy_report import CopyReport, TableCopy
 from . import dbapi
 from .executors import as_completed, default_workers, is_dask
@@ -134,28 +135,14 @@ def plan(source_wb, target_wb, tables=None) -> Job:
 def source_schema(wb) -> Schema:
     """The source's schema; on SQLite with the column-level UNIQUEs SQLAlchemy's
     inspector does not report (read from PRAGMA index_list)."""
-    schema = wb.schema()
-    if wb.dialect.name != "sqlite":
-        return schema
-    conn = dbapi.connect(wb.url.sqlalchemy_url())
-    try:
-        tables = {n: _sqlite_uniques(conn, t) for n, t in schema.tables.items()}
-    finally:
-        conn.close()
-    return replace(schema, tables=tables)
+    return with_unreported_uniques(wb.dialect, wb, wb.schema())
 
 
-def _sqlite_uniques(conn, t: Table) -> Table:
-    q = get_dialect("sqlite").quote
-    have = {u.columns for u in t.uniques} | {i.columns for i in t.indexes if i.unique}
-    extra = []
-    for _, name, unique, origin, *_ in dbapi.run(conn, f"PRAGMA index_list({q(t.name)})"):
-        if unique and origin == "u":
-            cols = tuple(r[2] for r in dbapi.run(conn, f"PRAGMA index_info({q(name)})"))
-            if cols not in have:
-                extra.append(Unique(cols, None))
-                have.add(cols)
-    return replace(t, uniques=t.uniques + tuple(extra)) if extra else t
+@overridable
+def with_unreported_uniques(dialect, wb, schema: Schema) -> Schema:
+    """``schema`` with the unique constraints the inspector does not report (SQLite's
+    column-level UNIQUEs); by default as it is."""
+    return schema
 
 
 def _declared_types(job: Job, schema: Schema, names) -> Schema:

@@ -58,7 +58,7 @@ def sample_keys(side: SideSpec, key: tuple[str, ...], n: int = SAMPLE) -> list[t
     conn = dbapi.connect(side.url)
     q = get_dialect(side.dialect).quote
     cols = ", ".join(q(c) for c in key)
-    rand = "RAND()" if side.dialect == "mysql" else "RANDOM()"
+    rand = get_dialect(side.dialect).random_function
     try:
         keys = dbapi.run(conn, f"SELECT {cols} FROM {q(side.table)} ORDER BY {rand} LIMIT {n}")
         for order in ("ASC", "DESC"):
@@ -73,7 +73,7 @@ def fetch_rows(side: SideSpec, key: tuple[str, ...], keys: list[tuple]) -> dict:
     """The rows of ``keys`` on one side, by their canonical key."""
     conn = dbapi.connect(side.url)
     q = get_dialect(side.dialect).quote
-    mark = "?" if side.dialect == "sqlite" else "%s"
+    mark = get_dialect(side.dialect).param_mark
     where = " AND ".join(f"{q(c)} = {mark}" for c in key)
     sql = (f"SELECT {', '.join(q(c) for c in side.columns)} FROM {q(side.table)} "
            f"WHERE {where}")

@@ -38,7 +38,7 @@ def design_documents(source, tables=None, max_children: int | None = None,
         raise ConfigError(f"decimals= must be one of {', '.join(DECIMAL_MODES)}, not "
                           f"{decimals!r}")
     wb = _workbench(source)
-    if wb.dialect.name == "mongodb":
+    if not wb.dialect.relational:
         raise ConfigError("design_documents reads a SQL database; this source is MongoDB")
     schema = wb.schema()
     names = _tables(schema, tables)

@@ -16,6 +16,7 @@ import time
 import sqlalchemy as sa
 
 from ...errors import ConfigError, DocumentCopyRefused
+from ...hooks import overridable
 from ..copy.checkpoint import SqlCheckpoints, job_id
 from ..copy.progress import Progress
 from ..copy_report import CopyReport, TableCopy
@@ -39,10 +40,10 @@ def copy_from_documents(source_wb, target_wb, tables=None, resume=True, progress
     ("orders.ship") of nested objects to split out into tables of their own (default:
     flattened into columns). One TableCopy per inferred table;
     ``report.scripts["tables.sql"]`` holds the DDL."""
-    if source_wb.dialect.name != "mongodb":
+    if source_wb.dialect.relational:
         raise ConfigError("copy_from_documents reads MongoDB: the source is "
                           f"{source_wb.dialect.name} (use copy_to_documents)")
-    if target_wb.dialect.name == "mongodb":
+    if not target_wb.dialect.relational:
         raise ConfigError("copy_from_documents writes a SQL database: the target is MongoDB")
     db = source_wb.backend.db
     names = _collections(db, tables)
@@ -90,16 +91,17 @@ def _collections(db, tables) -> list[str]:
     return [t for t in have if t in set(tables)]
 
 
+@overridable
+def column_type(dialect: str, kind: str, key: bool):
+    """The SQLAlchemy type of an inferred column of type ``kind`` (a key column when
+    ``key``); MySQL overrides what it stores otherwise."""
+    return sa.String(int(kind[8:-1])) if kind.startswith("VARCHAR") else _TYPES[kind]()
+
+
 def _table(meta, p: TablePlan, dialect: str) -> sa.Table:
     cols = []
     for c in p.columns:
-        kind = c.sql_type
-        if dialect == "mysql" and c.key and kind == "TEXT":
-            kind = "VARCHAR(255)"
-        t = sa.String(int(kind[8:-1])) if kind.startswith("VARCHAR") else _TYPES[kind]()
-        if dialect == "mysql" and kind == "TIMESTAMP":   # keep BSON's milliseconds
-            from sqlalchemy.dialects.mysql import DATETIME
-            t = DATETIME(fsp=6)
+        t = column_type(dialect, c.sql_type, c.key)
         cols.append(sa.Column(c.name, t, primary_key=c.key, nullable=c.nullable or False,
                               autoincrement=False))
     args = []

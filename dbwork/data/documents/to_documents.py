@@ -64,10 +64,10 @@ def copy_to_documents(source_wb, target_wb, tables=None, design=None, resume=Tru
 
 
 def _check_sides(source_wb, target_wb) -> None:
-    if source_wb.dialect.name == "mongodb":
+    if not source_wb.dialect.relational:
         raise ConfigError("copy_to_documents reads a SQL database: the source is MongoDB "
                           "(use copy_from_documents)")
-    if target_wb.dialect.name != "mongodb":
+    if target_wb.dialect.relational:
         raise ConfigError(f"copy_to_documents writes MongoDB: the target is "
                           f"{target_wb.dialect.name}")
 
