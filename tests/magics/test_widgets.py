@@ -23,7 +23,10 @@ MONOREPO = Path(__file__).resolve().parents[1] / "fixtures" / "detect" / "monore
 
 
 @pytest.fixture
-def shell():
+def shell(monkeypatch):
+    import builtins
+    if hasattr(builtins, "_"):  # left by doctests' displayhook; IPython then keeps off `_`
+        monkeypatch.delattr(builtins, "_")
     HistoryAccessor.enabled = False
     yield InteractiveShell.instance()  # Output.append_display_data formats through it
     InteractiveShell.clear_instance()
