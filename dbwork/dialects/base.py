@@ -48,6 +48,7 @@ class Dialect:
     restores_column_position: bool = False  # a re-added column goes back in place
     enum_types: bool = False           # named enum types (CREATE TYPE ... AS ENUM)
     partial_indexes: bool = True       # CREATE INDEX ... WHERE
+    exclusion_constraints: bool = False  # ADD CONSTRAINT x EXCLUDE USING gist (...)
     comments: bool = True              # tables and columns keep a comment
     unique_constraints: bool = True    # False: a UNIQUE is a unique index (MySQL)
     reports_autoincrement: bool = True  # False: the catalog does not say (SQLite's rowid)

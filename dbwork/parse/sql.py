@@ -273,8 +273,10 @@ class _Builder:
             raise ObjectExistsError("table", name)
         t = Table(name)
         indexes: list[Index] = []
+        exclusions = [n for n in schema_node.expressions if is_exclusion(n)]
         for node in schema_node.expressions:
-            t = self._table_element(t, node, indexes)
+            if node not in exclusions:
+                t = self._table_element(t, node, indexes)
         if not t.columns:
             raise ParseError(f"table {name} has no columns", self.st.line, self.st.column)
         t = _with_table_properties(t, tree.args.get("properties"), self.dialect)
@@ -282,7 +284,8 @@ class _Builder:
                                           for fk in t.foreign_keys))
         ops: list[Operation] = [CreateTable(t)]
         ops += [CreateIndex(i) for i in indexes]
-        return ops
+        # EXCLUDE ... runs after the table, as its own ALTER (parse/sql_constraints)
+        return ops + [exclusion_op(self, t, n) for n in exclusions]
 
     def _table_element(self, t: Table, node, indexes: list) -> Table:
         if isinstance(node, exp.ColumnDef):
@@ -507,6 +510,8 @@ class _Builder:
             col, _ = self._column(a.this, table)
             before = t.column(col.name)
             return [AlterColumn(table, before, replace(col, comment=col.comment or before.comment))]
+        if isinstance(a, exp.AddConstraint) and any(is_exclusion(n) for n in a.expressions):
+            return [exclusion_op(self, t, n) for n in a.expressions]
         if isinstance(a, exp.AddConstraint):
             out = []
             for node in a.expressions:
@@ -571,6 +576,7 @@ class _Builder:
         return canonical_sql(node.sql(dialect=self.dialect.sqlglot), self.dialect)
 
 
+from .sql_constraints import exclusion_op, is_exclusion  # noqa: E402
 from .sql_extra import (_alter_table_options, _extra_statement,  # noqa: E402
                         _special_tree, _with_table_properties, check_enum_use,
                         check_qualifiers, dialect_gaps)

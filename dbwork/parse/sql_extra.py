@@ -92,6 +92,9 @@ def _extra_statement(b, tree) -> list | None:
         return _add_value(b, _ADD_VALUE.match(b.st.text))
     if isinstance(tree, exp.Comment) and tree.args.get("kind") in ("TABLE", "COLUMN"):
         return _comment(b, tree)
+    if isinstance(tree, exp.Command):
+        from .sql_constraints import using_index_ops
+        return using_index_ops(b)  # ADD CONSTRAINT ... USING INDEX, else None
     return None
 
 

@@ -302,3 +302,79 @@ def test_alter_index_rename_is_followed_by_the_model_and_rolled_back(pg):
     pg.rollback()
     assert pg.schema().tables == before.tables
     assert _constraints(pg, "Key") == {"Key_pkey", "Key_env_uq"}
+
+
+def _indexes(wb, table: str) -> set[str]:
+    with wb.backend.session() as s:
+        return {r[0] for r in s.query(
+            f"SELECT indexname FROM pg_indexes WHERE tablename = '{table}'")}
+
+
+def test_primary_key_switched_to_a_unique_index_and_back(pg):
+    pg.migrate("base", 'CREATE TABLE "items" ("id" TEXT NOT NULL, "project" TEXT NOT NULL, '
+                       '"v" INT, CONSTRAINT "items_pkey" PRIMARY KEY ("id"));\n'
+                       'CREATE UNIQUE INDEX "items_id_project_key" ON "items" ("id", "project");\n'
+                       "INSERT INTO \"items\" VALUES ('a', 'p', 1), ('b', 'q', 2);")
+    before = pg.schema()
+    pg.migrate("switch", 'ALTER TABLE "items" DROP CONSTRAINT "items_pkey",\n'
+                         'ADD CONSTRAINT "items_pkey" PRIMARY KEY USING INDEX '
+                         '"items_id_project_key";')
+    after = pg.schema().table("items")
+    assert after.primary_key.columns == ("id", "project")
+    assert _indexes(pg, "items") == {"items_pkey"}     # the index became the key
+    pg.rollback()
+    assert pg.schema().tables == before.tables
+    assert _indexes(pg, "items") == {"items_pkey", "items_id_project_key"}
+
+
+def test_unique_using_index_makes_a_unique_constraint_and_rolls_back(pg):
+    pg.migrate("base", 'CREATE TABLE "u" ("id" INT PRIMARY KEY, "code" TEXT);\n'
+                       'CREATE UNIQUE INDEX "u_code_idx" ON "u" ("code");')
+    before = pg.schema()
+    pg.migrate("uq", 'ALTER TABLE "u" ADD CONSTRAINT "u_code_key" UNIQUE USING INDEX "u_code_idx";')
+    assert "u_code_key" in _constraints(pg, "u") and "u_code_idx" not in _indexes(pg, "u")
+    assert [c.name for c in pg.schema().table("u").uniques] == ["u_code_key"]
+    pg.rollback()
+    assert pg.schema().tables == before.tables and "u_code_idx" in _indexes(pg, "u")
+
+
+def test_using_a_non_unique_index_is_refused_before_running(pg):
+    pg.migrate("base", 'CREATE TABLE "n" ("id" INT, "code" TEXT);\n'
+                       'CREATE INDEX "n_code_idx" ON "n" ("code");')
+    with pytest.raises(Exception, match="must be unique"):
+        pg.migrate("bad", 'ALTER TABLE "n" ADD CONSTRAINT "n_pkey" PRIMARY KEY USING INDEX "n_code_idx";')
+    assert len(pg.history()) == 1 and "n_code_idx" in _indexes(pg, "n")
+
+
+def test_exclusion_constraints_apply_refuse_overlaps_and_roll_back(pg):
+    pg.migrate("base", 'CREATE EXTENSION IF NOT EXISTS btree_gist;\n'
+                       'CREATE TABLE "Booking" ("id" INT PRIMARY KEY, "host" TEXT NOT NULL, '
+                       '"start" TIMESTAMP NOT NULL, "end" TIMESTAMP NOT NULL, "status" TEXT);')
+    before = pg.schema()
+    pg.migrate("no_overlap", 'ALTER TABLE "Booking" ADD CONSTRAINT "Booking_no_overlap" '
+                             'EXCLUDE USING gist ("host" WITH =, tsrange("start", "end", \'[)\') '
+                             "WITH &&) WHERE (\"status\" IN ('CONFIRMED'));\n"
+                             'CREATE TABLE "room" ("r" INT, "during" tsrange, '
+                             'EXCLUDE USING gist ("r" WITH =, "during" WITH &&));')
+    assert "Booking_no_overlap" in _constraints(pg, "Booking")
+    assert "room_r_during_excl" in _constraints(pg, "room")   # the name PostgreSQL gives
+    with pg.backend.session() as s:
+        s.execute("INSERT INTO \"Booking\" VALUES (1, 'h', '2026-01-01 10:00', "
+                  "'2026-01-01 11:00', 'CONFIRMED')")
+        with pytest.raises(Exception, match="Booking_no_overlap"):
+            s.execute("INSERT INTO \"Booking\" VALUES (2, 'h', '2026-01-01 10:30', "
+                      "'2026-01-01 12:00', 'CONFIRMED')")
+    assert pg.schema().table("Booking").indexes == before.table("Booking").indexes
+    pg.rollback()
+    assert "Booking_no_overlap" not in _constraints(pg, "Booking")
+    assert pg.schema().tables == before.tables
+
+
+def test_exclusion_constraint_is_refused_where_the_engine_has_none():
+    from dbwork.dialects import get_dialect
+    from dbwork.errors import UnsupportedError
+    from dbwork.model import Schema
+    from dbwork.parse.sql import parse_sql
+    with pytest.raises(UnsupportedError, match="no exclusion constraints"):
+        parse_sql("CREATE TABLE r (a int, b int, EXCLUDE USING gist (a WITH =));",
+                  get_dialect("mariadb"), Schema())

@@ -6,7 +6,7 @@ DIALECT = Dialect(
     transactional_ddl=True, lock="advisory", concurrent_index=True, online_ddl=True,
     enum_types=True, schema_option=True, identity_columns=True, restores_counters=True,
     extensions=True, array_columns=True, prisma_join_primary_key=True,
-    alter_type_using=True, names_unnamed_constraints=True,
+    alter_type_using=True, names_unnamed_constraints=True, exclusion_constraints=True,
     admin_database="postgres", drop_database_force=" WITH (FORCE)",
     max_identifier=63, max_identifier_bytes=True, cuts_long_identifiers=True,
     folds_unquoted="lower",
