@@ -81,6 +81,11 @@ class Dialect:
     default_primary_key_name: bool = True  # an unnamed primary key is <table>_pkey
     prisma_join_primary_key: bool = False  # Prisma's many-to-many tables get a primary
     #                                        key, not a unique index (Prisma 6, PostgreSQL)
+    # Prisma scalar -> the type prisma migrate writes (empty: the PostgreSQL connector's,
+    # Prisma's reference, in dbwork.diff.prisma)
+    prisma_types: dict[str, str] = field(default_factory=dict)
+    prisma_name_limit: int = 63        # Prisma connector's max_identifier_length
+    prisma_providers: tuple[str, ...] = ()  # datasource providers that mean this engine
 
     def quote(self, name: str) -> str:
         """``name`` as this dialect must write it: quoted where it is mixed case, a
