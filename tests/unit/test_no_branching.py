@@ -98,7 +98,6 @@ KEYED_TABLES_LEFT = {
     "data/copy/translate.py": 1,    # SQLGLOT: the sqlglot name per engine (Dialect.sqlglot)
     "lint/columns.py": 1,           # _NAME_LIMIT: identifier limits the lint checks
     "parse/sql_extra.py": 1,        # _LOSSY: what each target makes of a neutral type
-    "versions/touch.py": 1,         # _READERS: the sqlglot name per engine
 }
 NAME_COMPARISONS_LEFT = {
     "data/copy/__init__.py": 5,     # which side of a copy is MongoDB
