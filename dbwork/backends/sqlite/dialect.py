@@ -17,4 +17,6 @@ DIALECT = Dialect(
     prisma_types={"String": "TEXT", "Int": "INTEGER", "BigInt": "BIGINT",
                   "Boolean": "BOOLEAN", "DateTime": "DATETIME", "Float": "REAL",
                   "Decimal": "DECIMAL", "Json": "JSONB", "Bytes": "BLOB"},
+    lossy_types={"TIMESTAMPTZ": "a text or number by SQLite's type affinity, no time zone",
+                 "JSONB": "text by SQLite's type affinity", "UUID": "text"},
 )
