@@ -8,11 +8,11 @@ dropped again).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from contextlib import contextmanager
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from ..dialects import get_dialect
 from ..errors import SeedError
@@ -21,9 +21,6 @@ from ..render.data import quote
 from ..url import mask_url
 from . import values
 from .plan import Prepared, TableChange, deferred_columns
-
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert, "mysql": mysql.insert}
-
 
 @contextmanager
 def seed_session(backend, lock_timeout: float):
@@ -79,8 +76,23 @@ def stored_value(dialect, v):
 def upsert_statement(table: str, columns: tuple[str, ...], key: tuple[str, ...], dialect: str):
     """INSERT ... ON CONFLICT (key) DO UPDATE / ON DUPLICATE KEY UPDATE for ``columns``."""
     t = table_clause(table, columns)
-    stmt = _INSERTS[dialect](t)
+    stmt = dialect_insert(dialect)(t)
     return upsert_clause(dialect, stmt, key, [c for c in columns if c not in key])
+
+
+def dialect_insert(dialect: str):
+    """SQLAlchemy's insert construct of ``dialect`` (the one with its upsert clause),
+    found from the dialect's SQLAlchemy name (:attr:`Dialect.alembic`).
+
+    >>> dialect_insert("postgresql").__module__
+    'sqlalchemy.dialects.postgresql.dml'
+    """
+    name = get_dialect(dialect).alembic
+    insert = getattr(importlib.import_module(f"sqlalchemy.dialects.{name}"), "insert", None) \
+        if name else None
+    if insert is None:
+        raise SeedError(f"cannot seed {dialect}: SQLAlchemy has no upsert for it")
+    return insert
 
 
 @overridable

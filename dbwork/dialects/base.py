@@ -82,6 +82,14 @@ class Dialect:
     default_primary_key_name: bool = True  # an unnamed primary key is <table>_pkey
     prisma_join_primary_key: bool = False  # Prisma's many-to-many tables get a primary
     #                                        key, not a unique index (Prisma 6, PostgreSQL)
+    # Prisma scalar -> the type prisma migrate writes (empty: the PostgreSQL connector's,
+    # Prisma's reference, in dbwork.diff.prisma)
+    prisma_types: dict[str, str] = field(default_factory=dict)
+    prisma_name_limit: int = 63        # Prisma connector's max_identifier_length
+    prisma_providers: tuple[str, ...] = ()  # datasource providers that mean this engine
+    # neutral type base -> what this engine makes of it, when a cell written for another
+    # engine uses it (MySQL's TIMESTAMP has no time zone): a warning, not a refusal
+    lossy_types: dict[str, str] = field(default_factory=dict)
 
     def quote(self, name: str) -> str:
         """``name`` as this dialect must write it: quoted where it is mixed case, a

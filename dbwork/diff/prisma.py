@@ -31,19 +31,12 @@ from ..model.schema import Column, ForeignKey, Index, PrimaryKey, Schema, Table
 from ..model.types import normalize_type
 from .prisma_syntax import Attr, Block, Call, Field, Str, read_blocks
 
-# Prisma scalar -> the type prisma migrate writes, per dialect
-_TYPES = {
-    "postgresql": {"String": "TEXT", "Int": "INTEGER", "BigInt": "BIGINT",
-                   "Boolean": "BOOLEAN", "DateTime": "TIMESTAMP(3)",
-                   "Float": "DOUBLE PRECISION", "Decimal": "DECIMAL(65, 30)",
-                   "Json": "JSONB", "Bytes": "BYTEA"},
-    "mysql": {"String": "VARCHAR(191)", "Int": "INT", "BigInt": "BIGINT",
-              "Boolean": "BOOLEAN", "DateTime": "DATETIME(3)", "Float": "DOUBLE",
-              "Decimal": "DECIMAL(65, 30)", "Json": "JSON", "Bytes": "LONGBLOB"},
-    "sqlite": {"String": "TEXT", "Int": "INTEGER", "BigInt": "BIGINT",
-               "Boolean": "BOOLEAN", "DateTime": "DATETIME", "Float": "REAL",
-               "Decimal": "DECIMAL", "Json": "JSONB", "Bytes": "BLOB"},
-}
+# Prisma scalar -> the type prisma migrate writes with its PostgreSQL connector (Prisma's
+# reference); a dialect whose connector writes others lists them (Dialect.prisma_types)
+_SCALARS = {"String": "TEXT", "Int": "INTEGER", "BigInt": "BIGINT",
+            "Boolean": "BOOLEAN", "DateTime": "TIMESTAMP(3)",
+            "Float": "DOUBLE PRECISION", "Decimal": "DECIMAL(65, 30)",
+            "Json": "JSONB", "Bytes": "BYTEA"}
 # @db.<Name> -> SQL type text (arguments appended); names not listed: upper-cased
 _NATIVE = {
     "DoublePrecision": "DOUBLE PRECISION", "Timestamptz": "TIMESTAMPTZ", "Timetz": "TIMETZ",
@@ -56,12 +49,6 @@ _NATIVE = {
 }
 _ACTIONS = {"Cascade": "CASCADE", "SetNull": "SET NULL", "SetDefault": "SET DEFAULT",
             "Restrict": None, "NoAction": None}  # the model's None: NO ACTION/RESTRICT
-# the longest name each engine keeps (Prisma's connectors: max_identifier_length)
-_NAME_LIMIT = {"postgresql": 63, "mysql": 64, "sqlite": 10000}
-_PROVIDERS = {"postgresql": "postgresql", "postgres": "postgresql",
-              "cockroachdb": "postgresql", "mysql": "mysql", "sqlite": "sqlite",
-              "sqlserver": "mssql", "mongodb": "mongodb"}
-
 
 @dataclass
 class _Model:
@@ -80,7 +67,7 @@ class _Context:
 
     @property
     def limit(self) -> int:
-        return _NAME_LIMIT.get(self.dialect.name, 63)
+        return self.dialect.prisma_name_limit
 
 
 def schema_from_prisma(text: str, dialect: Dialect) -> Schema:
@@ -171,20 +158,28 @@ def prisma_provider(text: str) -> str | None:
     return str(value) if value is not None else None
 
 
+def _provider_dialect(provider: str) -> Dialect:
+    """The dialect of the engine a Prisma datasource provider names."""
+    from ..backends import get_backend, names
+    for name in names():
+        d = get_backend(name).dialect
+        if provider in d.prisma_providers:
+            return d
+    raise ConfigError(f"prisma: unknown datasource provider {provider!r}")
+
+
 def _check_provider(source: Block | None, dialect: Dialect) -> None:
     provider = str(source.props.get("provider", "")) if source else ""
     if not provider:
         return
-    if provider not in _PROVIDERS:
-        raise ConfigError(f"prisma: unknown datasource provider {provider!r}")
-    want = _PROVIDERS[provider]
+    want = _provider_dialect(provider)
     document = not dialect.relational
-    if (want == "mongodb") != document:
+    if (not want.relational) != document:
         raise ConfigError(
             f"prisma: this schema's datasource provider is {provider}, a "
-            f"{'document' if want == 'mongodb' else 'SQL'} database; it cannot be applied "
+            f"{'SQL' if want.relational else 'document'} database; it cannot be applied "
             f"to this {dialect.name} database as a desired state. Connect dbwork to a "
-            f"{'MongoDB' if want == 'mongodb' else 'SQL'} database for it.")
+            f"{'SQL' if want.relational else 'MongoDB'} database for it.")
     if document:
         raise ConfigError("prisma: a mongodb schema as a desired state is not supported "
                           "yet; use mongosh-style migrations for MongoDB")
@@ -206,7 +201,7 @@ def _model(b: Block, ctx: _Context) -> _Model:
 
 def _is_scalar(f: Field, ctx: _Context) -> bool:
     """A column (scalar, enum, Unsupported) or a relation field (no column)."""
-    if isinstance(f.type, Call) or f.type in ctx.enums or f.type in _TYPES["postgresql"]:
+    if isinstance(f.type, Call) or f.type in ctx.enums or f.type in _SCALARS:
         return True
     if f.type in ctx.relations:
         return False
@@ -239,7 +234,7 @@ def _type_text(f: Field, where: str, ctx: _Context) -> str:
     else:
         native = next((a for a in f.attrs if a.name.startswith("db.")), None)
         text = _native(native, ctx) if native is not None else \
-            _TYPES.get(ctx.dialect.name, _TYPES["postgresql"])[f.type]
+            (ctx.dialect.prisma_types or _SCALARS)[f.type]
     if f.many:
         if not ctx.dialect.array_columns:
             raise ParseError(f"prisma: {where} is a scalar list ({f.type}[]), which only "

@@ -15,11 +15,7 @@ cases in tests.
 """
 from __future__ import annotations
 
-import re
-
 from dataclasses import fields, replace
-from typing import Callable
-
 
 from ..dialects.base import Dialect
 from ..hooks import overridable
@@ -29,9 +25,8 @@ from ..model.types import base_name, normalize_type, type_family
 
 def schema_differences(expected: Schema, actual: Schema, dialect: Dialect) -> list[str]:
     """Human-readable differences; empty when ``actual`` is what ``expected`` asks."""
-    fold = _SCHEMA_HOOKS.get(dialect.name)
-    if fold:
-        expected, actual = fold(expected), fold(actual)
+    if not dialect.unique_constraints:
+        expected, actual = _uniques_as_indexes(expected), _uniques_as_indexes(actual)
     out = enum_differences(expected.enums, actual.enums)
     for name in sorted(set(expected.tables) | set(actual.tables)):
         if name not in actual.tables:
@@ -162,8 +157,14 @@ def same_object(want, got, dialect: Dialect) -> bool:
 def same_type(want: str, got: str, dialect: Dialect) -> bool:
     if want == got:
         return True
-    hook = _TYPE_HOOKS.get(dialect.name)
-    return bool(hook and hook(want, got)) or _renders_as(want, got, dialect)
+    return bool(same_type_reported(dialect, want, got)) or _renders_as(want, got, dialect)
+
+
+@overridable
+def same_type_reported(dialect: Dialect, want: str, got: str) -> bool:
+    """Whether the engine reports type ``want`` as ``got`` (MySQL has no TIMESTAMPTZ:
+    it comes back TIMESTAMP); by default no type is reported as another."""
+    return False
 
 
 def _renders_as(want: str, got: str, dialect: Dialect) -> bool:
@@ -179,9 +180,15 @@ def same_default(want: str | None, got: str | None, type_: str, dialect: Dialect
         return True
     if want is None or got is None:
         return False
-    hook = _DEFAULT_HOOKS.get(dialect.name)
-    return (_loose(want) == _loose(got) or bool(hook and hook(want, got, type_))
+    return (loose_spelling(want) == loose_spelling(got) or bool(same_default_reported(dialect, want, got, type_))
             or same_bool_default(want, got, type_))
+
+
+@overridable
+def same_default_reported(dialect: Dialect, want: str, got: str, type_: str) -> bool:
+    """Whether the engine reports default ``want`` of a ``type_`` column as ``got``
+    (a number or boolean spelled otherwise, PostgreSQL's casts); by default never."""
+    return False
 
 
 _TRUE, _FALSE = {"TRUE", "1", "'1'", "'T'", "'TRUE'"}, {"FALSE", "0", "'0'", "'F'", "'FALSE'"}
@@ -218,17 +225,23 @@ def same_expression(want: str | None, got: str | None, dialect: Dialect) -> bool
         return True
     if want is None or got is None:
         return False
-    return _loose(want) == _loose(got)
+    return loose_spelling(want) == loose_spelling(got)
 
 
-def _loose(text: str) -> str:
+def loose_spelling(text: str) -> str:
     """Spelling-insensitive form: no quotes, no redundant parentheses, one case."""
     t = text.replace("`", "").replace('"', "").upper()
     t = t.replace("CURRENT_TIMESTAMP()", "CURRENT_TIMESTAMP")
     return "".join(ch for ch in t if ch not in "() ")
 
 
-def _numeric_default(want: str, got: str, type_: str) -> bool:
+def same_numeric_default(want: str, got: str, type_: str) -> bool:
+    """The same number or boolean, spelled differently (``'1.50'`` and ``1.5``,
+    ``TRUE`` and ``1``): what SQL engines report back for a default.
+
+    >>> same_numeric_default("'1.50'", "1.5", "NUMERIC(5,2)"), same_numeric_default("TRUE", "1", "BOOLEAN")
+    (True, True)
+    """
     if type_family(type_) == "bool":  # TRUE/FALSE, 1/0, 't'/'f' are one value each
         return _BOOL.get(want.strip("'").upper(), want) == _BOOL.get(got.strip("'").upper(), got)
     if type_family(type_) not in ("numeric", "integer"):
@@ -241,50 +254,6 @@ def _numeric_default(want: str, got: str, type_: str) -> bool:
 
 _BOOL = {"TRUE": "1", "1": "1", "T": "1", "FALSE": "0", "0": "0", "F": "0"}
 
-
-def _sqlite_type(want: str, got: str) -> bool:
-    # SQLite keeps the declared text; BOOLEAN etc. come back as written
-    return base_name(want) == base_name(got) and type_family(want) == "other"
-
-
-_TYPE_HOOKS: dict[str, Callable[[str, str], bool]] = {
-    "sqlite": _sqlite_type,
-    # MySQL has no TIMESTAMP WITH TIME ZONE and no JSONB: both come back plain
-    # MariaDB's JSON is LONGTEXT with a json_valid() check
-    "mysql": lambda w, g: (w, g) in {("TIMESTAMPTZ", "TIMESTAMP"), ("JSONB", "JSON"),
-                                     ("BOOLEAN", "TINYINT"), ("UUID", "CHAR(36)"),
-                                     ("JSONB", "LONGTEXT"), ("JSON", "LONGTEXT")},
-}
-_ELEMENT_CAST = re.compile(r"""('(?:[^']|'')*')::(?:"(?:[^"]|"")+"|[\w ]+)(?:\[\])?""")
-
-
-def _pg_default(want: str, got: str, type_: str) -> bool:
-    """PostgreSQL reports ARRAY['a'::text] for ARRAY['a'], and a jsonb default in its
-    own key order and spacing: the same value either way."""
-    if _numeric_default(want, got, type_):
-        return True
-    if want.upper().startswith("ARRAY[") and got.upper().startswith("ARRAY["):
-        return _loose(_ELEMENT_CAST.sub(r"\1", want)) == _loose(_ELEMENT_CAST.sub(r"\1", got))
-    if type_family(type_) == "json" or base_name(type_) in ("JSON", "JSONB"):
-        return _json_value(want) is not None and _json_value(want) == _json_value(got)
-    return False
-
-
-def _json_value(text: str):
-    import json
-    if not (len(text) >= 2 and text[0] == "'" and text[-1] == "'"):
-        return None
-    try:
-        return json.loads(text[1:-1].replace("''", "'"))
-    except ValueError:
-        return None
-
-
-_DEFAULT_HOOKS: dict[str, Callable[[str, str, str], bool]] = {
-    "mysql": _numeric_default,
-    "postgresql": _pg_default,
-    "sqlite": _numeric_default,
-}
 
 
 def without_names(schema: Schema) -> Schema:
@@ -310,5 +279,3 @@ def _uniques_as_indexes(schema: Schema) -> Schema:
     """Compare MySQL's unique constraints and unique indexes as one kind."""
     return replace(schema, tables={n: uniques_as_indexes(t) for n, t in schema.tables.items()})
 
-
-_SCHEMA_HOOKS: dict[str, Callable[[Schema], Schema]] = {"mysql": _uniques_as_indexes}

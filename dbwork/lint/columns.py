@@ -178,13 +178,12 @@ def drop_not_null(op, ctx):
                 "value will meet NULLs")
 
 
-_NAME_LIMIT = {"postgresql": 63, "mysql": 64, "mssql": 128}
-
-
 def identifier_too_long(op, ctx):
     """PostgreSQL cuts names over 63 bytes without a word (two names can then clash,
     and the schema no longer matches the migration); MySQL refuses names over 64."""
-    limit = _NAME_LIMIT.get(ctx.dialect.name)
+    # SQL engines' limits (Dialect.max_identifier); a document store's names are not
+    # tables and columns: not checked here
+    limit = ctx.dialect.max_identifier if ctx.dialect.relational else None
     if limit is None:
         return None
     long = [n for n in _names_created(op) if len(n.encode()) > limit]

@@ -266,15 +266,6 @@ def check_enum_use(ops, statements) -> None:
 
 
 # -- a cell written for another dialect ---------------------------------------------------
-_LOSSY = {  # target dialect -> neutral type base -> what the target makes of it
-    "mysql": {"TIMESTAMPTZ": "TIMESTAMP without a time zone (values are kept as written)",
-              "JSONB": "JSON (text checked by json_valid, no binary form)",
-              "UUID": "CHAR(36)"},
-    "sqlite": {"TIMESTAMPTZ": "a text or number by SQLite's type affinity, no time zone",
-               "JSONB": "text by SQLite's type affinity", "UUID": "text"},
-}
-
-
 def dialect_gaps(ops, source, target) -> list[str]:
     """Warnings for column types ``target`` cannot express exactly when a cell was
     written for ``source``; an array column (PostgreSQL only) is refused outright.
@@ -303,7 +294,7 @@ def dialect_gaps(ops, source, target) -> list[str]:
                 raise UnsupportedError(f"{table}.{c.name} {c.type}: array columns are "
                                        f"PostgreSQL's; {target.name} has none (use a JSON "
                                        "column or a child table)")
-            what = _LOSSY.get(target.name, {}).get(base_name(c.type))
+            what = target.lossy_types.get(base_name(c.type))
             if what:
                 out.append(f"{table}.{c.name} {c.type} (written for {source.name}) becomes "
                            f"{what} on {target.name}")

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from ..hooks import overridable
 
 ANYTHING = ("anything", "", "")
-_READERS = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql", "mssql": "tsql"}
 
 
 @dataclass
@@ -115,11 +114,21 @@ def _table(schema, name: str):
 
 
 # -- SQL ------------------------------------------------------------------------------
+def _sqlglot_reader(dialect: str) -> str | None:
+    """The dialect's sqlglot name (Dialect.sqlglot); None (generic SQL) when unknown."""
+    from ..dialects import get_dialect
+    from ..errors import ConfigError
+    try:
+        return get_dialect(dialect).sqlglot
+    except ConfigError:
+        return None
+
+
 def _sql(statement: str, dialect: str) -> Touches:
     import sqlglot
     from sqlglot import exp
     try:
-        tree = sqlglot.parse_one(statement, read=_READERS.get(dialect))
+        tree = sqlglot.parse_one(statement, read=_sqlglot_reader(dialect))
     except Exception:  # noqa: BLE001 - not readable: touches anything
         tree = None
     reader = _STATEMENTS.get(type(tree)) if tree is not None else None

@@ -9,5 +9,6 @@ DIALECT = Dialect(
     transactional_ddl=False, lock="lock-document", native_alter=True, relational=False,
     verifies_restores=False,
     note="mongosh-style commands; rendered as database command documents (Extended JSON)",
+    prisma_providers=("mongodb",),
 )
 

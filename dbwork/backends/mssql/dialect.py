@@ -13,4 +13,5 @@ DIALECT = Dialect(
                 "LONGTEXT": "NVARCHAR(max)", "MEDIUMTEXT": "NVARCHAR(max)", "UUID": "UNIQUEIDENTIFIER", "DOUBLE": "FLOAT"},
     type_aliases={"INT": "INTEGER", "BIT": "BOOLEAN", "DATETIME2": "TIMESTAMP"},
     note="rendered only: no SQL Server can run on these machines",
+    prisma_providers=("sqlserver",),
 )

@@ -2,7 +2,11 @@
 unbuffered cursor (registered on import)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...data.copy.dbapi import open_connection, open_streaming_cursor
+from ...data.copy.ddl import at_create
+from ...model.schema import Table
 
 
 @open_connection.override("mysql")
@@ -18,3 +22,8 @@ def _pymysql(dialect, u, connect_timeout: float):
 def _unbuffered(dialect, conn, name: str, size: int):
     import pymysql.cursors
     return conn.cursor(pymysql.cursors.SSCursor)
+
+
+@at_create.override("mysql")
+def _primary_key_at_create(dialect, t: Table) -> Table:
+    return replace(t, indexes=(), uniques=(), foreign_keys=())   # InnoDB clusters on it

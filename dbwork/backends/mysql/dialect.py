@@ -26,4 +26,11 @@ DIALECT = Dialect(
     # each holds a different size of value: a LONGBLOB re-created as BLOB truncates
     native_types=frozenset({"TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "BINARY", "VARBINARY",
                             "MEDIUMINT"}),
+    prisma_providers=("mysql",), prisma_name_limit=64,
+    prisma_types={"String": "VARCHAR(191)", "Int": "INT", "BigInt": "BIGINT",
+                  "Boolean": "BOOLEAN", "DateTime": "DATETIME(3)", "Float": "DOUBLE",
+                  "Decimal": "DECIMAL(65, 30)", "Json": "JSON", "Bytes": "LONGBLOB"},
+    lossy_types={"TIMESTAMPTZ": "TIMESTAMP without a time zone (values are kept as written)",
+                 "JSONB": "JSON (text checked by json_valid, no binary form)",
+                 "UUID": "CHAR(36)"},
 )

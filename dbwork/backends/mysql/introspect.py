@@ -5,7 +5,23 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ...introspect.compare import same_default_reported, same_numeric_default, same_type_reported
 from ...introspect.sql import CatalogExtras, catalog_extras, implicit_check, reflected_column
+
+# MySQL has no TIMESTAMP WITH TIME ZONE and no JSONB: both come back plain;
+# MariaDB's JSON is LONGTEXT with a json_valid() check
+_REPORTED_AS = {("TIMESTAMPTZ", "TIMESTAMP"), ("JSONB", "JSON"), ("BOOLEAN", "TINYINT"),
+                ("UUID", "CHAR(36)"), ("JSONB", "LONGTEXT"), ("JSON", "LONGTEXT")}
+
+
+@same_type_reported.override("mysql")
+def _reported_as(dialect, want: str, got: str) -> bool:
+    return (want, got) in _REPORTED_AS
+
+
+@same_default_reported.override("mysql")
+def _number_spelled_otherwise(dialect, want: str, got: str, type_: str) -> bool:
+    return same_numeric_default(want, got, type_)
 
 
 @catalog_extras.override("mysql")

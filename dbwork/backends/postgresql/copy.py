@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...data.copy import dbapi
 from ...data.copy.dbapi import open_connection, open_streaming_cursor
-from ...data.copy.ddl import table_names_here, type_names_here
+from ...data.copy.ddl import (counter_reset, primary_key_after_data, table_names_here,
+                               type_names_here)
 
 
 @open_connection.override("postgresql")
@@ -36,3 +37,17 @@ def _current_schema_types(dialect, conn) -> set[str]:
                            "n.oid = t.typnamespace WHERE n.nspname = current_schema()")
     conn.rollback()
     return {r[0] for r in rows}
+
+
+@primary_key_after_data.override("postgresql")
+def _primary_key_later(dialect) -> bool:
+    return True
+
+
+@counter_reset.override("postgresql")
+def _setval(d, table: str, column: str) -> list[str]:
+    lit = d.quote(table).replace("'", "''")
+    col = column.replace("'", "''")
+    return [f"SELECT setval(pg_get_serial_sequence('{lit}', '{col}'), "
+            f"GREATEST(COALESCE(MAX({d.quote(column)}), 0), 1), MAX({d.quote(column)}) IS NOT NULL) "
+            f"FROM {d.quote(table)}"]

@@ -21,4 +21,5 @@ DIALECT = Dialect(
                   "DOUBLE PRECISION": "DOUBLE",
                   # sqlglot reads REAL as FLOAT, which PostgreSQL means as double precision
                   "REAL": "REAL", "FLOAT4": "REAL"},
+    prisma_providers=("postgresql", "postgres", "cockroachdb"),  # Prisma's reference types
 )

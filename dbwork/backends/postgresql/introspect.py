@@ -2,12 +2,42 @@
 enum types, identity columns, the current schema (registered on import)."""
 from __future__ import annotations
 
+import json
+import re
+
 import sqlglot
 from sqlglot import exp
 
 from ...introspect import sql as reader
-from ...introspect.compare import check_spelling
+from ...introspect.compare import (check_spelling, loose_spelling, same_default_reported,
+                                   same_numeric_default)
 from ...introspect.sql import current_schema, live_enums, read_catalog, reflected_column
+from ...model.types import base_name, type_family
+
+_ELEMENT_CAST = re.compile(r"""('(?:[^']|'')*')::(?:"(?:[^"]|"")+"|[\w ]+)(?:\[\])?""")
+
+
+@same_default_reported.override("postgresql")
+def _cast_or_reordered(dialect, want: str, got: str, type_: str) -> bool:
+    """PostgreSQL reports ARRAY['a'::text] for ARRAY['a'], and a jsonb default in its
+    own key order and spacing: the same value either way."""
+    if same_numeric_default(want, got, type_):
+        return True
+    if want.upper().startswith("ARRAY[") and got.upper().startswith("ARRAY["):
+        return loose_spelling(_ELEMENT_CAST.sub(r"\1", want)) == \
+            loose_spelling(_ELEMENT_CAST.sub(r"\1", got))
+    if type_family(type_) == "json" or base_name(type_) in ("JSON", "JSONB"):
+        return _json_value(want) is not None and _json_value(want) == _json_value(got)
+    return False
+
+
+def _json_value(text: str):
+    if not (len(text) >= 2 and text[0] == "'" and text[-1] == "'"):
+        return None
+    try:
+        return json.loads(text[1:-1].replace("''", "'"))
+    except ValueError:
+        return None
 
 
 @read_catalog.override("postgresql")

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ...data.copy import dbapi
 from ...data.copy.dbapi import open_connection
-from ...data.copy.ddl import table_names_here
+from ...data.copy.ddl import at_create, constraints_after_data, table_names_here
 from ...data.copy.runner import with_unreported_uniques
 from ...model.schema import Table, Unique
 
@@ -26,6 +26,16 @@ def _sqlite(dialect, u, connect_timeout: float):
 def _sqlite_master(dialect, conn) -> set[str]:
     rows = dbapi.run(conn, "SELECT name FROM sqlite_master WHERE type = 'table'")
     return {r[0] for r in rows}
+
+
+@at_create.override("sqlite")
+def _every_key_at_create(dialect, t: Table) -> Table:
+    return replace(t, indexes=())   # SQLite cannot add keys to an existing table
+
+
+@constraints_after_data.override("sqlite")
+def _no_constraints_later(dialect) -> bool:
+    return False
 
 
 @with_unreported_uniques.override("sqlite")

@@ -13,4 +13,10 @@ DIALECT = Dialect(
     restores_column_position=True,   # the table rebuild keeps the column order
     type_aliases={"INT": "INTEGER", "DATETIME": "TIMESTAMP",
                   "REAL": "REAL"},   # sqlglot reads it as DOUBLE: a rebuild would rename it
+    prisma_providers=("sqlite",), prisma_name_limit=10000,
+    prisma_types={"String": "TEXT", "Int": "INTEGER", "BigInt": "BIGINT",
+                  "Boolean": "BOOLEAN", "DateTime": "DATETIME", "Float": "REAL",
+                  "Decimal": "DECIMAL", "Json": "JSONB", "Bytes": "BLOB"},
+    lossy_types={"TIMESTAMPTZ": "a text or number by SQLite's type affinity, no time zone",
+                 "JSONB": "text by SQLite's type affinity", "UUID": "text"},
 )

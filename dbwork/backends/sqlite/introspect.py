@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import sqlglot
 
+from ...introspect.compare import same_default_reported, same_numeric_default, same_type_reported
 from ...introspect.sql import CatalogExtras, catalog_extras, reflected_column
+from ...model.types import base_name, type_family
+
+
+@same_type_reported.override("sqlite")
+def _declared_text(dialect, want: str, got: str) -> bool:
+    # SQLite keeps the declared text; BOOLEAN etc. come back as written
+    return base_name(want) == base_name(got) and type_family(want) == "other"
+
+
+@same_default_reported.override("sqlite")
+def _number_spelled_otherwise(dialect, want: str, got: str, type_: str) -> bool:
+    return same_numeric_default(want, got, type_)
 
 
 @catalog_extras.override("sqlite")

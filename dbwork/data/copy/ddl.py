@@ -36,16 +36,30 @@ def before_data(tables: list[Table], enums: dict, target: str, existing: set[str
             out += render(CreateEnum(name, tuple(values)), schema, d)
     for t in tables:
         if t.name not in existing:
-            out += render(CreateTable(_at_create(t, target)), schema, d)
+            out += render(CreateTable(at_create(d, t)), schema, d)
     return out
 
 
-def _at_create(t: Table, target: str) -> Table:
-    if target == "sqlite":
-        return replace(t, indexes=())
-    if target == "mysql":
-        return replace(t, indexes=(), uniques=(), foreign_keys=())
+@overridable
+def at_create(dialect, t: Table) -> Table:
+    """What of ``t`` its CREATE TABLE holds before the data: by default the columns
+    only (keys, indexes and foreign keys come after the data, faster to build once).
+    SQLite keeps every key (it cannot add them later), MySQL/MariaDB the primary key
+    (InnoDB clusters on it)."""
     return replace(t, indexes=(), uniques=(), foreign_keys=(), primary_key=None)
+
+
+@overridable
+def primary_key_after_data(dialect) -> bool:
+    """Whether the primary key is added after the data (PostgreSQL); by default not."""
+    return False
+
+
+@overridable
+def constraints_after_data(dialect) -> bool:
+    """Whether unique keys and foreign keys are added after the data; by default yes
+    (SQLite cannot add them to an existing table: they are in its CREATE TABLE)."""
+    return True
 
 
 def after_data(tables: list[Table], target: str, have: set[str]) -> list[str]:
@@ -65,15 +79,15 @@ def after_data_by_table(tables: list[Table], target: str, have: set[str]):
     fks: dict[str, list[str]] = {}
     for t in tables:
         k = keys.setdefault(t.name, [])
-        if target == "postgresql" and t.primary_key and f"{t.name}.pkey" not in have:
+        if primary_key_after_data(d) and t.primary_key and f"{t.name}.pkey" not in have:
             pk = PrimaryKey(t.primary_key.columns, t.primary_key.name or d.fit(f"{t.name}_pkey"))
             k += render(AddConstraint(t.name, pk), schema, d)
-        if target != "sqlite":
+        if constraints_after_data(d):
             k += [s for u in t.uniques if u.name.lower() not in have
                   for s in render(AddConstraint(t.name, u), schema, d)]
         k += [s for i in t.indexes if i.name.lower() not in have
               for s in render(CreateIndex(i), schema, d)]
-        if target != "sqlite":
+        if constraints_after_data(d):
             fks[t.name] = [s for f in t.foreign_keys if f.name.lower() not in have
                            for s in render(AddConstraint(t.name, f), schema, d)]
     return keys, fks
@@ -85,15 +99,17 @@ def sequence_reset(table: str, column: str, target: str) -> list[str]:
 
     >>> sequence_reset("users", "id", "postgresql")[0][:52]
     "SELECT setval(pg_get_serial_sequence('users', 'id'),"
+    >>> sequence_reset("users", "id", "sqlite")
+    []
     """
-    if target != "postgresql":
-        return []
-    d = get_dialect(target)
-    lit = d.quote(table).replace("'", "''")
-    col = column.replace("'", "''")
-    return [f"SELECT setval(pg_get_serial_sequence('{lit}', '{col}'), "
-            f"GREATEST(COALESCE(MAX({d.quote(column)}), 0), 1), MAX({d.quote(column)}) IS NOT NULL) "
-            f"FROM {d.quote(table)}"]
+    return counter_reset(get_dialect(target), table, column)
+
+
+@overridable
+def counter_reset(dialect, table: str, column: str) -> list[str]:
+    """The statements behind :func:`sequence_reset`: none by default (the engine's
+    counter follows the largest id by itself); PostgreSQL sets its sequence."""
+    return []
 
 
 def existing_tables(conn, dialect: str) -> set[str]:

@@ -25,7 +25,6 @@ from ...errors import CopyRefused
 from ...model.schema import Check, Column, Index, Schema, Table
 from ...model.types import base_name, type_family, type_params
 
-SQLGLOT = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql"}
 # the longest VARCHAR MariaDB can index whole in utf8mb4 (3072 bytes / 4)
 MYSQL_INDEXABLE = 768
 _NOW = re.compile(r"(?i)^\(?\s*(now\(\)|current_timestamp(\(\d?\))?|datetime\('now'\)|"
@@ -255,15 +254,28 @@ def translate_default(default: str | None, source: str, target: str, type_: str)
     return _transpiled(text, source, target)
 
 
-def _transpiled(text: str, source: str, target: str) -> str | None:
+def _sqlglot_name(name: str) -> str | None:
+    """The engine's sqlglot dialect (Dialect.sqlglot); None when it has none."""
+    from ...dialects import get_dialect
+    from ...errors import ConfigError
     try:
-        node = sqlglot.parse_one(text, read=SQLGLOT[source])
+        return get_dialect(name).sqlglot
+    except ConfigError:
+        return None
+
+
+def _transpiled(text: str, source: str, target: str) -> str | None:
+    read, write = _sqlglot_name(source), _sqlglot_name(target)
+    if read is None or write is None:
+        return None   # not an SQL engine: nothing to translate with
+    try:
+        node = sqlglot.parse_one(text, read=read)
     except Exception:
         return None
     if any(isinstance(n, (exp.Anonymous, exp.Command)) for n in node.walk()):
         return None   # a function sqlglot does not know: no safe translation
     try:
-        return node.sql(dialect=SQLGLOT[target])
+        return node.sql(dialect=write)
     except Exception:
         return None
 
