@@ -13,3 +13,11 @@ FAKE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
 def moto_gap(reason: str):
     """Mark a test of behaviour moto's DynamoDB does not emulate (AWS does)."""
     return pytest.mark.xfail(EMULATOR, reason=f"moto server: {reason}", strict=True)
+
+
+def table_names(client, prefix: str = "") -> list[str]:
+    """Every table name starting with ``prefix``, through ListTables' pages (it returns
+    at most 100 names a call, and moto keeps every test's tables in one process-wide
+    store, so a long run has hundreds)."""
+    pages = client.get_paginator("list_tables").paginate()
+    return [n for page in pages for n in page["TableNames"] if n.startswith(prefix)]

@@ -14,7 +14,7 @@ from dbwork.backends.dynamodb.session import LOCKS, DynamoBackend, WaitTimeout
 from dbwork.errors import (ConfigError, DataLossRefused, MigrationConflict, MigrationFailed,
                            LockTimeout, ObjectExistsError, ParseError, UnknownObjectError)
 
-from moto_emulator import moto_gap
+from moto_emulator import moto_gap, table_names
 
 ORDERS = """CREATE TABLE {p}orders KEY (customer S HASH, order_id S RANGE)
     GSI by_status (status S HASH, created N RANGE) PROJECTION INCLUDE (total)
@@ -26,16 +26,15 @@ def snapshot(client, prefix: str) -> dict:
     """Every user table's items, as canonical JSON, sorted (typed values compared
     exactly: numbers as their strings, binaries as bytes)."""
     out = {}
-    for name in client.list_tables()["TableNames"]:
-        if name.startswith(prefix) and "dbwork_" not in name:
+    for name in table_names(client, prefix):
+        if "dbwork_" not in name:
             items = client.scan(TableName=name, ConsistentRead=True)["Items"]
             out[name] = sorted(json.dumps(i, sort_keys=True, default=repr) for i in items)
     return out
 
 
 def dbwork_tables(client, prefix: str) -> list[str]:
-    return sorted(n for n in client.list_tables()["TableNames"]
-                  if n.startswith(prefix + "_dbwork_"))
+    return sorted(table_names(client, prefix + "_dbwork_"))
 
 
 @pytest.fixture

@@ -171,8 +171,9 @@ class DynamoCase(Case):
 
     def snapshot(self, wb) -> dict:
         client, out = wb.backend.client, {}
-        for name in client.list_tables()["TableNames"]:
-            if name.startswith(self.prefix) and "dbwork_" not in name:
+        from moto_emulator import table_names
+        for name in table_names(client, self.prefix):
+            if "dbwork_" not in name:
                 items = client.scan(TableName=name, ConsistentRead=True)["Items"]
                 out[name] = sorted(json.dumps(i, sort_keys=True, default=repr) for i in items)
         out["(schema)"] = repr(wb.schema().shape())
